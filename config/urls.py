@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import auth_views
+from core.backoffice_views import BackofficeHomeView
+
+backoffice_patterns = [
+    path("", BackofficeHomeView.as_view(), name="home"),
+    path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
+    path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
+    path("customers/", include("customers.backoffice.urls")),
+]
+
+portal_patterns = [
+    path("login/", auth_views.PortalLoginView.as_view(), name="login"),
+    path("logout/", auth_views.PortalLogoutView.as_view(), name="logout"),
+    path(
+        "invitation/<uidb64>/<token>/",
+        auth_views.InvitationView.as_view(),
+        name="invitation",
+    ),
+    path("", include("customers.portal.urls")),
+]
+
+urlpatterns = [
+    path("", auth_views.RootRedirectView.as_view(), name="root"),
+    path("backoffice/", include((backoffice_patterns, "backoffice"))),
+    path("portal/", include((portal_patterns, "portal"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

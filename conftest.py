@@ -1,0 +1,80 @@
+"""Fixtures shared by every app: two companies with users of each role, staff of each role."""
+
+import pytest
+from django.core.cache import cache
+
+from core.roles import StaffRole
+from customers.models import CustomerRole
+from customers.tests.factories import CompanyFactory, CustomerUserFactory, StaffUserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def company(db):
+    return CompanyFactory(legal_name="Ferretería Gómez S.L.")
+
+
+@pytest.fixture
+def other_company(db):
+    return CompanyFactory(legal_name="Hurtownia Kowalski Sp. z o.o.", country="PL", language="pl")
+
+
+@pytest.fixture
+def customer_admin(company):
+    return CustomerUserFactory(company=company, role=CustomerRole.ADMIN, email="admin@gomez.example")
+
+
+@pytest.fixture
+def buyer(company):
+    return CustomerUserFactory(company=company, role=CustomerRole.BUYER, email="buyer@gomez.example")
+
+
+@pytest.fixture
+def viewer(company):
+    return CustomerUserFactory(company=company, role=CustomerRole.VIEWER, email="viewer@gomez.example")
+
+
+@pytest.fixture
+def other_admin(other_company):
+    return CustomerUserFactory(
+        company=other_company, role=CustomerRole.ADMIN, email="admin@kowalski.example"
+    )
+
+
+@pytest.fixture
+def other_buyer(other_company):
+    return CustomerUserFactory(
+        company=other_company, role=CustomerRole.BUYER, email="buyer@kowalski.example"
+    )
+
+
+@pytest.fixture
+def manager(db):
+    return StaffUserFactory(email="manager@example.com", roles=[StaffRole.MANAGER])
+
+
+@pytest.fixture
+def service_agent(db):
+    return StaffUserFactory(email="service@example.com", roles=[StaffRole.CUSTOMER_SERVICE])
+
+
+@pytest.fixture
+def warehouse_worker(db):
+    return StaffUserFactory(email="warehouse@example.com", roles=[StaffRole.WAREHOUSE])
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as ``user``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

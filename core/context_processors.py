@@ -1,0 +1,15 @@
+from .navigation import backoffice_menu, portal_menu
+
+
+def navigation(request):
+    """The menu of the face being shown and the active ``section`` (first path segment)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    parts = request.path.strip("/").split("/")
+    face, section = parts[0], (parts[1] if len(parts) > 1 and parts[1] else "home")
+    if face == "backoffice":
+        return {"menu": backoffice_menu(user), "section": section}
+    if face == "portal":
+        return {"menu": portal_menu(user), "section": section}
+    return {}

@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Conflict, DomainError
+
+
+class LastAdminError(Conflict):
+    code = "last_admin"
+
+    def __init__(self):
+        super().__init__(_("A company must keep at least one active administrator."))
+
+
+class DefaultAddressError(DomainError):
+    code = "default_address_required"
+
+    def __init__(self):
+        super().__init__(_("The default shipping address cannot be removed; make another one the default first."))

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+
+from .models import Address, Company, CustomerRole, TimelineKind, User, Visibility
+from .validators import normalize_tax_id
+
+
+class CompanyForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "legal_name",
+            "tax_id",
+            "email",
+            "phone",
+            "line1",
+            "line2",
+            "postal_code",
+            "city",
+            "region",
+            "country",
+            "language",
+            "currency",
+            "payment_terms",
+            "credit_limit",
+            "discount_percent",
+            "status",
+            "tags",
+            "external_ref",
+        ]
+        widgets = {"tags": forms.CheckboxSelectMultiple}
+
+    def clean_tax_id(self):
+        return normalize_tax_id(self.cleaned_data["tax_id"])
+
+    def clean_external_ref(self):
+        return self.cleaned_data.get("external_ref") or None
+
+
+class AddressForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = [
+            "label",
+            "recipient",
+            "line1",
+            "line2",
+            "postal_code",
+            "city",
+            "region",
+            "country",
+            "phone",
+            "is_default",
+        ]
+
+
+class TimelineNoteForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (TimelineKind.NOTE, TimelineKind.NOTE.label),
+            (TimelineKind.CALL, TimelineKind.CALL.label),
+            (TimelineKind.MEETING, TimelineKind.MEETING.label),
+        ],
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=255)
+    body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.STAFF
+    )
+
+
+class CustomerUserForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices, initial=CustomerRole.BUYER)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A user with this email already exists."))
+        return email
+
+
+class RoleForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices)
+
+
