@@ -27,17 +27,23 @@ def other_company(db):
 
 @pytest.fixture
 def customer_admin(company):
-    return CustomerUserFactory(company=company, role=CustomerRole.ADMIN, email="admin@gomez.example")
+    return CustomerUserFactory(
+        company=company, role=CustomerRole.ADMIN, email="admin@gomez.example"
+    )
 
 
 @pytest.fixture
 def buyer(company):
-    return CustomerUserFactory(company=company, role=CustomerRole.BUYER, email="buyer@gomez.example")
+    return CustomerUserFactory(
+        company=company, role=CustomerRole.BUYER, email="buyer@gomez.example"
+    )
 
 
 @pytest.fixture
 def viewer(company):
-    return CustomerUserFactory(company=company, role=CustomerRole.VIEWER, email="viewer@gomez.example")
+    return CustomerUserFactory(
+        company=company, role=CustomerRole.VIEWER, email="viewer@gomez.example"
+    )
 
 
 @pytest.fixture

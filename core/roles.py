@@ -21,7 +21,9 @@ def staff_roles(user) -> frozenset[str]:
         if user.is_superuser:
             cached = frozenset(StaffRole.values)
         else:
-            names = set(user.groups.filter(name__in=StaffRole.values).values_list("name", flat=True))
+            names = set(
+                user.groups.filter(name__in=StaffRole.values).values_list("name", flat=True)
+            )
             cached = frozenset(StaffRole.values) if StaffRole.MANAGER in names else frozenset(names)
         user._staff_roles_cache = cached
     return cached

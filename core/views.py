@@ -61,7 +61,7 @@ class FilteredListView(ListView):
     paginate_by = 25
 
     def get_filterset(self, queryset):
-        return self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -8,7 +8,7 @@ from django.db import transaction
 from core.roles import StaffRole
 
 from . import services
-from .models import Company, CustomerRole, TimelineKind, TimelineEntry, User, Visibility
+from .models import Company, CustomerRole, TimelineEntry, TimelineKind, User, Visibility
 from .validators import NIP_WEIGHTS
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers; demo data only
@@ -143,7 +143,11 @@ STAFF = [
 
 NOTES = [
     (TimelineKind.CALL, "Llamada: pregunta por plazos de entrega en diciembre", Visibility.STAFF),
-    (TimelineKind.MEETING, "Visita comercial: interés en la gama de ropa laboral", Visibility.STAFF),
+    (
+        TimelineKind.MEETING,
+        "Visita comercial: interés en la gama de ropa laboral",
+        Visibility.STAFF,
+    ),
 ]
 
 
@@ -187,6 +191,10 @@ def seed() -> list[tuple[str, str]]:
         for kind, summary, visibility in NOTES:
             if not TimelineEntry.objects.filter(company=company, summary=summary).exists():
                 services.add_staff_note(
-                    company=company, actor=manager, kind=kind, summary=summary, visibility=visibility
+                    company=company,
+                    actor=manager,
+                    kind=kind,
+                    summary=summary,
+                    visibility=visibility,
                 )
     return logins

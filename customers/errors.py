@@ -14,4 +14,6 @@ class DefaultAddressError(DomainError):
     code = "default_address_required"
 
     def __init__(self):
-        super().__init__(_("The default shipping address cannot be removed; make another one the default first."))
+        super().__init__(
+            _("The default shipping address cannot be removed; make another one the default first.")
+        )

@@ -66,7 +66,9 @@ class TimelineNoteForm(BootstrapFormMixin, forms.Form):
         ],
     )
     summary = forms.CharField(label=_("Summary"), max_length=255)
-    body = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    body = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.STAFF
     )
@@ -76,7 +78,9 @@ class CustomerUserForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices, initial=CustomerRole.BUYER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=CustomerRole.choices, initial=CustomerRole.BUYER
+    )
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
@@ -87,5 +91,3 @@ class CustomerUserForm(BootstrapFormMixin, forms.Form):
 
 class RoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices)
-
-

@@ -98,7 +98,10 @@ class Company(TimeStampedModel, AddressFields):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
     )
     payment_terms = models.CharField(
-        _("payment terms"), max_length=10, choices=PaymentTerms.choices, default=PaymentTerms.PREPAID
+        _("payment terms"),
+        max_length=10,
+        choices=PaymentTerms.choices,
+        default=PaymentTerms.PREPAID,
     )
     credit_limit = models.DecimalField(
         _("credit limit"),
@@ -242,9 +245,7 @@ class User(AbstractUser):
         verbose_name=_("company"),
     )
     role = models.CharField(_("role"), max_length=10, choices=CustomerRole.choices, blank=True)
-    language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, blank=True
-    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     USERNAME_FIELD = "email"

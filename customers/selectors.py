@@ -7,8 +7,10 @@ from .models import Company, TimelineEntry, User, Visibility
 
 def company_list() -> QuerySet[Company]:
     """Companies with their tags and user counts, for lists (constant queries per page)."""
-    return Company.objects.prefetch_related("tags").annotate(
-        user_count=Count("users", filter=Q(users__is_active=True), distinct=True)
+    return (
+        Company.objects.prefetch_related("tags")
+        .annotate(user_count=Count("users", filter=Q(users__is_active=True), distinct=True))
+        .order_by("legal_name", "id")
     )
 
 

@@ -58,7 +58,9 @@ class CompanyFormView(StaffRequiredMixin, View):
 
     def get(self, request, pk=None):
         company = self.get_object()
-        return render(request, self.template_name, {"form": CompanyForm(instance=company), "company": company})
+        return render(
+            request, self.template_name, {"form": CompanyForm(instance=company), "company": company}
+        )
 
     def post(self, request, pk=None):
         company = self.get_object()
@@ -99,7 +101,9 @@ class AddressFormView(StaffRequiredMixin, View):
     def get(self, request, pk, address_pk=None):
         company, address = self._objects(pk, address_pk)
         form = AddressForm(instance=address)
-        return render(request, self.template_name, {"form": form, "company": company, "address": address})
+        return render(
+            request, self.template_name, {"form": form, "company": company, "address": address}
+        )
 
     def post(self, request, pk, address_pk=None):
         company, address = self._objects(pk, address_pk)
@@ -111,7 +115,10 @@ class AddressFormView(StaffRequiredMixin, View):
             messages.success(request, _("Address saved."))
             return redirect("backoffice:customer_detail", pk=company.pk)
         return render(
-            request, self.template_name, {"form": form, "company": company, "address": address}, status=400
+            request,
+            self.template_name,
+            {"form": form, "company": company, "address": address},
+            status=400,
         )
 
 
@@ -155,4 +162,3 @@ class CustomerUserCreateView(StaffRequiredMixin, View):
             messages.success(request, _("User created; an invitation email is on its way."))
             return redirect("backoffice:customer_detail", pk=company.pk)
         return render(request, self.template_name, {"form": form, "company": company}, status=400)
-

@@ -51,7 +51,9 @@ class PortalAddressFormView(CustomerRequiredMixin, View):
 
     def get(self, request, address_pk=None):
         address = self._address(address_pk)
-        return render(request, self.template_name, {"form": AddressForm(instance=address), "address": address})
+        return render(
+            request, self.template_name, {"form": AddressForm(instance=address), "address": address}
+        )
 
     def post(self, request, address_pk=None):
         address = self._address(address_pk)
@@ -86,8 +88,12 @@ class UserCreateView(CustomerRequiredMixin, View):
     def post(self, request):
         form = CustomerUserForm(request.POST)
         if form.is_valid():
-            services.create_customer_user(company=self.company, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("User invited; they will receive an email to set a password."))
+            services.create_customer_user(
+                company=self.company, actor=request.user, **form.cleaned_data
+            )
+            messages.success(
+                request, _("User invited; they will receive an email to set a password.")
+            )
             return redirect("portal:user_list")
         return render(request, self.template_name, {"form": form}, status=400)
 
@@ -118,7 +124,8 @@ class UserUpdateView(CustomerRequiredMixin, View):
                     user=user, actor=request.user, active=action == "activate"
                 )
                 messages.success(
-                    request, _("User deactivated.") if action == "deactivate" else _("User reactivated.")
+                    request,
+                    _("User deactivated.") if action == "deactivate" else _("User reactivated."),
                 )
             else:
                 messages.error(request, _("Unknown action."))

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from customers.demo import polish_nip
 from customers.models import Address, Company, CustomerRole, TimelineEntry, User
 
-PASSWORD = "test-pass-123"  # noqa: S105
+PASSWORD = "test-pass-123"
 
 
 def _nip(n: int) -> str:
@@ -92,3 +92,10 @@ class TimelineEntryFactory(factory.django.DjangoModelFactory):
     kind = "note"
     summary = factory.Sequence(lambda n: f"Note {n}")
     created_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").UTC)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Tag"
+
+    name = factory.Sequence(lambda n: f"tag-{n}")

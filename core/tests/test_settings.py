@@ -1,0 +1,49 @@
+"""Production mode: refuses the development secret key; ``check --deploy`` is clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_is_clean_in_production():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 30 + "a-long-random-production-secret-value-0123456789",
+        ALLOWED_HOSTS="shop.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_embedded_mode_defaults(settings):
+    from django.conf import settings as live
+
+    assert live.LANGUAGE_CODE == "es"
+    assert [code for code, _ in live.LANGUAGES] == ["es", "en", "pl"]
+    assert "django.middleware.locale.LocaleMiddleware" in live.MIDDLEWARE

@@ -1,0 +1,203 @@
+import pytest
+from django.urls import reverse
+
+from customers.models import Address, CustomerRole, User
+
+from .factories import CustomerUserFactory
+
+
+def portal_urls(company=None, address=None, user=None):
+    urls = [
+        reverse("portal:home"),
+        reverse("portal:company"),
+        reverse("portal:address_create"),
+        reverse("portal:user_list"),
+        reverse("portal:user_create"),
+    ]
+    return urls
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_the_portal_login(client):
+    for url in portal_urls():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("portal:login"))
+
+
+@pytest.mark.django_db
+def test_staff_get_404_in_the_portal(client_for, manager):
+    client = client_for(manager)
+    for url in portal_urls():
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_portal_pages_show_only_the_users_company(client_for, buyer, company, other_company):
+    client = client_for(buyer)
+    for url in (reverse("portal:home"), reverse("portal:company")):
+        content = client.get(url).content.decode()
+        assert company.legal_name in content
+        assert other_company.legal_name not in content
+        assert other_company.tax_id not in content
+
+
+@pytest.mark.django_db
+def test_company_profile_lists_addresses(client_for, viewer, company):
+    content = client_for(viewer).get(reverse("portal:company")).content.decode()
+    assert company.addresses.get().line1 in content
+    assert company.tax_id in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_fixture", ["buyer", "viewer"])
+def test_only_admins_manage_users_and_addresses(request, client_for, role_fixture, company):
+    client = client_for(request.getfixturevalue(role_fixture))
+    address = company.addresses.get()
+    assert client.get(reverse("portal:user_list")).status_code == 403
+    assert (
+        client.post(
+            reverse("portal:user_create"), {"email": "a@b.example", "role": "buyer"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("portal:address_edit", args=[address.pk])).status_code == 403
+    assert not User.objects.filter(email="a@b.example").exists()
+
+
+@pytest.mark.django_db
+def test_admin_invites_a_user(
+    client_for, customer_admin, company, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(customer_admin).post(
+            reverse("portal:user_create"),
+            {"email": "Nuevo@Gomez.example", "first_name": "Luis", "role": "viewer"},
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="nuevo@gomez.example")
+    assert (user.company, user.role) == (company, CustomerRole.VIEWER)
+    assert mailoutbox[0].to == ["nuevo@gomez.example"]
+
+
+@pytest.mark.django_db
+def test_invite_with_existing_email_is_refused(client_for, customer_admin, other_buyer):
+    response = client_for(customer_admin).post(
+        reverse("portal:user_create"), {"email": other_buyer.email, "role": "buyer"}
+    )
+    assert response.status_code == 400
+    assert "email" in response.context["form"].errors
+    other_buyer.refresh_from_db()
+    assert other_buyer.company != customer_admin.company
+
+
+@pytest.mark.django_db
+def test_admin_changes_role_and_deactivates(client_for, customer_admin, buyer):
+    client = client_for(customer_admin)
+    url = reverse("portal:user_update", args=[buyer.pk])
+    client.post(url, {"action": "role", "role": "viewer"})
+    client.post(url, {"action": "deactivate"})
+    buyer.refresh_from_db()
+    assert buyer.role == "viewer" and not buyer.is_active
+    client.post(url, {"action": "activate"})
+    buyer.refresh_from_db()
+    assert buyer.is_active
+
+
+@pytest.mark.django_db
+def test_invalid_role_changes_nothing(client_for, customer_admin, buyer):
+    client_for(customer_admin).post(
+        reverse("portal:user_update", args=[buyer.pk]), {"action": "role", "role": "superuser"}
+    )
+    buyer.refresh_from_db()
+    assert buyer.role == "buyer"
+
+
+@pytest.mark.django_db
+def test_admin_cannot_deactivate_themselves(client_for, customer_admin):
+    client_for(customer_admin).post(
+        reverse("portal:user_update", args=[customer_admin.pk]), {"action": "deactivate"}
+    )
+    customer_admin.refresh_from_db()
+    assert customer_admin.is_active
+
+
+@pytest.mark.django_db
+def test_admin_cannot_touch_another_companys_users_or_addresses(
+    client_for, customer_admin, other_buyer, other_company
+):
+    client = client_for(customer_admin)
+    response = client.post(
+        reverse("portal:user_update", args=[other_buyer.pk]), {"action": "deactivate"}
+    )
+    assert response.status_code == 404
+    other_buyer.refresh_from_db()
+    assert other_buyer.is_active
+    foreign = other_company.addresses.get()
+    assert client.get(reverse("portal:address_edit", args=[foreign.pk])).status_code == 404
+    response = client.post(
+        reverse("portal:address_edit", args=[foreign.pk]),
+        {"label": "hijack", "line1": "x", "postal_code": "1", "city": "x", "country": "ES"},
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.label != "hijack"
+    assert other_buyer.email not in client.get(reverse("portal:user_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_default_shipping_address(client_for, customer_admin, company):
+    response = client_for(customer_admin).post(
+        reverse("portal:address_create"),
+        {
+            "label": "Obra Vallecas",
+            "line1": "Calle Obra 1",
+            "postal_code": "28031",
+            "city": "Madrid",
+            "country": "ES",
+            "is_default": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Address.objects.get(company=company, is_default=True).label == "Obra Vallecas"
+
+
+@pytest.mark.django_db
+def test_address_with_missing_fields_is_refused(client_for, customer_admin, company):
+    response = client_for(customer_admin).post(
+        reverse("portal:address_create"), {"label": "Incompleta"}
+    )
+    assert response.status_code == 400
+    assert {"line1", "postal_code", "city"} <= set(response.context["form"].errors)
+    assert company.addresses.count() == 1
+
+
+@pytest.mark.django_db
+def test_portal_home_shows_customer_visible_timeline_only(client_for, buyer, company, manager):
+    from customers import services
+
+    services.add_staff_note(
+        company=company,
+        actor=manager,
+        kind="call",
+        summary="Interno: riesgo de impago",
+        visibility="staff",
+    )
+    services.add_staff_note(
+        company=company, actor=manager, kind="note", summary="Bienvenidos", visibility="customer"
+    )
+    content = client_for(buyer).get(reverse("portal:home")).content.decode()
+    assert "Bienvenidos" in content
+    assert "riesgo de impago" not in content
+
+
+@pytest.mark.django_db
+def test_users_menu_entry_only_for_admins(client_for, buyer, company):
+    content = client_for(buyer).get(reverse("portal:home")).content.decode()
+    assert reverse("portal:user_list") not in content
+    admin = CustomerUserFactory(company=company, role="admin")
+    client_for(admin)
+    assert (
+        reverse("portal:user_list")
+        in client_for(admin).get(reverse("portal:home")).content.decode()
+    )
