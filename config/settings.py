@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "customers",
+    "inventory",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.cleanup_login_attempts",
         "schedule": crontab(minute=17, hour=3),
     },
+    "inventory-low-stock-sweep": {
+        "task": "inventory.tasks.sweep_low_stock",
+        "schedule": crontab(minute=5, hour=6),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -219,8 +224,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies only over https; SECURE_COOKIES=0 for a local plain-http trial of the stack.
+    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
