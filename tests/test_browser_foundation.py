@@ -37,7 +37,9 @@ def test_staff_adds_a_timeline_note_and_customer_sees_profile(live_server, page)
     expect(page.locator("#timeline .timeline-entry").first).to_contain_text("Llamada: pide adelantar la entrega")
     assert company.timeline.filter(summary="Llamada: pide adelantar la entrega", kind="call").exists()
 
+    page.locator(".user-menu .dropdown-toggle").click()
     page.get_by_role("button", name=re.compile("Cerrar sesión|Sign out")).click()
+    expect(page).to_have_url(re.compile(r"/backoffice/login/"))
 
     sign_in(page, f"{live_server.url}/portal/login/", "buyer@gomez.example")
     expect(page).to_have_url(re.compile(r"/portal/$"))
