@@ -162,7 +162,7 @@ def test_form_errors_are_in_the_users_language(client_for, service_agent):
     client = client_for(service_agent)
     client.cookies["django_language"] = "es"
     response = client.post(reverse("backoffice:customer_create"), {**VALID, "legal_name": ""})
-    assert "Este campo es requerido." in response.context["form"].errors["legal_name"]
+    assert "Este campo es obligatorio." in response.context["form"].errors["legal_name"]
 
 
 @pytest.mark.django_db
