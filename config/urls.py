@@ -9,6 +9,7 @@ backoffice_patterns = [
     path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
     path("customers/", include("customers.backoffice.urls")),
+    path("inventory/", include("inventory.backoffice.urls")),
 ]
 
 portal_patterns = [

@@ -1,0 +1,124 @@
+"""Inventory domain errors, each with a stable ``code`` (the API's error code)."""
+
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError
+
+
+class LedgerIsAppendOnly(DomainError):
+    """Raised by any attempt to change or delete a stock movement through the ORM."""
+
+    code = "ledger_append_only"
+    status = 409
+
+    def __init__(self):
+        super().__init__(_("Stock movements cannot be changed or deleted; record a new movement."))
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+
+    def __init__(self, message, *, field: str = "quantity"):
+        super().__init__(message, fields={field: [message]})
+
+
+class UnknownProduct(DomainError):
+    code = "unknown_sku"
+
+    def __init__(self, sku):
+        self.sku = sku
+        message = _("Unknown SKU: %(sku)s.") % {"sku": sku}
+        super().__init__(message, fields={"sku": [message]})
+
+
+class UnknownWarehouse(DomainError):
+    code = "unknown_warehouse"
+
+    def __init__(self, code=None):
+        self.warehouse = code
+        if code in (None, ""):
+            message = _("No warehouse given and no default warehouse is set.")
+        else:
+            message = _("Unknown warehouse: %(code)s.") % {"code": code}
+        super().__init__(message, fields={"warehouse": [message]})
+
+
+class ProductInactive(Conflict):
+    code = "product_inactive"
+
+    def __init__(self, skus):
+        self.skus = sorted(skus)
+        message = _("These products are inactive and cannot be reserved: %(skus)s.") % {
+            "skus": ", ".join(self.skus)
+        }
+        super().__init__(message, fields={"sku": [message]})
+
+
+class InsufficientStock(Conflict):
+    """Not enough available stock; ``lines`` lists, per SKU, requested vs available."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, lines: list[dict]):
+        self.lines = lines
+        detail = "; ".join(
+            _("%(sku)s: %(requested)d requested, %(available)d available") % line for line in lines
+        )
+        super().__init__(_("Insufficient stock (%(detail)s).") % {"detail": detail})
+
+
+class NegativeStock(Conflict):
+    """A change would leave less on hand than zero or than what is reserved."""
+
+    code = "negative_stock"
+
+    def __init__(self, *, sku, warehouse, on_hand, reserved, change):
+        self.sku, self.warehouse = sku, warehouse
+        message = _(
+            "%(sku)s in %(warehouse)s: a change of %(change)+d would leave %(after)d on hand "
+            "with %(reserved)d reserved."
+        ) % {
+            "sku": sku,
+            "warehouse": warehouse,
+            "change": change,
+            "after": on_hand + change,
+            "reserved": reserved,
+        }
+        super().__init__(message, fields={"quantity": [message]})
+
+
+class NotReserved(Conflict):
+    """Releasing or shipping more than is reserved (for that reference)."""
+
+    code = "not_reserved"
+
+    def __init__(self, *, sku, warehouse, requested, reserved):
+        message = _(
+            "%(sku)s in %(warehouse)s: %(requested)d requested but only %(reserved)d reserved."
+        ) % {"sku": sku, "warehouse": warehouse, "requested": requested, "reserved": reserved}
+        super().__init__(message, fields={"quantity": [message]})
+
+
+class InvalidStockChanges(DomainError):
+    """A batch of stock changes with errors; nothing was written.
+
+    ``errors`` maps the 0-based index of each bad item to its field errors.
+    """
+
+    code = "invalid_stock_changes"
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]):
+        self.errors = errors
+        super().__init__(
+            _("%(count)d of the stock changes are invalid; nothing was recorded.")
+            % {"count": len(errors)}
+        )
+
+
+class InvalidData(DomainError):
+    """Field validation failed (the model's own rules); ``fields`` holds the messages."""
+
+    code = "invalid"
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__(_("Some fields are invalid."), fields=fields)

@@ -1,0 +1,135 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, MovementKind, Product, StockItem, StockMovement, Warehouse
+
+YES_NO = (("1", _("Yes")), ("0", _("No")))
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs["class"] = css
+
+
+def _yes_no(queryset, field, value):
+    if value in ("1", "0"):
+        return queryset.filter(**{field: value == "1"})
+    return queryset
+
+
+class CategoryFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    returnable = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_returnable",
+        label=_("Returns accepted"),
+        empty_label=_("Returns: all"),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["q", "returnable"]
+
+    def filter_returnable(self, queryset, name, value):
+        return _yes_no(queryset, "returnable", value)
+
+
+class ProductFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), label=_("Category"), empty_label=_("All categories")
+    )
+    active = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_active", label=_("Active"), empty_label=_("Active: all")
+    )
+    low_stock = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_low_stock",
+        label=_("Low stock"),
+        empty_label=_("Low stock: all"),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "active", "low_stock"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(sku__icontains=value) | Q(name__icontains=value) | Q(external_ref__iexact=value)
+        )
+
+    def filter_active(self, queryset, name, value):
+        return _yes_no(queryset, "active", value)
+
+    def filter_low_stock(self, queryset, name, value):
+        return _yes_no(queryset, "is_low", value)
+
+
+class StockFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=Warehouse.objects.all(), label=_("Warehouse"), empty_label=_("All warehouses")
+    )
+    category = django_filters.ModelChoiceFilter(
+        field_name="product__category",
+        queryset=Category.objects.all(),
+        label=_("Category"),
+        empty_label=_("All categories"),
+    )
+    low_stock = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_low_stock",
+        label=_("Below reorder point"),
+        empty_label=_("Below reorder point: all"),
+    )
+
+    class Meta:
+        model = StockItem
+        fields = ["q", "warehouse", "category", "low_stock"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(product__sku__icontains=value) | Q(product__name__icontains=value))
+
+    def filter_low_stock(self, queryset, name, value):
+        return _yes_no(queryset, "low_stock", value)
+
+
+class MovementFilterSet(BootstrapFilterSet):
+    sku = django_filters.CharFilter(
+        field_name="stock_item__product__sku", lookup_expr="iexact", label=_("SKU")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=MovementKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    warehouse = django_filters.ModelChoiceFilter(
+        field_name="stock_item__warehouse",
+        queryset=Warehouse.objects.all(),
+        label=_("Warehouse"),
+        empty_label=_("All warehouses"),
+    )
+    date_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label=_("To"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = StockMovement
+        fields = ["sku", "kind", "warehouse", "date_from", "date_to"]

@@ -1,0 +1,408 @@
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
+
+from customers.tests.factories import CompanyFactory
+from inventory import services
+from inventory.errors import (
+    InsufficientStock,
+    InvalidData,
+    InvalidQuantity,
+    InvalidStockChanges,
+    LedgerIsAppendOnly,
+    NegativeStock,
+    NotReserved,
+    ProductInactive,
+    UnknownProduct,
+    UnknownWarehouse,
+)
+from inventory.models import LowStockAlert, MovementKind, StockItem, StockMovement
+from inventory.selectors import ledger_mismatches, reserved_for
+
+from .factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def levels(product, warehouse):
+    item = StockItem.objects.get(product=product, warehouse=warehouse)
+    return item.on_hand, item.reserved
+
+
+def test_receive_creates_stock_and_movement(product, mad, warehouse_worker):
+    movement = services.receive(
+        product=product, quantity=10, reason="Albarán 123", user=warehouse_worker
+    )
+    assert levels(product, mad) == (10, 0)
+    assert movement.kind == MovementKind.RECEIPT
+    assert (movement.on_hand_delta, movement.reserved_delta) == (10, 0)
+    assert (movement.on_hand_after, movement.reserved_after) == (10, 0)
+    assert movement.user == warehouse_worker
+    assert movement.reason == "Albarán 123"
+
+
+def test_receive_by_sku_and_warehouse_code(product, mad, waw):
+    services.receive(product="DRILL-18V", warehouse="waw", quantity=3)
+    assert levels(product, waw) == (3, 0)
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 2.5, Decimal("2"), "3", True, None])
+def test_receive_rejects_bad_quantities(product, mad, quantity):
+    with pytest.raises(InvalidQuantity) as error:
+        services.receive(product=product, quantity=quantity)
+    assert error.value.code == "invalid_quantity"
+    assert "quantity" in error.value.fields
+    assert not StockMovement.objects.exists()
+
+
+def test_unknown_sku_and_warehouse(product, mad):
+    with pytest.raises(UnknownProduct) as error:
+        services.receive(product="NOPE", quantity=1)
+    assert error.value.code == "unknown_sku"
+    with pytest.raises(UnknownWarehouse) as error:
+        services.receive(product=product, warehouse="XXX", quantity=1)
+    assert error.value.code == "unknown_warehouse"
+    assert not StockMovement.objects.exists()
+
+
+def test_no_default_warehouse_is_a_clear_error(product, waw):
+    with pytest.raises(UnknownWarehouse):
+        services.receive(product=product, quantity=1)
+
+
+def test_write_off_cannot_touch_reserved_units(product, mad):
+    services.receive(product=product, quantity=5)
+    services.reserve(lines=[(product, 4)])
+    with pytest.raises(NegativeStock) as error:
+        services.write_off(product=product, quantity=2, reason="Roto")
+    assert error.value.code == "negative_stock"
+    services.write_off(product=product, quantity=1, reason="Roto")
+    assert levels(product, mad) == (4, 4)
+
+
+def test_write_off_and_adjust_need_a_reason(product, mad):
+    services.receive(product=product, quantity=5)
+    with pytest.raises(InvalidQuantity) as error:
+        services.write_off(product=product, quantity=1, reason="  ")
+    assert "reason" in error.value.fields
+    with pytest.raises(InvalidQuantity):
+        services.adjust(product=product, quantity=-1, reason="")
+
+
+def test_adjust_by_delta_and_by_count(product, mad):
+    services.receive(product=product, quantity=10)
+    services.reserve(lines=[(product, 3)])
+    services.adjust(product=product, quantity=-2, reason="Recuento")
+    assert levels(product, mad) == (8, 3)
+    movement = services.adjust(product=product, counted=5, reason="Inventario anual")
+    assert movement.on_hand_delta == -3
+    assert services.adjust(product=product, counted=5, reason="Igual") is None
+    with pytest.raises(NegativeStock):
+        services.adjust(product=product, counted=2, reason="Recuento")  # 3 are reserved
+    with pytest.raises(InvalidQuantity):
+        services.adjust(product=product, quantity=0, reason="Nada")
+    assert levels(product, mad) == (5, 3)
+
+
+def test_reserve_prefers_default_warehouse_then_most_available(product, mad, waw, bcn):
+    services.receive(product=product, warehouse=mad, quantity=5)
+    services.receive(product=product, warehouse=waw, quantity=8)
+    services.receive(product=product, warehouse=bcn, quantity=20)
+
+    [allocation] = services.reserve(lines=[(product, 5)])
+    assert (allocation.warehouse_code, allocation.quantity) == ("MAD", 5)
+
+    # MAD is empty now: the single warehouse with most available serves the whole line.
+    [allocation] = services.reserve(lines=[(product, 7)])
+    assert (allocation.warehouse_code, allocation.quantity) == ("BCN", 7)
+
+    # Nobody can serve 20 alone (BCN 13, WAW 8): split, most available first.
+    allocations = services.reserve(lines=[{"sku": "DRILL-18V", "quantity": 20}])
+    assert [(a.warehouse_code, a.quantity) for a in allocations] == [("BCN", 13), ("WAW", 7)]
+    assert all(a.line == 0 for a in allocations)
+    assert levels(product, bcn) == (20, 20)
+
+
+def test_reserve_is_all_or_nothing_and_lists_shortages(product, other_product, mad, waw):
+    services.receive(product=product, warehouse=mad, quantity=5)
+    services.receive(product=product, warehouse=waw, quantity=2)
+    services.receive(product=other_product, quantity=1)
+    with pytest.raises(InsufficientStock) as error:
+        services.reserve(lines=[(product, 3), (other_product, 2), (product, 3)])
+    assert error.value.code == "insufficient_stock"
+    assert error.value.status == 409
+    assert error.value.lines == [{"sku": "GLOVES-L", "requested": 2, "available": 1}]
+    assert not StockMovement.objects.filter(kind=MovementKind.RESERVATION).exists()
+
+    with pytest.raises(InsufficientStock) as error:
+        services.reserve(lines=[(product, 8)])
+    assert error.value.lines == [{"sku": "DRILL-18V", "requested": 8, "available": 7}]
+
+
+def test_reserve_rejects_unknown_inactive_and_bad_lines(product, mad):
+    services.receive(product=product, quantity=5)
+    with pytest.raises(UnknownProduct):
+        services.reserve(lines=[("NOPE", 1)])
+    with pytest.raises(InvalidQuantity):
+        services.reserve(lines=[(product, 0)])
+    with pytest.raises(InvalidQuantity):
+        services.reserve(lines=[])
+    product.active = False
+    product.save()
+    with pytest.raises(ProductInactive) as error:
+        services.reserve(lines=[(product, 1)])
+    assert error.value.code == "product_inactive"
+
+
+def test_release_and_ship_take_allocations_back(product, mad, waw):
+    services.receive(product=product, warehouse=mad, quantity=3)
+    services.receive(product=product, warehouse=waw, quantity=5)
+    allocations = services.reserve(lines=[(product, 6)])
+    services.ship(allocations=allocations[:1])
+    services.release(allocations=allocations[1:])
+    assert [(a.warehouse_code, a.quantity) for a in allocations] == [("MAD", 3), ("WAW", 3)]
+    assert levels(product, mad) == (0, 0)
+    assert levels(product, waw) == (5, 0)
+    with pytest.raises(NotReserved) as error:
+        services.release(allocations=allocations[1:])
+    assert error.value.code == "not_reserved"
+
+
+def test_release_and_ship_by_reference(product, other_product, mad):
+    order = CompanyFactory()  # any model works as a reference; the orders app passes its Order
+    other_order = CompanyFactory()
+    services.receive(product=product, quantity=10)
+    services.receive(product=other_product, quantity=10)
+    services.reserve(
+        lines=[(product, 2), (other_product, 3)], reference_object=order, reference="PED-1"
+    )
+    services.reserve(lines=[(product, 4)], reference_object=other_order)
+    assert [(r["sku"], r["quantity"]) for r in reserved_for(order)] == [
+        ("DRILL-18V", 2),
+        ("GLOVES-L", 3),
+    ]
+
+    services.ship(reference_object=order)
+    assert levels(product, mad) == (8, 4)
+    assert levels(other_product, mad) == (7, 0)
+    assert reserved_for(order) == []
+    # Nothing is left for this order: a second ship / release does nothing.
+    assert services.release(reference_object=order) == []
+    # Allocations + reference: cannot take another order's units.
+    with pytest.raises(NotReserved):
+        services.release(
+            allocations=[{"product_id": product.pk, "warehouse_id": mad.pk, "quantity": 1}],
+            reference_object=order,
+        )
+    services.release(reference_object=other_order)
+    assert levels(product, mad) == (8, 0)
+
+
+def test_restock_return(product, mad):
+    movement = services.restock_return(product=product, quantity=2, reason="RMA-1")
+    assert movement.kind == MovementKind.RETURN_RESTOCK
+    assert levels(product, mad) == (2, 0)
+
+
+def test_record_stock_changes_is_all_or_nothing(product, other_product, mad, waw):
+    services.receive(product=product, quantity=2)
+    changes = [
+        {"sku": "DRILL-18V", "warehouse": "MAD", "quantity": 5, "kind": "receipt", "reason": ""},
+        {"sku": "NOPE", "warehouse": "MAD", "quantity": 1, "kind": "receipt"},
+        {"sku": "GLOVES-L", "warehouse": "ZZZ", "quantity": "1.5", "kind": "receipt"},
+        {"sku": "DRILL-18V", "warehouse": "MAD", "quantity": -1, "kind": "adjustment"},
+        {"sku": "DRILL-18V", "warehouse": "MAD", "quantity": 1, "kind": "reservation"},
+    ]
+    with pytest.raises(InvalidStockChanges) as error:
+        services.record_stock_changes(changes=changes)
+    assert set(error.value.errors) == {1, 2, 3, 4}
+    assert "sku" in error.value.errors[1]
+    assert set(error.value.errors[2]) == {"warehouse", "quantity"}
+    assert "reason" in error.value.errors[3]
+    assert "kind" in error.value.errors[4]
+    assert levels(product, mad) == (2, 0)
+
+    # Within a batch, later items see earlier ones: -8 after +5 leaves -1.
+    with pytest.raises(InvalidStockChanges) as error:
+        services.record_stock_changes(
+            changes=[
+                services.StockChange(sku="DRILL-18V", quantity=5),
+                services.StockChange(
+                    sku="DRILL-18V", quantity=-8, kind="adjustment", reason="Recuento"
+                ),
+            ]
+        )
+    assert list(error.value.errors) == [1]
+    movements = services.record_stock_changes(
+        changes=[
+            services.StockChange(sku="DRILL-18V", quantity=5, reason="Albarán 9"),
+            services.StockChange(
+                sku="DRILL-18V", quantity=-7, kind="adjustment", reason="Recuento"
+            ),
+            services.StockChange(sku="GLOVES-L", warehouse="WAW", quantity=4),
+        ]
+    )
+    assert len(movements) == 3
+    assert levels(product, mad) == (0, 0)
+    assert levels(other_product, waw) == (4, 0)
+    assert not ledger_mismatches().exists()
+
+
+def test_ledger_is_append_only(product, mad):
+    movement = services.receive(product=product, quantity=1)
+    movement.reason = "changed"
+    with pytest.raises(LedgerIsAppendOnly):
+        movement.save()
+    with pytest.raises(LedgerIsAppendOnly):
+        movement.delete()
+    with pytest.raises(LedgerIsAppendOnly):
+        StockMovement.objects.update(reason="x")
+    with pytest.raises(LedgerIsAppendOnly):
+        StockMovement.objects.filter(pk=movement.pk).delete()
+    with pytest.raises(LedgerIsAppendOnly):
+        StockMovement.objects.bulk_update([movement], ["reason"])
+    assert StockMovement.objects.get().reason == ""
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE inventory_stockitem SET reserved = on_hand + 1",
+        "UPDATE inventory_stockitem SET reserved = -1",
+        "UPDATE inventory_stockitem SET on_hand = -1, reserved = -1",
+        "UPDATE inventory_stockitem SET on_hand = 0",
+    ],
+)
+def test_check_constraints_hold_for_raw_sql(product, mad, sql):
+    services.receive(product=product, quantity=5)
+    services.reserve(lines=[(product, 2)])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert levels(product, mad) == (5, 2)
+
+
+def test_check_stock_ledger_exit_codes(product, mad, capsys):
+    services.receive(product=product, quantity=5)
+    services.reserve(lines=[(product, 2)])
+    call_command("check_stock_ledger")
+    assert "OK" in capsys.readouterr().out
+
+    with connection.cursor() as cursor:  # someone bypasses the service
+        cursor.execute("UPDATE inventory_stockitem SET on_hand = on_hand + 1")
+    with pytest.raises(CommandError) as error:
+        call_command("check_stock_ledger")
+    assert error.value.returncode == 1
+    assert "DRILL-18V @ MAD" in capsys.readouterr().err
+
+
+def test_low_stock_alerts_once_per_crossing(
+    product, mad, django_capture_on_commit_callbacks, settings
+):
+    settings.STAFF_ALERT_EMAIL = "compras@example.com"
+    services.receive(product=product, quantity=10)
+    services.set_reorder_levels(
+        product=product, warehouse=mad, reorder_point=5, reorder_quantity=20
+    )
+    assert LowStockAlert.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reserve(lines=[(product, 6)])  # available 4 < 5: crossing
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.reserve(lines=[(product, 1)])  # still below: no new alert
+        services.write_off(product=product, quantity=1, reason="Roto")
+    assert callbacks == []
+    assert LowStockAlert.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["compras@example.com"]
+    assert "DRILL-18V" in mail.outbox[0].subject
+    item = StockItem.objects.get(product=product)
+    assert item.low_stock
+
+    services.receive(product=product, quantity=10)  # back above: flag cleared
+    item.refresh_from_db()
+    assert not item.low_stock
+    assert LowStockAlert.objects.get().resolved_at is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reserve(lines=[(product, 10)])  # second crossing: second alert
+    assert LowStockAlert.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_low_stock_email_task_is_idempotent(product, mad, django_capture_on_commit_callbacks):
+    from inventory.tasks import send_low_stock_email
+
+    services.receive(product=product, quantity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_reorder_levels(
+            product=product, warehouse=mad, reorder_point=5, reorder_quantity=10
+        )
+    alert = LowStockAlert.objects.get()
+    assert len(mail.outbox) == 1
+    assert send_low_stock_email(alert.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_raises_missed_alerts_and_clears_stale_flags(product, other_product, mad):
+    services.receive(product=product, quantity=1)
+    services.receive(product=other_product, quantity=10)
+    # Levels changed outside the services (e.g. the admin or a data migration).
+    StockItem.objects.filter(product=product).update(reorder_point=5)
+    StockItem.objects.filter(product=other_product).update(low_stock=True)
+    stats = services.sweep_low_stock()
+    assert (stats["raised"], stats["cleared"]) == (1, 1)
+    assert services.sweep_low_stock()["raised"] == 0
+
+
+def test_catalog_services_validate(mad):
+    category = services.create_category(
+        name="Electrónica", return_window_days=14, return_shipping_paid_by="buyer"
+    )
+    with pytest.raises(InvalidData) as error:
+        services.create_product(
+            sku="bad sku",
+            name="X",
+            category=category,
+            unit_price=Decimal("-1"),
+            vat_rate=Decimal("21"),
+        )
+    assert {"sku", "unit_price"} <= set(error.value.fields)
+    product = services.create_product(
+        sku="TV-55",
+        name="Televisor 55",
+        category=category,
+        unit_price=Decimal("399.00"),
+        external_ref="",
+    )
+    assert product.external_ref is None
+    with pytest.raises(InvalidData):
+        services.update_category(category=category, restocking_fee_percent=Decimal("101"))
+
+
+def test_only_one_default_warehouse(db):
+    first = services.create_warehouse(code="mad", name="Madrid")
+    assert first.is_default and first.code == "MAD"
+    second = services.create_warehouse(code="WAW", name="Warszawa", is_default=True)
+    first.refresh_from_db()
+    assert second.is_default and not first.is_default
+
+
+def test_return_deadline_follows_category_policy():
+    from datetime import datetime
+
+    delivered = datetime(2026, 3, 1, 12, 0)
+    assert CategoryFactory.build(return_window_days=14).return_deadline(delivered).day == 15
+    assert CategoryFactory.build(returnable=False).return_deadline(delivered) is None
+
+
+def test_reserve_query_count_is_constant(product, mad, waw, django_assert_max_num_queries):
+    products = [ProductFactory() for _ in range(10)]
+    for p in products:
+        services.receive(product=p, warehouse=mad, quantity=3)
+        services.receive(product=p, warehouse=waw, quantity=3)
+    with django_assert_max_num_queries(8):
+        services.reserve(lines=[(p, 5) for p in products])
