@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "customers",
+    "webhooks",
     "inventory",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -187,16 +189,51 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inventory.tasks.sweep_low_stock",
         "schedule": crontab(minute=5, hour=6),
     },
+    # The outbox relay sends events on commit; this sweep catches what a broker outage
+    # left behind.
+    "outbox-relay": {"task": "core.tasks.relay_outbox", "schedule": 60.0},
+    "api-records-purge": {"task": "core.tasks.purge_api_records", "schedule": crontab(minute=41)},
+    "webhook-retries": {"task": "webhooks.tasks.retry_due_deliveries", "schedule": 60.0},
 }
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api.authentication.ApiKeyAuthentication",
+        "core.api.authentication.StaffSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
+# Request bodies above this size are refused with 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+# Requests per client and period ("<n>/<s|min|hour|day>"; "0" switches a limit off).
+API_RATE_LIMITS = {
+    "seller": env.str("API_RATE_SELLER", default="6000/min"),
+    "company": env.str("API_RATE_COMPANY", default="1200/min"),
+    "staff": env.str("API_RATE_STAFF", default="3000/min"),
+}
+# Idempotency keys are kept this long (never less than 24 h).
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+# A key whose first request gave no answer for this long (worker killed) is taken over.
+IDEMPOTENCY_LOCK_TIMEOUT = env.int("IDEMPOTENCY_LOCK_TIMEOUT", default=600)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# Webhook receivers on loopback/private/link-local addresses: refused in production.
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=26)
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mayorista B2B API",
     "VERSION": "1.0.0",
@@ -204,9 +241,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "DESCRIPTION": "The ERP-facing API. Authenticate with `Authorization: Api-Key <key>`.",
 }
 
 # --- Business settings ----------------------------------------------------------------
+# Orders: amounts in the order's currency, net of VAT (see orders.pricing).
+FREE_SHIPPING_THRESHOLD = env.str("FREE_SHIPPING_THRESHOLD", default="300.00")
+SHIPPING_COST_STANDARD = env.str("SHIPPING_COST_STANDARD", default="9.90")
+SHIPPING_COST_EXPRESS = env.str("SHIPPING_COST_EXPRESS", default="19.90")
+# A customer's first order above this amount (total) is held for review.
+AUTO_HOLD_FIRST_ORDER_ABOVE = env.str("AUTO_HOLD_FIRST_ORDER_ABOVE", default="3000.00")
+# Business days promised at placement (preparation + transit) per shipping method.
+PROMISED_DAYS_STANDARD = env.int("PROMISED_DAYS_STANDARD", default=3)
+PROMISED_DAYS_EXPRESS = env.int("PROMISED_DAYS_EXPRESS", default=1)
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),
     "tax_id": env.str("SELLER_TAX_ID", default="ESB12345674"),

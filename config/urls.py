@@ -9,6 +9,8 @@ backoffice_patterns = [
     path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
     path("customers/", include("customers.backoffice.urls")),
+    path("api-keys/", include("core.backoffice.urls")),
+    path("webhooks/", include("webhooks.backoffice.urls")),
     path("inventory/", include("inventory.backoffice.urls")),
 ]
 
@@ -29,4 +31,10 @@ urlpatterns = [
     path("portal/", include((portal_patterns, "portal"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
 ]
+
+# JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.
+handler400 = "core.api.exceptions.handler400"
+handler404 = "core.api.exceptions.handler404"
+handler500 = "core.api.exceptions.handler500"

@@ -1,4 +1,9 @@
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +15,133 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ApiKeyScope(models.TextChoices):
+    SELLER = "seller", _("Seller (everything)")
+    COMPANY = "company", _("One customer company")
+
+
+class ApiKey(models.Model):
+    """A machine client's key. Only a SHA-256 hash of the secret is stored; the
+    ``prefix`` (the key's first characters) identifies it in lists and logs."""
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=10, choices=ApiKeyScope.choices)
+    company = models.ForeignKey(
+        "customers.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("company"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            # A company key names its company; a seller key names none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="seller", company__isnull=True)
+                    | models.Q(scope="company", company__isnull=False)
+                ),
+                name="apikey_scope_company_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def is_seller(self) -> bool:
+        return self.scope == ApiKeyScope.SELLER
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` of one client: the request's fingerprint and, once the
+    first request finished, its response (replayed to repeats)."""
+
+    client = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_client_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.key}"
+
+
+class OutboxEvent(models.Model):
+    """An event written in the transaction of the change it announces (transactional
+    outbox); the relay hands it to Celery after commit."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_type = models.CharField(_("type"), max_length=64, db_index=True)
+    payload = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    # While a relay hands the event over, nobody else does (until the lease ends).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.id}"
+
+
+class ProcessedEvent(models.Model):
+    """Marks that one consumer handled one outbox event, so a repeat does nothing."""
+
+    event_id = models.UUIDField()
+    consumer = models.CharField(max_length=100)
+    processed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "consumer"], name="processed_event_consumer_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consumer} {self.event_id}"

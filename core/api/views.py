@@ -1,0 +1,138 @@
+"""Base classes of every API view: client scoping, body checks and idempotency.
+
+Subclass ``ApiGenericViewSet`` (with DRF's mixins) or ``ApiViewSet``. Configure:
+
+- ``company_field``: the lookup that ties a row to a customer company (``"pk"`` for
+  companies, ``"customer"`` for orders...). Company keys only ever see rows where it
+  equals their company; ``None`` means company keys see nothing of this resource.
+- ``company_key_actions``: the actions company keys may run (default: read).
+- ``staff_write_roles``: staff roles needed for unsafe methods (default: any staff).
+- ``error_field_map``: model field names -> API field names in validation errors.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import mixins, viewsets
+
+from . import idempotency
+from .exceptions import ApiError
+from .parsers import bad_text, check_content_length
+from .permissions import client_of
+
+
+class _Replay(Exception):
+    def __init__(self, record):
+        self.record = record
+
+
+class ApiViewMixin:
+    company_field: str | None = None
+    company_key_actions: tuple[str, ...] = ("list", "retrieve")
+    staff_write_roles: tuple[str, ...] = ()
+    error_field_map: dict[str, str] = {}
+
+    _idempotency_record = None
+
+    # --- who ------------------------------------------------------------------------
+    @property
+    def client(self):
+        return client_of(self.request)
+
+    @property
+    def actor(self):
+        """The staff user for services' ``actor``; None for API keys."""
+        client = self.client
+        return client.user if client is not None else None
+
+    # --- tenancy --------------------------------------------------------------------
+    def scope_queryset(self, queryset):
+        client = self.client
+        if client is None or client.is_seller:
+            return queryset
+        if self.company_field is None:
+            return queryset.none()
+        return queryset.filter(**{self.company_field: client.company_id})
+
+    def get_queryset(self):
+        return self.scope_queryset(super().get_queryset())
+
+    # --- request checks and idempotency ---------------------------------------------
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._check_text(request, kwargs)
+        check_content_length(request._request)
+        if request.method == "POST":
+            self._begin_idempotency(request)
+
+    def _check_text(self, request, kwargs):
+        values = [str(v) for v in kwargs.values()]
+        for name, items in request.query_params.lists():
+            values.append(name)
+            values.extend(items)
+        if any(bad_text(value) for value in values):
+            raise ApiError(
+                _("The URL contains NUL characters or invalid text."), code="invalid_characters"
+            )
+
+    def _begin_idempotency(self, request):
+        key = idempotency.clean_key(request.headers.get(idempotency.HEADER))
+        client = self.client
+        if key is None or client is None:
+            return
+        request_hash = idempotency.fingerprint(
+            request.method, request.get_full_path(), request._request.body
+        )
+        outcome = idempotency.begin(client=client.ident, key=key, request_hash=request_hash)
+        if outcome.replay is not None:
+            raise _Replay(outcome.replay)
+        self._idempotency_record = outcome.record
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return self._replay_response(exc.record)
+        try:
+            return super().handle_exception(exc)
+        except BaseException:
+            if self._idempotency_record is not None:
+                idempotency.release(self._idempotency_record)
+                self._idempotency_record = None
+            raise
+
+    def _replay_response(self, record):
+        from rest_framework.response import Response
+
+        headers = dict(record.response_headers or {})
+        headers[idempotency.REPLAYED_HEADER] = "true"
+        return Response(record.response_body, status=record.response_status, headers=headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record, self._idempotency_record = self._idempotency_record, None
+        if record is not None:
+            if response.status_code < 500:
+                idempotency.complete(record, response)
+            else:
+                idempotency.release(record)
+        return response
+
+
+class ApiGenericViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    pass
+
+
+class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ApiViewSet(
+    ApiViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and PATCH (PUT is switched off: the API only PATCHes)."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,153 @@
+"""Reliable events: the transactional outbox.
+
+- ``publish(event_type, payload)`` writes an ``OutboxEvent`` in the caller's transaction
+  and, once that commits, asks the relay to hand it to Celery at once.
+- ``relay()`` sends pending events to the ``core.tasks.process_event`` task and marks
+  them dispatched. When the broker is down the events stay pending and the periodic
+  sweep (Celery beat, ``core.tasks.relay_outbox``) delivers them later.
+- Consumers register per event type (``@consumer("order.created")``, or ``"*"`` for
+  all); ``process_event`` runs each once per event: a ``ProcessedEvent`` row, written
+  in the consumer's own transaction, makes repeats no-ops. A consumer should do only
+  database work in it and leave I/O to tasks scheduled with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.models import OutboxEvent, ProcessedEvent
+
+logger = logging.getLogger(__name__)
+
+ALL_EVENTS = "*"
+# While one relay hands an event to the broker, no other relay does.
+LEASE = timedelta(minutes=2)
+SWEEP_BATCH = 500
+
+Consumer = Callable[[OutboxEvent], Any]
+_consumers: dict[str, dict[str, Consumer]] = {}
+
+
+def publish(event_type: str, payload: dict[str, Any]) -> OutboxEvent:
+    """Record an event in the current transaction; it is relayed after commit."""
+    event = OutboxEvent.objects.create(event_type=event_type, payload=payload)
+    event_id = event.pk
+    transaction.on_commit(lambda: relay(event_ids=[event_id]), robust=True)
+    return event
+
+
+# --- consumers ------------------------------------------------------------------------
+
+
+def register(event_type: str, func: Consumer, *, name: str | None = None) -> Consumer:
+    """Register ``func`` for ``event_type`` (``"*"``: every event) under a stable name."""
+    name = name or f"{func.__module__}.{func.__qualname__}"
+    _consumers.setdefault(event_type, {})[name] = func
+    return func
+
+
+def consumer(event_type: str, *, name: str | None = None):
+    """Decorator form of ``register``."""
+
+    def decorator(func: Consumer) -> Consumer:
+        return register(event_type, func, name=name)
+
+    return decorator
+
+
+def consumers_for(event_type: str) -> dict[str, Consumer]:
+    found = dict(_consumers.get(ALL_EVENTS, {}))
+    found.update(_consumers.get(event_type, {}))
+    return found
+
+
+def process(event_id) -> list[str]:
+    """Run every consumer of the event that has not handled it yet.
+
+    Returns the names of the consumers that failed (their work was rolled back and
+    they run again on the next attempt); the others are recorded as done.
+    """
+    event = OutboxEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return []
+    failed = []
+    for name, func in consumers_for(event.event_type).items():
+        try:
+            with transaction.atomic():
+                ProcessedEvent.objects.create(event_id=event.pk, consumer=name)
+                func(event)
+        except IntegrityError:
+            if not ProcessedEvent.objects.filter(event_id=event.pk, consumer=name).exists():
+                logger.exception("Consumer %s failed on event %s", name, event.pk)
+                failed.append(name)
+        except Exception:
+            logger.exception("Consumer %s failed on event %s", name, event.pk)
+            failed.append(name)
+    return failed
+
+
+# --- relay ----------------------------------------------------------------------------
+
+
+def relay(*, event_ids=None, limit: int = SWEEP_BATCH) -> int:
+    """Hand pending events to Celery; returns how many were dispatched.
+
+    Never raises: a broker outage leaves the events pending for the next sweep.
+    """
+    from core.tasks import process_event
+
+    now = timezone.now()
+    pending = OutboxEvent.objects.filter(dispatched_at__isnull=True).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    if event_ids is not None:
+        pending = pending.filter(pk__in=event_ids)
+    dispatched = 0
+    for event_id in list(pending.order_by("created_at").values_list("pk", flat=True)[:limit]):
+        claimed = (
+            OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
+            .update(lease_until=timezone.now() + LEASE, attempts=F("attempts") + 1)
+        )
+        if not claimed:
+            continue
+        try:
+            process_event.apply_async(args=[str(event_id)])
+        except Exception as exc:
+            logger.warning("Outbox event %s not relayed (will retry): %s", event_id, exc)
+            OutboxEvent.objects.filter(pk=event_id).update(
+                lease_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            if not _is_task_failure(exc):
+                break  # the broker is down: the sweep tries the rest later
+            continue
+        OutboxEvent.objects.filter(pk=event_id).update(
+            dispatched_at=timezone.now(), lease_until=None, last_error=""
+        )
+        dispatched += 1
+    return dispatched
+
+
+def _is_task_failure(exc: Exception) -> bool:
+    """True when the task itself failed (eager mode) rather than the broker."""
+    return isinstance(exc, ConsumerFailed)
+
+
+class ConsumerFailed(Exception):
+    """Raised by ``process_event`` when some consumer failed (retried later)."""
+
+
+def purge_dispatched(*, older_than: timedelta) -> int:
+    """Delete dispatched events (and their processed marks) older than ``older_than``."""
+    cutoff = timezone.now() - older_than
+    old = OutboxEvent.objects.filter(dispatched_at__lt=cutoff)
+    ProcessedEvent.objects.filter(event_id__in=old.values("pk")).delete()
+    deleted, _details = old.delete()
+    return deleted

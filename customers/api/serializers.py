@@ -1,0 +1,61 @@
+"""The customer payload of API.md: ``name`` is the legal name and ``billing_address``
+groups the company's own address fields (also its first default shipping address)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.countries import COUNTRIES
+
+from ..models import CompanyStatus, Currency, Language, PaymentTerms
+
+
+class TagListField(serializers.ListField):
+    """Segment tags by name (created when new)."""
+
+    def to_representation(self, data):
+        return sorted(tag.name for tag in data.all())
+
+
+class BillingAddressSerializer(serializers.Serializer):
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20)
+    city = serializers.CharField(max_length=100)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.ChoiceField(choices=COUNTRIES)
+
+
+class CustomerSerializer(serializers.Serializer):
+    """Reads and validates the payload only; customers.services does the writing."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="legal_name", max_length=200)
+    tax_id = serializers.CharField(
+        max_length=40, help_text=_("NIF/CIF, NIP or EU VAT number (spaces and dashes ignored).")
+    )
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+    payment_terms = serializers.ChoiceField(choices=PaymentTerms.choices, required=False)
+    credit_limit = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    status = serializers.ChoiceField(choices=CompanyStatus.choices, required=False)
+    billing_address = BillingAddressSerializer(source="*")
+    external_ref = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text=_("The company's id in the ERP (unique)."),
+    )
+    tags = TagListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate_external_ref(self, value):
+        return value or None

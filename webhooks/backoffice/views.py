@@ -1,0 +1,103 @@
+"""Back-office pages for webhook subscriptions (managers): list, create (the secret
+is shown once), detail with the delivery log, enable/disable, delete."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from core.errors import DomainError
+from core.roles import StaffRole
+from core.views import StaffRequiredMixin
+
+from .. import services
+from ..models import Subscription
+from .forms import SubscriptionForm
+
+MANAGERS = (StaffRole.MANAGER,)
+
+
+class SubscriptionListView(StaffRequiredMixin, ListView):
+    required_roles = MANAGERS
+    template_name = "webhooks/backoffice/list.html"
+    context_object_name = "subscriptions"
+    queryset = Subscription.objects.order_by("-active", "url", "id")
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section="api", **kwargs)
+
+
+class SubscriptionCreateView(StaffRequiredMixin, View):
+    required_roles = MANAGERS
+    template_name = "webhooks/backoffice/form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": SubscriptionForm(), "section": "api"})
+
+    def post(self, request):
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription = services.create_subscription(
+                    actor=request.user,
+                    url=form.cleaned_data["url"],
+                    events=form.cleaned_data["events"],
+                    secret=form.cleaned_data["secret"] or None,
+                    description=form.cleaned_data["description"],
+                )
+            except DomainError as error:
+                for name, errors in error.fields.items():
+                    for message in errors:
+                        form.add_error(name if name in form.fields else None, message)
+                if not error.fields:
+                    form.add_error(None, error.message)
+            else:
+                response = render(
+                    request,
+                    "webhooks/backoffice/created.html",
+                    {"subscription": subscription, "section": "api"},
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+        return render(request, self.template_name, {"form": form, "section": "api"}, status=400)
+
+
+class SubscriptionDetailView(StaffRequiredMixin, DetailView):
+    required_roles = MANAGERS
+    template_name = "webhooks/backoffice/detail.html"
+    context_object_name = "subscription"
+    queryset = Subscription.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(section="api", **kwargs)
+        context["deliveries"] = self.object.deliveries.prefetch_related("attempt_log").order_by(
+            "-id"
+        )[:100]
+        return context
+
+
+class SubscriptionActiveView(StaffRequiredMixin, View):
+    required_roles = MANAGERS
+
+    def post(self, request, pk):
+        subscription = get_object_or_404(Subscription, pk=pk)
+        active = request.POST.get("active") == "1"
+        services.set_subscription_active(
+            subscription=subscription, active=active, actor=request.user
+        )
+        messages.success(
+            request, _("Subscription enabled.") if active else _("Subscription disabled.")
+        )
+        return redirect("backoffice:webhook_detail", pk=pk)
+
+
+class SubscriptionDeleteView(StaffRequiredMixin, View):
+    required_roles = MANAGERS
+
+    def post(self, request, pk):
+        subscription = get_object_or_404(Subscription, pk=pk)
+        services.delete_subscription(subscription=subscription, actor=request.user)
+        messages.success(request, _("Subscription deleted."))
+        return redirect("backoffice:webhook_list")
