@@ -1,0 +1,124 @@
+"""The three checks an order must pass before preparation (SPEC "Orders" 1).
+
+Each check is a ``Check(name, passed, reason)``; the back-office shows them as a
+green/red checklist and the API answers them in ``checks`` (and with ``checks_failed``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import PaymentTerms
+
+from .models import Order, OrderStatus, PaymentStatus
+
+CUSTOMER_DATA, PAYMENT, STOCK = "customer_data", "payment", "stock"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "passed": self.passed, "reason": str(self.reason)}
+
+
+def open_exposure(company, *, exclude_pk=None) -> Decimal:
+    """What the company owes or will owe: unpaid balances of its non-cancelled orders."""
+    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
+    orders = orders.exclude(payment_status=PaymentStatus.PAID)
+    if exclude_pk is not None:
+        orders = orders.exclude(pk=exclude_pk)
+    balance = ExpressionWrapper(
+        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    return orders.aggregate(s=Coalesce(Sum(balance), Decimal("0.00")))["s"]
+
+
+def has_overdue_orders(company, *, exclude_pk=None) -> bool:
+    today = timezone.localdate()
+    orders = Order.objects.filter(company=company, payment_due__lt=today).exclude(
+        status=OrderStatus.CANCELADO
+    )
+    if exclude_pk is not None:
+        orders = orders.exclude(pk=exclude_pk)
+    return orders.exclude(payment_status=PaymentStatus.PAID).exists()
+
+
+def customer_data_check(order) -> Check:
+    missing = order.company.missing_data()
+    if missing:
+        return Check(
+            CUSTOMER_DATA,
+            False,
+            _("Customer data incomplete: %(fields)s.") % {"fields": ", ".join(missing)},
+        )
+    return Check(CUSTOMER_DATA, True, _("Customer data complete."))
+
+
+def payment_check(order) -> Check:
+    company = order.company
+    if company.payment_terms == PaymentTerms.PREPAID:
+        if order.payment_status == PaymentStatus.PAID:
+            return Check(PAYMENT, True, _("Prepaid order: payment confirmed."))
+        return Check(
+            PAYMENT,
+            False,
+            _("Prepaid order: %(amount)s %(currency)s still to be paid.")
+            % {"amount": order.balance_due, "currency": order.currency},
+        )
+    if company.is_blocked:
+        return Check(PAYMENT, False, _("The customer's account is blocked."))
+    if has_overdue_orders(company, exclude_pk=order.pk):
+        return Check(PAYMENT, False, _("The customer has overdue unpaid orders."))
+    exposure = open_exposure(company, exclude_pk=order.pk)
+    if order.payment_status != PaymentStatus.PAID:
+        exposure += order.balance_due
+    if exposure > company.credit_limit:
+        return Check(
+            PAYMENT,
+            False,
+            _("Over the credit limit: %(exposure)s open of %(limit)s %(currency)s.")
+            % {"exposure": exposure, "limit": company.credit_limit, "currency": company.currency},
+        )
+    return Check(
+        PAYMENT,
+        True,
+        _("%(terms)s, within the credit limit (%(exposure)s of %(limit)s %(currency)s).")
+        % {
+            "terms": company.get_payment_terms_display(),
+            "exposure": exposure,
+            "limit": company.credit_limit,
+            "currency": company.currency,
+        },
+    )
+
+
+def stock_check(order) -> Check:
+    from inventory.selectors import reserved_for
+
+    held: dict[int, int] = defaultdict(int)
+    for row in reserved_for(order):
+        held[row["product_id"]] += row["quantity"]
+    short = [line.sku for line in order.lines.all() if held[line.product_id] < line.quantity]
+    if short:
+        return Check(
+            STOCK,
+            False,
+            _("Stock not reserved in full for: %(skus)s.") % {"skus": ", ".join(short)},
+        )
+    return Check(STOCK, True, _("Stock reserved in full."))
+
+
+def preparation_checks(order) -> list[Check]:
+    """The three checks, in the order staff read them."""
+    return [customer_data_check(order), payment_check(order), stock_check(order)]

@@ -1,0 +1,507 @@
+"""Orders, their lines, payments and events; coupons and carriers; numbering counters.
+
+The order's ``status`` is a protected django-fsm field: only the transition methods
+below change it, and only ``orders.services`` calls them (with the row locked, the
+event row written, the outbox event published and the customer timeline appended).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.models import TimeStampedModel
+from customers.models import Currency
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class SequenceCounter(models.Model):
+    """The last number taken in one series and year (see ``core.numbering``)."""
+
+    series = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("numbering counter")
+        verbose_name_plural = _("numbering counters")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="sequencecounter_series_year")
+        ]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last_value}"
+
+
+class Carrier(TimeStampedModel):
+    """A transport company; ``tracking_url_template`` contains ``{tracking}``."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9_-]*$", _("Lower-case letters, digits, - and _."))
+        ],
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    tracking_url_template = models.CharField(
+        _("tracking link"),
+        max_length=300,
+        blank=True,
+        help_text=_("Address of the tracking page with {tracking} where the number goes."),
+    )
+    transit_days_standard = models.PositiveSmallIntegerField(
+        _("transit days (standard)"), default=3
+    )
+    transit_days_express = models.PositiveSmallIntegerField(_("transit days (express)"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+
+    def __str__(self):
+        return self.name
+
+    def tracking_url(self, tracking_number: str) -> str:
+        if not self.tracking_url_template or not tracking_number:
+            return ""
+        from urllib.parse import quote
+
+        return self.tracking_url_template.replace("{tracking}", quote(tracking_number, safe=""))
+
+    def transit_days(self, method: str) -> int:
+        if method == ShippingMethod.EXPRESS:
+            return self.transit_days_express
+        return self.transit_days_standard
+
+
+class CouponKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    FIXED = "fixed", _("Fixed amount")
+
+
+class Coupon(TimeStampedModel):
+    """A promotion code. ``times_used`` only grows through a conditional UPDATE."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9][A-Z0-9_-]*$", _("Capital letters, digits, - and _."))
+        ],
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CouponKind.choices)
+    value = models.DecimalField(
+        _("value"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Percentage (e.g. 10) or amount in the order's currency."),
+    )
+    minimum_order = models.DecimalField(
+        _("minimum order"),
+        **MONEY,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Subtotal (before VAT) the order must reach."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), help_text=_("Last day it can be used."))
+    usage_limit = models.PositiveIntegerField(
+        _("usage limit"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["-valid_until", "code"]
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="coupon_value_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="fixed") | Q(value__lte=100), name="coupon_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="coupon_valid_window"
+            ),
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True) | Q(times_used__lte=models.F("usage_limit")),
+                name="coupon_usage_within_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class OrderStatus(models.TextChoices):
+    PENDIENTE = "pendiente", _("Pending")
+    EN_PREPARACION = "en_preparacion", _("In preparation")
+    ENVIADO = "enviado", _("Shipped")
+    ENTREGADO = "entregado", _("Delivered")
+    CANCELADO = "cancelado", _("Cancelled")
+
+
+#: The happy path, in order (the portal's progress bar).
+STATUS_FLOW = [
+    OrderStatus.PENDIENTE,
+    OrderStatus.EN_PREPARACION,
+    OrderStatus.ENVIADO,
+    OrderStatus.ENTREGADO,
+]
+OPEN_STATUSES = (OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION, OrderStatus.ENVIADO)
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    BACKOFFICE = "backoffice", _("Back-office")
+
+
+class ShippingMethod(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    EXPRESS = "express", _("Express")
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PARTIAL = "partial", _("Partially paid")
+    PAID = "paid", _("Paid")
+
+
+class Order(ConcurrentTransitionMixin, TimeStampedModel):
+    """A customer's order. Totals are computed once at placement (``orders.pricing``)."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    company = models.ForeignKey(
+        "customers.Company",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("customer"),
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("placed by"),
+    )
+    api_key = models.ForeignKey(
+        "core.ApiKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDIENTE,
+        protected=True,
+        db_index=True,
+    )
+    po_number = models.CharField(_("PO number"), max_length=50, blank=True, db_index=True)
+    shipping_method = models.CharField(
+        _("shipping method"),
+        max_length=10,
+        choices=ShippingMethod.choices,
+        default=ShippingMethod.STANDARD,
+    )
+    shipping_address = models.JSONField(_("shipping address"), default=dict)
+    shipping_address_on_file = models.BooleanField(_("address on file"), default=True)
+    billing_address = models.JSONField(_("billing address"), default=dict)
+    notes = models.TextField(_("comments"), blank=True)
+    coupon = models.ForeignKey(
+        Coupon,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("coupon"),
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    customer_discount_percent = models.DecimalField(
+        _("customer discount %"), max_digits=5, decimal_places=2, default=Decimal("0.00")
+    )
+    subtotal = models.DecimalField(_("subtotal"), **MONEY, default=Decimal("0.00"))
+    discount = models.DecimalField(_("discount"), **MONEY, default=Decimal("0.00"))
+    tax = models.DecimalField(_("tax"), **MONEY, default=Decimal("0.00"))
+    shipping = models.DecimalField(_("shipping"), **MONEY, default=Decimal("0.00"))
+    total = models.DecimalField(_("total"), **MONEY, default=Decimal("0.00"))
+    promised_delivery_date = models.DateField(_("promised delivery"), null=True, blank=True)
+    on_hold = models.BooleanField(_("on hold"), default=False, db_index=True)
+    hold_reason = models.TextField(_("hold reason"), blank=True)
+    payment_status = models.CharField(
+        _("payment"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+    amount_paid = models.DecimalField(_("amount paid"), **MONEY, default=Decimal("0.00"))
+    payment_due = models.DateField(_("payment due"), null=True, blank=True)
+    carrier = models.ForeignKey(
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("carrier"),
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    estimated_delivery = models.DateField(_("estimated delivery"), null=True, blank=True)
+    prepared_at = models.DateTimeField(_("preparation started"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["company", "-created_at"], name="order_company_recent"),
+            models.Index(fields=["status", "-created_at"], name="order_status_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="order_paid_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or _("(new order)")
+
+    # --- guards (plain methods named after the rule) -------------------------------------
+    def is_not_on_hold(self) -> bool:
+        return not self.on_hold
+
+    def passes_preparation_checks(self) -> bool:
+        from .checks import preparation_checks
+
+        return all(check.passed for check in preparation_checks(self))
+
+    def has_shipment_details(self) -> bool:
+        return bool(
+            self.carrier_id
+            and self.tracking_number.strip()
+            and self.estimated_delivery
+            and self.estimated_delivery >= timezone.localdate()
+        )
+
+    def has_delivery_date(self) -> bool:
+        return self.delivered_at is not None and self.delivered_at <= timezone.now() + timedelta(
+            seconds=5
+        )
+
+    def has_cancel_reason(self) -> bool:
+        return bool(self.cancel_reason.strip())
+
+    # --- transitions (called only from orders.services) ---------------------------------
+    @transition(
+        field=status,
+        source=OrderStatus.PENDIENTE,
+        target=OrderStatus.EN_PREPARACION,
+        conditions=[is_not_on_hold, passes_preparation_checks],
+    )
+    def prepare(self):
+        self.prepared_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=OrderStatus.EN_PREPARACION,
+        target=OrderStatus.ENVIADO,
+        conditions=[is_not_on_hold, has_shipment_details],
+    )
+    def ship(self):
+        self.shipped_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=OrderStatus.ENVIADO,
+        target=OrderStatus.ENTREGADO,
+        conditions=[has_delivery_date],
+    )
+    def deliver(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION],
+        target=OrderStatus.CANCELADO,
+        conditions=[has_cancel_reason],
+    )
+    def cancel(self):
+        self.cancelled_at = timezone.now()
+
+    # --- read helpers ------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def tracking_url(self) -> str:
+        return self.carrier.tracking_url(self.tracking_number) if self.carrier_id else ""
+
+    @property
+    def is_late(self) -> bool:
+        """Not delivered and past the date promised to the customer."""
+        today = timezone.localdate()
+        return bool(
+            self.status in OPEN_STATUSES
+            and self.promised_delivery_date
+            and self.promised_delivery_date < today
+        )
+
+    @property
+    def delivered_on_time(self) -> bool | None:
+        """Delivered no later than promised (None while not delivered)."""
+        if self.delivered_at is None or self.promised_delivery_date is None:
+            return None
+        return timezone.localdate(self.delivered_at) <= self.promised_delivery_date
+
+    @property
+    def delivered_within_carrier_transit(self) -> bool | None:
+        """Delivered within the carrier's contracted transit days from shipment."""
+        if self.delivered_at is None or self.shipped_at is None or self.carrier is None:
+            return None
+        days = (timezone.localdate(self.delivered_at) - timezone.localdate(self.shipped_at)).days
+        return days <= self.carrier.transit_days(self.shipping_method)
+
+    @property
+    def balance_due(self) -> Decimal:
+        return max(self.total - self.amount_paid, Decimal("0.00"))
+
+    @property
+    def progress_step(self) -> int:
+        """Index of the status in ``STATUS_FLOW`` (cancelled: -1)."""
+        try:
+            return STATUS_FLOW.index(self.status)
+        except ValueError:
+            return -1
+
+
+class OrderLine(models.Model):
+    """A line snapshotted at placement: SKU, name, price after the customer's discount,
+    VAT rate, quantity, net line total, and where the units were reserved."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("position"))
+    product = models.ForeignKey(
+        "inventory.Product",
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        verbose_name=_("product"),
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    list_price = models.DecimalField(_("list price"), **MONEY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), **MONEY)
+    #: ``[{"warehouse": code, "warehouse_id", "product_id", "quantity"}]`` from the reservation.
+    allocations = models.JSONField(_("warehouse allocation"), default=list)
+
+    class Meta:
+        ordering = ["order", "position"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="orderline_position"),
+            models.UniqueConstraint(fields=["order", "product"], name="orderline_one_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} x {self.quantity}"
+
+    @property
+    def allocation_summary(self) -> str:
+        return ", ".join(f"{a['warehouse']}: {a['quantity']}" for a in self.allocations)
+
+
+class Payment(models.Model):
+    """A payment received for an order (bank transfer, card...)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_at = models.DateTimeField(_("paid at"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_at", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.amount} @ {self.paid_at:%Y-%m-%d}"
+
+
+class EventKind(models.TextChoices):
+    PLACED = "placed", _("Order placed")
+    PREPARED = "prepared", _("Preparation started")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    HELD = "held", _("Held for review")
+    RELEASED = "released", _("Hold released")
+    PAYMENT = "payment", _("Payment recorded")
+    NOTE = "note", _("Note")
+
+
+class OrderEvent(models.Model):
+    """One line of an order's history: who, when, from, to and a note."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    #: Who did it, as shown (a person, an API client or "system").
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    customer_visible = models.BooleanField(_("visible to the customer"), default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self):
+        return f"{self.order_id} {self.kind}"

@@ -1,0 +1,103 @@
+"""Pricing of an order: pure functions over Decimals (no queries).
+
+The rounding rule (``core.money.money``: half up to cents) is applied at these points,
+in this order, and nowhere else:
+
+1. unit price = list price x (100 - customer discount %) / 100, rounded;
+2. line total (net) = unit price x quantity (exact, already in cents);
+3. subtotal = sum of line totals;
+4. coupon discount = percent of the subtotal, rounded (or the fixed amount, at most
+   the subtotal);
+5. the discount is shared among the VAT rates in proportion to their net bases
+   (each share rounded, the last rate takes the remainder so the shares add up);
+6. shipping (net) is taxed at the order's highest VAT rate (it follows the goods);
+7. tax = sum over VAT rates of (base after discount [+ shipping]) x rate, rounded per
+   rate;
+8. total = subtotal - discount + shipping + tax.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from core.money import ZERO, money, percent_of
+
+from .models import CouponKind, ShippingMethod
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    discount: Decimal
+    tax: Decimal
+    shipping: Decimal
+    total: Decimal
+    tax_by_rate: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {
+            "subtotal": self.subtotal,
+            "discount": self.discount,
+            "tax": self.tax,
+            "shipping": self.shipping,
+            "total": self.total,
+        }
+
+
+def unit_price(list_price: Decimal, discount_percent: Decimal) -> Decimal:
+    """The customer's net unit price: the list price less their discount %."""
+    return money(Decimal(list_price) * (Decimal(100) - Decimal(discount_percent)) / Decimal(100))
+
+
+def coupon_discount(coupon, subtotal: Decimal) -> Decimal:
+    if coupon is None:
+        return ZERO
+    if coupon.kind == CouponKind.PERCENT:
+        return min(percent_of(subtotal, coupon.value), subtotal)
+    return min(money(coupon.value), subtotal)
+
+
+def shipping_cost(method: str, goods_net: Decimal) -> Decimal:
+    """Standard shipping is free from ``FREE_SHIPPING_THRESHOLD`` (net goods after
+    discounts); express always costs ``SHIPPING_COST_EXPRESS``."""
+    if method == ShippingMethod.EXPRESS:
+        return money(settings.SHIPPING_COST_EXPRESS)
+    if goods_net >= Decimal(settings.FREE_SHIPPING_THRESHOLD):
+        return ZERO
+    return money(settings.SHIPPING_COST_STANDARD)
+
+
+def totals_for(lines, *, coupon=None, shipping_method: str = ShippingMethod.STANDARD) -> Totals:
+    """Totals of priced ``lines`` (objects with ``line_total`` and ``vat_rate``)."""
+    bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        bases[Decimal(line.vat_rate)] += line.line_total
+    subtotal = sum(bases.values(), ZERO)
+    discount = coupon_discount(coupon, subtotal)
+    shipping = shipping_cost(shipping_method, subtotal - discount)
+    rates = sorted(bases)
+    remaining = discount
+    taxed: dict[Decimal, Decimal] = {}
+    for index, rate in enumerate(rates):
+        if index == len(rates) - 1:
+            share = remaining
+        else:
+            share = money(discount * bases[rate] / subtotal) if subtotal else ZERO
+            remaining -= share
+        taxed[rate] = bases[rate] - share
+    if rates:
+        taxed[rates[-1]] += shipping
+    tax_by_rate = {rate: percent_of(base, rate) for rate, base in taxed.items()}
+    tax = sum(tax_by_rate.values(), ZERO)
+    return Totals(
+        subtotal=money(subtotal),
+        discount=money(discount),
+        tax=money(tax),
+        shipping=money(shipping),
+        total=money(subtotal - discount + shipping + tax),
+        tax_by_rate=tax_by_rate,
+    )
