@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
+from core.models import OutboxEvent
 from customers.tests.factories import CompanyFactory
 from inventory import services
 from inventory.errors import (
@@ -316,6 +317,9 @@ def test_low_stock_alerts_once_per_crossing(
         services.write_off(product=product, quantity=1, reason="Roto")
     assert callbacks == []
     assert LowStockAlert.objects.count() == 1
+    assert OutboxEvent.objects.filter(event_type="stock.low").count() == 1
+    event = OutboxEvent.objects.get(event_type="stock.low")
+    assert (event.payload["sku"], event.payload["available"]) == ("DRILL-18V", 4)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["compras@example.com"]
     assert "DRILL-18V" in mail.outbox[0].subject
@@ -330,6 +334,7 @@ def test_low_stock_alerts_once_per_crossing(
     with django_capture_on_commit_callbacks(execute=True):
         services.reserve(lines=[(product, 10)])  # second crossing: second alert
     assert LowStockAlert.objects.count() == 2
+    assert OutboxEvent.objects.filter(event_type="stock.low").count() == 2
     assert len(mail.outbox) == 2
 
 
