@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from core.errors import DomainError
 
@@ -119,6 +118,14 @@ def _integrity_response(exc: IntegrityError) -> Response:
     return Response(
         error_body("integrity_error", _("The data conflicts with existing records.")), status=400
     )
+
+
+def set_rollback():
+    # rest_framework.views.set_rollback, imported late: that module reads the API
+    # settings, which import the parsers, which import this module.
+    from rest_framework.views import set_rollback as drf_set_rollback
+
+    drf_set_rollback()
 
 
 def api_exception_handler(exc, context):
