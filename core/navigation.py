@@ -2,7 +2,12 @@
 
 An entry whose URL does not exist yet (a domain still to be built) is shown disabled,
 so each domain lights up its menu entry just by registering its URL name.
+
+A back-office entry may name a badge: a function returning a count worth attention
+(e.g. low-stock items), shown next to the label when it is not zero.
 """
+
+from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +41,31 @@ def _resolve(url_name):
         return None
 
 
+BACKOFFICE_BADGES = {
+    "inventory": (
+        "inventory.selectors.low_stock_count",
+        _("stock items below their reorder point"),
+    ),
+}
+
+
+def _badge(key):
+    if key not in BACKOFFICE_BADGES:
+        return None
+    path, title = BACKOFFICE_BADGES[key]
+    module, _sep, function = path.rpartition(".")
+    count = getattr(import_module(module), function)()
+    return {"count": count, "title": title} if count else None
+
+
 def backoffice_menu(user):
-    return [
-        {"key": key, "label": label, "url": _resolve(name)}
-        for key, label, name, roles in BACKOFFICE_MENU
-        if not roles or has_staff_role(user, *roles)
-    ]
+    entries = []
+    for key, label, name, roles in BACKOFFICE_MENU:
+        if roles and not has_staff_role(user, *roles):
+            continue
+        url = _resolve(name)
+        entries.append({"key": key, "label": label, "url": url, "badge": url and _badge(key)})
+    return entries
 
 
 def portal_menu(user):

@@ -4,7 +4,12 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import CustomerRole
-from customers.tests.factories import PASSWORD, CompanyFactory, CustomerUserFactory, StaffUserFactory
+from customers.tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    CustomerUserFactory,
+    StaffUserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +39,12 @@ def test_staff_adds_a_timeline_note_and_customer_sees_profile(live_server, page)
     page.select_option("select[name=visibility]", "customer")
     page.locator("#timeline button[type=submit]").click()
     # HTMX swaps the timeline in place: the note appears without a page load.
-    expect(page.locator("#timeline .timeline-entry").first).to_contain_text("Llamada: pide adelantar la entrega")
-    assert company.timeline.filter(summary="Llamada: pide adelantar la entrega", kind="call").exists()
+    expect(page.locator("#timeline .timeline-entry").first).to_contain_text(
+        "Llamada: pide adelantar la entrega"
+    )
+    assert company.timeline.filter(
+        summary="Llamada: pide adelantar la entrega", kind="call"
+    ).exists()
 
     page.locator(".user-menu .dropdown-toggle").click()
     page.get_by_role("button", name=re.compile("Cerrar sesión|Sign out")).click()

@@ -39,3 +39,16 @@ def test_seed_demo_is_idempotent(capsys):
     assert Company.objects.filter(country="ES").count() >= 2
     assert User.objects.filter(is_staff=True, groups__name="warehouse").exists()
     assert User.objects.get(email="buyer@kowalski.example").check_password("demo-pass-2026")
+
+
+@pytest.mark.django_db
+def test_backoffice_menu_shows_low_stock_badge(client_for, manager):
+    from inventory.models import StockItem
+    from inventory.tests.factories import StockItemFactory
+
+    url = reverse("backoffice:home")
+    assert "text-bg-warning" not in client_for(manager).get(url).content.decode()
+    StockItemFactory()
+    StockItem.objects.update(low_stock=True)
+    content = client_for(manager).get(url).content.decode()
+    assert 'rounded-pill text-bg-warning" title=' in content
