@@ -12,6 +12,7 @@ backoffice_patterns = [
     path("api-keys/", include("core.backoffice.urls")),
     path("webhooks/", include("webhooks.backoffice.urls")),
     path("inventory/", include("inventory.backoffice.urls")),
+    path("orders/", include("orders.backoffice.urls")),
 ]
 
 portal_patterns = [
@@ -22,6 +23,7 @@ portal_patterns = [
         auth_views.InvitationView.as_view(),
         name="invitation",
     ),
+    path("", include("orders.portal.urls")),
     path("", include("customers.portal.urls")),
 ]
 

@@ -403,7 +403,7 @@ def test_credit_limit_and_overdue_orders_fail_the_payment_check(place, buyer, se
     second = place(buyer)
     with pytest.raises(ChecksFailed) as error:
         services.prepare_order(order=second, actor=service_agent)
-    assert "overdue" in [c for c in error.value.checks if c.name == "payment"][0].reason
+    assert "overdue" in next(c for c in error.value.checks if c.name == "payment").reason
 
 
 def test_stock_check_fails_when_reservation_is_missing(place, buyer, service_agent):

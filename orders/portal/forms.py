@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin
+
+from ..forms import LinesField
+from ..models import ShippingMethod
+
+
+class AddToCartForm(forms.Form):
+    sku = forms.CharField(max_length=64)
+    quantity = forms.IntegerField(min_value=1, max_value=100_000)
+
+
+class QuickOrderForm(BootstrapFormMixin, forms.Form):
+    lines = LinesField(label=_("Quick order"))
+
+
+class CsvUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Two columns: SKU and quantity (a header row is optional)."),
+    )
+
+
+class CheckoutForm(BootstrapFormMixin, forms.Form):
+    po_number = forms.CharField(label=_("Your PO number"), max_length=50, required=False)
+    shipping_address = forms.TypedChoiceField(label=_("Ship to"), coerce=int, choices=())
+    shipping_method = forms.ChoiceField(
+        label=_("Shipping method"), choices=ShippingMethod.choices, initial=ShippingMethod.STANDARD
+    )
+    notes = forms.CharField(
+        label=_("Comments"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    coupon = forms.CharField(label=_("Coupon code"), max_length=40, required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        addresses = list(company.addresses.all())
+        self.fields["shipping_address"].choices = [
+            (a.pk, f"{a.label}: {', '.join(a.address_lines())}") for a in addresses
+        ]
+        default = next((a for a in addresses if a.is_default), None)
+        if default is not None:
+            self.fields["shipping_address"].initial = default.pk

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("catalog/", views.CatalogView.as_view(), name="catalog"),
+    path("cart/", views.CartView.as_view(), name="cart"),
+    path("cart/update/", views.CartUpdateView.as_view(), name="cart_update"),
+    path("cart/<slug:step>/", views.CheckoutView.as_view(), name="checkout"),
+    path("orders/", views.OrderListView.as_view(), name="order_list"),
+    path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order_detail"),
+    path("orders/<str:number>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
+    path("orders/<str:number>/reorder/", views.ReorderView.as_view(), name="order_reorder"),
+]

@@ -1,0 +1,337 @@
+"""Portal pages: catalog with the company's prices and live availability, the cart
+(quick order, CSV upload), review and placing, the company's orders, cancel, reorder.
+
+Every order query starts from ``orders_for(self.company)``: another company's order is
+a 404. Viewers browse; only admins and buyers change the cart or order.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from core.errors import DomainError
+from core.views import CustomerRequiredMixin
+from customers.models import CustomerRole
+from inventory.errors import InsufficientStock
+from inventory.models import Product
+from inventory.selectors import available_by_sku, product_list
+
+from .. import services
+from ..forms import line_messages, parse_lines_csv, parse_lines_text
+from ..models import STATUS_FLOW, OrderStatus
+from ..pricing import unit_price
+from ..selectors import events_for, order_detail, orders_for
+from . import cart as session_cart
+from .forms import AddToCartForm, CheckoutForm, CsvUploadForm, QuickOrderForm
+
+ORDERING_ROLES = (CustomerRole.ADMIN, CustomerRole.BUYER)
+
+
+class CatalogView(CustomerRequiredMixin, ListView):
+    template_name = "orders/portal/catalog.html"
+    context_object_name = "products"
+    paginate_by = 24
+
+    def get_queryset(self):
+        products = product_list().filter(active=True).order_by("name", "sku")
+        query = (self.request.GET.get("q") or "").strip().replace("\x00", "")
+        if query:
+            products = products.filter(Q(sku__icontains=query) | Q(name__icontains=query))
+        return products
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for product in context["products"]:
+            product.customer_price = unit_price(product.unit_price, self.company.discount_percent)
+        context["q"] = self.request.GET.get("q", "")
+        context["company"] = self.company
+        context["can_order"] = self.request.user.can_order
+        context["cart_count"] = len(session_cart.get(self.request))
+        return context
+
+
+def _cart_rows(request, company):
+    """The cart as rows with product, customer price and live availability."""
+    cart = session_cart.get(request)
+    products = {p.sku: p for p in Product.objects.filter(sku__in=list(cart))}
+    available = available_by_sku(list(cart))
+    rows = []
+    for sku, quantity in cart.items():
+        product = products.get(sku)
+        price = unit_price(product.unit_price, company.discount_percent) if product else None
+        rows.append(
+            {
+                "sku": sku,
+                "quantity": quantity,
+                "product": product,
+                "unit_price": price,
+                "line_total": price * quantity if price is not None else None,
+                "available": available.get(sku, 0),
+            }
+        )
+    return rows
+
+
+class CartView(CustomerRequiredMixin, View):
+    template_name = "orders/portal/cart.html"
+
+    def get(self, request):
+        return render(request, self.template_name, self.context())
+
+    def context(self, **extra):
+        context = {
+            "rows": _cart_rows(self.request, self.company),
+            "quick_form": QuickOrderForm(),
+            "csv_form": CsvUploadForm(),
+            "checkout_form": CheckoutForm(company=self.company),
+            "can_order": self.request.user.can_order,
+            "company": self.company,
+        }
+        context.update(extra)
+        return context
+
+
+def _validated_items(lines: list[dict]) -> tuple[dict[str, int], list[str]]:
+    """Lines typed or uploaded -> {sku: quantity} of known, active products, or errors."""
+    pairs, errors = services.normalize_lines(lines)
+    messages_ = line_messages(errors, lines)
+    if messages_:
+        return {}, messages_
+    wanted = {sku for sku, _q, _i in pairs} | {sku.upper() for sku, _q, _i in pairs}
+    products = {p.sku: p for p in Product.objects.filter(sku__in=wanted)}
+    items: dict[str, int] = {}
+    for sku, qty, index in pairs:
+        product = products.get(sku) or products.get(sku.upper())
+        if product is None or not product.active:
+            messages_.append(
+                _("Line %(row)d: unknown SKU %(sku)s.") % {"row": index + 1, "sku": sku}
+            )
+            continue
+        items[product.sku] = items.get(product.sku, 0) + qty
+    return items, messages_
+
+
+class CartUpdateView(CustomerRequiredMixin, View):
+    """One POST endpoint for the cart: add, quick order, CSV, set, remove, clear."""
+
+    required_company_roles = ORDERING_ROLES
+
+    def post(self, request):
+        action = request.POST.get("action")
+        if action == "add":
+            form = AddToCartForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Enter a quantity of at least 1."))
+                return redirect(
+                    (request.POST.get("back") == "catalog" and "portal:catalog") or "portal:cart"
+                )
+            items, errors = _validated_items([form.cleaned_data])
+            if errors:
+                messages.error(request, errors[0])
+            else:
+                session_cart.add(request, items)
+                messages.success(request, _("Added to the cart."))
+            if request.POST.get("back") == "catalog":
+                return redirect("portal:catalog")
+            return redirect("portal:cart")
+        if action in ("quick", "csv"):
+            if action == "quick":
+                form = QuickOrderForm(request.POST)
+                lines, errors = (
+                    parse_lines_text(form.cleaned_data["lines"]) if form.is_valid() else ([], [])
+                )
+            else:
+                form = CsvUploadForm(request.POST, request.FILES)
+                lines, errors = (
+                    parse_lines_csv(request.FILES["file"]) if form.is_valid() else ([], [])
+                )
+            if form.is_valid() and not errors:
+                items, errors = _validated_items(lines)
+            if not form.is_valid() or errors:
+                for message in errors:
+                    form.add_error(None, message)
+                key = "quick_form" if action == "quick" else "csv_form"
+                context = CartView(request=request, company=self.company).context(**{key: form})
+                return render(request, CartView.template_name, context, status=400)
+            session_cart.add(request, items)
+            messages.success(
+                request, _("%(count)d lines added to the cart.") % {"count": len(items)}
+            )
+            return redirect("portal:cart")
+        if action == "set":
+            cart = session_cart.get(request)
+            for sku in list(cart):
+                value = request.POST.get(f"qty-{sku}", "")
+                qty = services.parse_quantity(value)
+                if qty is None or qty < 0 or qty > services.MAX_LINE_QUANTITY:
+                    messages.error(
+                        request, _("%(sku)s: enter a whole number of units.") % {"sku": sku}
+                    )
+                    continue
+                if qty == 0:
+                    cart.pop(sku)
+                else:
+                    cart[sku] = qty
+            session_cart.save(request, cart)
+            return redirect("portal:cart")
+        if action == "remove":
+            cart = session_cart.get(request)
+            cart.pop(request.POST.get("sku", ""), None)
+            session_cart.save(request, cart)
+            return redirect("portal:cart")
+        if action == "clear":
+            session_cart.clear(request)
+            return redirect("portal:cart")
+        messages.error(request, _("Unknown action."))
+        return redirect("portal:cart")
+
+
+def _place_error_messages(error, lines) -> list[str]:
+    if isinstance(error, InsufficientStock):
+        return [error.message]
+    found = line_messages(error.fields, lines)
+    for name, errors in error.fields.items():
+        if not name.startswith("lines") and name != "coupon":
+            found.extend(str(e) for e in errors)
+    return found or ([] if "coupon" in error.fields else [error.message])
+
+
+class CheckoutView(CustomerRequiredMixin, View):
+    """POST the checkout form: ``review`` shows the priced order, ``place`` places it."""
+
+    required_company_roles = ORDERING_ROLES
+
+    def post(self, request, step):
+        if step not in ("review", "place"):
+            raise Http404
+        form = CheckoutForm(request.POST, company=self.company)
+        lines = session_cart.as_lines(session_cart.get(request))
+        cart_view = CartView(request=request, company=self.company)
+        if not form.is_valid():
+            return render(
+                request, CartView.template_name, cart_view.context(checkout_form=form), status=400
+            )
+        data = form.cleaned_data
+        kwargs = {
+            "lines": lines,
+            "po_number": data["po_number"],
+            "shipping_method": data["shipping_method"],
+            "shipping_address": data["shipping_address"],
+            "notes": data["notes"],
+            "coupon": data["coupon"] or None,
+        }
+        try:
+            if step == "review":
+                quote = services.quote_order(company=self.company, **kwargs)
+                return render(
+                    request,
+                    "orders/portal/review.html",
+                    {"quote": quote, "form": form, "company": self.company},
+                )
+            order = services.place_order(actor=request.user, **kwargs)
+        except DomainError as error:
+            for message in _place_error_messages(error, lines):
+                form.add_error(None, message)
+            if "coupon" in error.fields:
+                form.add_error("coupon", error.fields["coupon"][0])
+                widget = form.fields["coupon"].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            return render(
+                request,
+                CartView.template_name,
+                cart_view.context(checkout_form=form),
+                status=error.status,
+            )
+        session_cart.clear(request)
+        messages.success(
+            request, _("Thank you! Order %(number)s has been placed.") % {"number": order.number}
+        )
+        return redirect("portal:order_detail", number=order.number)
+
+
+class OrderListView(CustomerRequiredMixin, ListView):
+    template_name = "orders/portal/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        orders = orders_for(self.company)
+        status = self.request.GET.get("status")
+        if status in OrderStatus.values:
+            orders = orders.filter(status=status)
+        return orders
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = OrderStatus.choices
+        context["status"] = self.request.GET.get("status", "")
+        context["can_order"] = self.request.user.can_order
+        return context
+
+
+class OrderDetailView(CustomerRequiredMixin, View):
+    template_name = "orders/portal/order_detail.html"
+
+    def get(self, request, number):
+        order = get_object_or_404(order_detail(orders_for(self.company)), number=number)
+        steps = [
+            {"slug": status.value, "label": status.label, "done": order.progress_step >= i}
+            for i, status in enumerate(STATUS_FLOW)
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "order": order,
+                "lines": list(order.lines.all()),
+                "events": events_for(order, customer_view=True),
+                "steps": steps,
+                "progress": max(order.progress_step, 0) + 1,
+                "can_cancel": request.user.can_order and order.status == OrderStatus.PENDIENTE,
+                "can_order": request.user.can_order,
+            },
+        )
+
+
+class OrderCancelView(CustomerRequiredMixin, View):
+    required_company_roles = ORDERING_ROLES
+
+    def post(self, request, number):
+        order = get_object_or_404(orders_for(self.company), number=number)
+        try:
+            services.cancel_order(
+                order=order, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Order %(number)s cancelled.") % {"number": number})
+        return redirect("portal:order_detail", number=number)
+
+
+class ReorderView(CustomerRequiredMixin, View):
+    """Copy a past order's lines into the cart (products no longer sold are skipped)."""
+
+    required_company_roles = ORDERING_ROLES
+
+    def post(self, request, number):
+        order = get_object_or_404(orders_for(self.company), number=number)
+        items, skipped = {}, []
+        for line in order.lines.select_related("product"):
+            if line.product.active:
+                items[line.product.sku] = items.get(line.product.sku, 0) + line.quantity
+            else:
+                skipped.append(line.sku)
+        session_cart.add(request, items)
+        messages.success(
+            request, _("The lines of %(number)s are in your cart.") % {"number": number}
+        )
+        if skipped:
+            messages.warning(request, _("No longer sold: %(skus)s.") % {"skus": ", ".join(skipped)})
+        return redirect("portal:cart")
