@@ -30,6 +30,7 @@ class ApiRouter(DefaultRouter):
 ROUTE_MODULES = [
     "customers.api.urls",
     "webhooks.api.urls",
+    "orders.api.urls",
 ]
 
 router = ApiRouter()

@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "DESCRIPTION": "The ERP-facing API. Authenticate with `Authorization: Api-Key <key>`.",
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.models.OrderStatus"},
 }
 
 # --- Business settings ----------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""``/api/v1/orders/``: list, place, detail and the transitions, through the one orders
+service. Company keys see only their company's orders (others are 404), may place
+orders for their company and cancel them while pending."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.exceptions import ApiError
+from core.api.views import ApiGenericViewSet
+from customers.models import Company
+from inventory.errors import InsufficientStock
+
+from .. import services
+from ..errors import ChecksFailed
+from ..models import Channel, Order
+from ..selectors import events_for, order_detail, order_list
+from .filters import OrderFilterSet
+from .serializers import (
+    CancelInputSerializer,
+    DeliverInputSerializer,
+    NoteInputSerializer,
+    OptionalNoteInputSerializer,
+    OrderCreateSerializer,
+    OrderDetailSerializer,
+    OrderEventSerializer,
+    OrderSerializer,
+    PaymentInputSerializer,
+    PaymentRecordedSerializer,
+    ShipInputSerializer,
+)
+
+
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericViewSet):
+    """Orders. Errors: ``insufficient_stock`` (409, with ``lines``: requested vs available
+    per SKU), ``transition_not_allowed`` (409), ``checks_failed`` (409, with ``checks``)."""
+
+    queryset = Order.objects.none()
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilterSet
+    lookup_field = "number"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+    company_field = "company"
+    company_key_actions = ("list", "retrieve", "create", "cancel", "events")
+
+    def get_queryset(self):
+        base = order_list().prefetch_related("lines") if self.action == "list" else order_detail()
+        return self.scope_queryset(base)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return OrderSerializer
+        return OrderDetailSerializer
+
+    @property
+    def actor_or_key(self):
+        client = self.client
+        return client.api_key if client.api_key is not None else client.user
+
+    def _detail(self, order, code=status.HTTP_200_OK):
+        fresh = order_detail().get(pk=order.pk)
+        return Response(OrderDetailSerializer(fresh).data, status=code)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, InsufficientStock) and isinstance(response.data, dict):
+            response.data["lines"] = exc.lines
+        if isinstance(exc, ChecksFailed) and isinstance(response.data, dict):
+            response.data["checks"] = [check.as_dict() for check in exc.checks]
+        return response
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = OrderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = self.client
+        company = None
+        if client.is_company:
+            if data.get("customer") not in (None, client.company_id):
+                message = _("Unknown customer.")
+                raise ApiError(message, code="validation_error", fields={"customer": [message]})
+        elif "customer" in data:
+            company = Company.objects.filter(pk=data["customer"]).first()
+            if company is None:
+                message = _("Unknown customer.")
+                raise ApiError(message, code="validation_error", fields={"customer": [message]})
+        address = data.get("shipping_address")
+        if data.get("shipping_address_id"):
+            address = data["shipping_address_id"]
+        order = services.place_order(
+            actor=self.actor_or_key,
+            company=company,
+            lines=[dict(line) for line in data["lines"]],
+            po_number=data.get("po_number", ""),
+            shipping_method=data["shipping_method"],
+            shipping_address=dict(address) if isinstance(address, dict) else address,
+            notes=data.get("notes", ""),
+            coupon=data.get("coupon") or None,
+            channel=Channel.API,
+        )
+        response = self._detail(order, status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/orders/{order.number}/"
+        return response
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=OptionalNoteInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def prepare(self, request, number=None):
+        data = self._input(OptionalNoteInputSerializer)
+        order = services.prepare_order(
+            order=self.get_object(), actor=self.actor_or_key, note=data.get("note", "")
+        )
+        return self._detail(order)
+
+    @extend_schema(request=ShipInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def ship(self, request, number=None):
+        order = self.get_object()
+        data = self._input(ShipInputSerializer)
+        order = services.ship_order(order=order, actor=self.actor_or_key, **data)
+        return self._detail(order)
+
+    @extend_schema(request=DeliverInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, number=None):
+        order = self.get_object()
+        data = self._input(DeliverInputSerializer)
+        order = services.deliver_order(order=order, actor=self.actor_or_key, **data)
+        return self._detail(order)
+
+    @extend_schema(request=CancelInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, number=None):
+        order = self.get_object()
+        data = self._input(CancelInputSerializer)
+        order = services.cancel_order(order=order, actor=self.actor_or_key, reason=data["reason"])
+        return self._detail(order)
+
+    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def hold(self, request, number=None):
+        order = self.get_object()
+        data = self._input(NoteInputSerializer)
+        order = services.hold_order(order=order, actor=self.actor_or_key, note=data["note"])
+        return self._detail(order)
+
+    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, number=None):
+        order = self.get_object()
+        data = self._input(NoteInputSerializer)
+        order = services.release_order(order=order, actor=self.actor_or_key, note=data["note"])
+        return self._detail(order)
+
+    @extend_schema(request=PaymentInputSerializer, responses={201: PaymentRecordedSerializer})
+    @action(detail=True, methods=["post"])
+    def payments(self, request, number=None):
+        order = self.get_object()
+        data = self._input(PaymentInputSerializer)
+        payment = services.record_payment(order=order, actor=self.actor_or_key, **data)
+        order.refresh_from_db()
+        body = {
+            "payment": payment,
+            "payment_status": order.payment_status,
+            "amount_paid": order.amount_paid,
+            "balance_due": order.balance_due,
+        }
+        return Response(PaymentRecordedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: OrderEventSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def events(self, request, number=None):
+        order = get_object_or_404(self.get_queryset(), number=number)
+        self.check_object_permissions(request, order)
+        customer_view = self.client.is_company
+        events = events_for(order, customer_view=customer_view)
+        return Response(OrderEventSerializer(events, many=True).data)
