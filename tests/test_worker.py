@@ -41,6 +41,7 @@ def worker(tmp_path, monkeypatch):
     """Starts ``celery worker`` in its own process on the test database."""
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
+    log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -64,7 +65,7 @@ def worker(tmp_path, monkeypatch):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     # The web side of this test sends to Redis instead of running tasks in-process.
@@ -77,6 +78,7 @@ def worker(tmp_path, monkeypatch):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        print(log.read_text())  # shown by pytest when the test fails
 
 
 def wait_for(predicate, timeout=60.0):
