@@ -797,6 +797,7 @@ def cancel_order(*, order: Order, actor, reason: str) -> Order:
             raise InvalidInput(errors)
         from_status = locked.status
         locked.cancel_reason = reason
+        locked.on_hold = False  # nothing left to review on a cancelled order
         locked.cancel()
         inventory.release(
             reference_object=locked,

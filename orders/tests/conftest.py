@@ -51,3 +51,8 @@ def place(drill, gloves):
 @pytest.fixture
 def tomorrow():
     return timezone.localdate() + dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -769,3 +769,10 @@ def test_reservation_can_split_over_warehouses(buyer, mad):
 
 def test_domain_errors_are_domain_errors():
     assert issubclass(InvalidOrder, DomainError) and issubclass(ChecksFailed, DomainError)
+
+
+def test_cancelling_a_held_order_clears_the_hold(place, buyer, service_agent):
+    order = place(buyer)
+    services.hold_order(order=order, actor=service_agent, note="Revisar")
+    services.cancel_order(order=order, actor=service_agent, reason="Fraude")
+    assert order.status == OrderStatus.CANCELADO and not order.on_hold
