@@ -7,6 +7,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .parsers import bad_text
 
@@ -19,7 +20,8 @@ class AwareDateTimeField(django_filters.fields.IsoDateTimeField):
         value = super().clean(value)
         if value is not None:
             try:
-                value.astimezone(UTC)
+                # In UTC: PostgreSQL refuses offsets beyond +-15:59 that ISO 8601 allows.
+                value = value.astimezone(UTC)
             except (OverflowError, ValueError) as exc:
                 raise forms.ValidationError(_("Enter a valid date/time."), code="invalid") from exc
         return value
@@ -42,9 +44,33 @@ def _refuse_bad_text(value):
         raise forms.ValidationError(_("Invalid characters."), code="invalid")
 
 
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` / ``false``; anything else is a 400 (django-filter would ignore it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
 class ApiFilterSet(django_filters.FilterSet):
+    """Strict filters: a malformed or empty value is a 400, never silently ignored."""
+
     updated_since = UpdatedSinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Only rows changed at or after this ISO 8601 date-time."),
     )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if (
+                self.data.get(name) == ""
+                and name in self.data
+                and not isinstance(filter_, django_filters.CharFilter)
+            ):
+                self.form.add_error(name, _("This value cannot be empty."))
+                valid = False
+        return valid

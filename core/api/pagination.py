@@ -30,8 +30,31 @@ class ApiCursorPagination(CursorPagination):
     ordering = ("id",)
 
     def get_page_size(self, request):
-        self.page_size = settings.API_PAGE_SIZE
-        return super().get_page_size(request)
+        """``page_size`` >= 1 (values above 500 are capped); anything else is a 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return settings.API_PAGE_SIZE
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1 or not raw.strip().isdigit():
+            message = _("A whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+            raise ApiError(
+                message, code="validation_error", fields={self.page_size_query_param: [message]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = (
+                    f"Rows per page (default {settings.API_PAGE_SIZE}, at most "
+                    f"{self.max_page_size}; larger values are capped)."
+                )
+        return parameters
 
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "cursor_ordering", None) or self.ordering

@@ -7,7 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from .idempotency import HEADER, MAX_KEY_LENGTH
+from .idempotency import HEADER, KEY_PATTERN
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -43,7 +43,7 @@ class ApiAutoSchema(AutoSchema):
             params.append(
                 OpenApiParameter(
                     HEADER,
-                    {"type": "string", "pattern": f"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"},
+                    {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"},
                     OpenApiParameter.HEADER,
                     required=False,
                     description=(
@@ -56,7 +56,7 @@ class ApiAutoSchema(AutoSchema):
 
     def _error_codes(self) -> list[str]:
         codes = ["400", "401", "403", "429"]
-        if "{" in self.path:
+        if "{" in self.path or self.method == "DELETE":
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["409", "413", "415"]

@@ -97,6 +97,9 @@ def test_updated_since_accepts_dates_and_naive_times(client):
     assert client.get(CUSTOMERS, {"updated_since": "2020-01-01"}).status_code in (200, 400)
     response = client.get(CUSTOMERS, {"updated_since": "2020-01-01T00:00:00"})
     assert response.status_code == 200 and len(response.json()["results"]) == 1
+    # Offsets PostgreSQL would refuse as such are converted to UTC first.
+    response = client.get(CUSTOMERS, {"updated_since": "2020-01-01T00:00:00+22:38"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
 
 
 @pytest.mark.parametrize(

@@ -101,8 +101,9 @@ def test_a_first_request_that_died_is_taken_over_after_the_lock_timeout(client):
     assert IdempotencyRecord.objects.get().response_status == 201
 
 
-def test_too_long_key_is_400(client):
-    response = post(client, customer_body(), key="k" * 256)
+@pytest.mark.parametrize("key", ["k" * 256, "", "two words", "clé"])
+def test_malformed_key_is_400(client, key):
+    response = post(client, customer_body(), key=key)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_idempotency_key"
     assert Company.objects.count() == 0

@@ -1,12 +1,12 @@
 import django_filters
 
-from core.api.filters import ApiFilterSet
+from core.api.filters import ApiFilterSet, BooleanFilter
 
 from ..models import Delivery, DeliveryStatus, Subscription
 
 
 class SubscriptionFilterSet(ApiFilterSet):
-    active = django_filters.BooleanFilter()
+    active = BooleanFilter()
 
     class Meta:
         model = Subscription
