@@ -3,7 +3,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Each domain contributes a ``demo.seed()``; order matters (orders need products...).
-DEMO_MODULES = ["customers.demo", "inventory.demo"]
+DEMO_MODULES = ["customers.demo", "inventory.demo", "orders.demo"]
 
 
 class Command(BaseCommand):
