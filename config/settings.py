@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "webhooks",
     "inventory",
     "orders",
+    "documents",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,10 @@ SELLER = {
     "address": env.str("SELLER_ADDRESS", default="Calle de la Industria 12, 28830 Madrid, España"),
     "email": env.str("SELLER_EMAIL", default="pedidos@example.com"),
     "phone": env.str("SELLER_PHONE", default="+34 910 000 000"),
+    # Printed on invoices (payment by bank transfer).
+    "bank_name": env.str("SELLER_BANK_NAME", default="Banco Ejemplo S.A."),
+    "iban": env.str("SELLER_IBAN", default="ES91 2100 0418 4502 0005 1332"),
+    "bic": env.str("SELLER_BIC", default="CAIXESBBXXX"),
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Outbox consumers: an order's status change issues documents (in the consumer's
+transaction, once per event: ``core.outbox``) and queues their rendering after commit.
+
+- en_preparacion: invoice (FV number), packing list, shipping label;
+- enviado: the shipping label again, now with carrier and tracking number;
+- cancelado: a credit note (AB number) when the order was invoiced.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.outbox import consumer
+from orders.events import ORDER_STATUS_CHANGED
+from orders.models import OrderStatus
+
+from . import services
+
+
+@consumer(ORDER_STATUS_CHANGED, name="documents.order_status_changed")
+def on_order_status_changed(event) -> None:
+    payload = event.payload
+    order_id = payload["order_id"]
+    target = payload.get("to")
+    if target == OrderStatus.EN_PREPARACION:
+        documents = services.prepare_order_documents(order=order_id)
+    elif target == OrderStatus.ENVIADO:
+        documents = services.refresh_shipping_label(order=order_id)
+    elif target == OrderStatus.CANCELADO:
+        credit = services.credit_cancelled_order(order=order_id)
+        documents = [credit.document] if credit is not None else []
+    else:
+        documents = []
+    for document in documents:
+        queue_generation(document.pk)
+
+
+def queue_generation(document_id: int) -> None:
+    """Render the document on a worker once the current transaction commits."""
+    from .tasks import generate_document
+
+    transaction.on_commit(lambda: generate_document.delay(document_id), robust=True)

@@ -1,0 +1,362 @@
+"""The only code that issues invoices and credit notes and manages document files.
+
+- ``issue_invoice`` / ``credit_cancelled_order`` take their number from
+  ``core.numbering`` inside the caller's transaction (a locked counter row per series
+  and year): a rollback gives the number back, so the series has no gaps. Both are
+  get-or-create under the order's row lock, so running them again (a retried task, a
+  repeated event) returns the document already issued.
+- They run inside the outbox consumer's transaction (``documents.consumers``), hence a
+  plain ``transaction.atomic()`` (a savepoint there) rather than a durable one.
+- ``generate_document`` renders one PDF (``documents.pdf``) and stores it privately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from core.money import ZERO, money, percent_of
+from core.numbering import next_number
+from core.outbox import publish
+from customers.models import TimelineKind, Visibility
+from customers.services import append_timeline
+from orders.models import Order, OrderStatus
+
+from .models import (
+    SERIES,
+    CreditReason,
+    DocumentFile,
+    DocumentKind,
+    DocumentStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    document_path,
+)
+
+logger = logging.getLogger(__name__)
+
+INVOICE_ISSUED = "invoice.issued"
+SELLER_KEYS = ("legal_name", "tax_id", "address", "email", "phone", "bank_name", "iban", "bic")
+
+
+# --- snapshots -------------------------------------------------------------------------
+
+
+def seller_snapshot() -> dict:
+    """The seller's legal and bank data as printed on documents (``settings.SELLER``)."""
+    return {key: str(settings.SELLER.get(key, "")) for key in SELLER_KEYS}
+
+
+def customer_snapshot(company) -> dict:
+    """The customer's legal data on the issue date."""
+    return {
+        "legal_name": company.legal_name,
+        "tax_id": company.tax_id,
+        "email": company.email,
+        "line1": company.line1,
+        "line2": company.line2,
+        "postal_code": company.postal_code,
+        "city": company.city,
+        "region": company.region,
+        "country": company.country,
+    }
+
+
+def vat_breakdown(lines, *, discount: Decimal, shipping: Decimal) -> list[dict]:
+    """Base and VAT per rate, by the rule of ``orders.pricing`` (the discount shared in
+    proportion to the bases, the last rate taking the remainder; shipping taxed at the
+    highest rate; VAT rounded per rate)."""
+    bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        bases[Decimal(line.vat_rate)] += line.line_total
+    subtotal = sum(bases.values(), ZERO)
+    rates = sorted(bases)
+    remaining = discount
+    rows = []
+    for index, rate in enumerate(rates):
+        if index == len(rates) - 1:
+            share = remaining
+        else:
+            share = money(discount * bases[rate] / subtotal) if subtotal else ZERO
+            remaining -= share
+        base = bases[rate] - share + (shipping if index == len(rates) - 1 else ZERO)
+        rows.append({"rate": money(rate), "base": money(base), "tax": percent_of(base, rate)})
+    return rows
+
+
+def _jsonable(rows: list[dict]) -> list[dict]:
+    return [{key: str(value) for key, value in row.items()} for row in rows]
+
+
+# --- issuing ---------------------------------------------------------------------------
+
+
+def _lock_order(order_id: int) -> Order:
+    return Order.objects.select_for_update(of=("self",)).select_related("company").get(pk=order_id)
+
+
+def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invoice | None:
+    """The order's invoice, issued now if it has none yet (None for a cancelled order
+    never invoiced). Takes the next ``FV`` number in this transaction."""
+    order_id = order if isinstance(order, int) else order.pk
+    with transaction.atomic():
+        locked = _lock_order(order_id)
+        existing = Invoice.objects.filter(order=locked, kind=InvoiceKind.INVOICE).first()
+        if existing is not None:
+            return existing
+        if locked.status == OrderStatus.CANCELADO:
+            return None
+        lines = list(locked.lines.order_by("position"))
+        now = now or timezone.now()
+        issue_date = timezone.localdate(now)
+        company = locked.company
+        breakdown = vat_breakdown(lines, discount=locked.discount, shipping=locked.shipping)
+        invoice = Invoice.objects.create(
+            kind=InvoiceKind.INVOICE,
+            number=next_number(SERIES[InvoiceKind.INVOICE], year=issue_date.year),
+            order=locked,
+            company=company,
+            issued_at=now,
+            issue_date=issue_date,
+            due_date=issue_date + dt.timedelta(days=company.payment_terms_days),
+            language=company.language,
+            currency=locked.currency,
+            seller=seller_snapshot(),
+            customer=customer_snapshot(company),
+            shipping_address=locked.shipping_address,
+            order_number=locked.number,
+            po_number=locked.po_number,
+            payment_terms=company.payment_terms,
+            subtotal=locked.subtotal,
+            discount=locked.discount,
+            shipping=locked.shipping,
+            tax=locked.tax,
+            total=locked.total,
+            tax_breakdown=_jsonable(breakdown),
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=index,
+                sku=line.sku,
+                description=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                net_amount=line.line_total,
+            )
+            for index, line in enumerate(lines, start=1)
+        )
+        DocumentFile.objects.create(order=locked, kind=DocumentKind.INVOICE, invoice=invoice)
+        _issued(invoice, _("Invoice %(number)s issued for order %(order)s"))
+    return invoice
+
+
+def issue_credit_note(
+    *, invoice: Invoice, reason_code: str, reason: str, now: dt.datetime | None = None
+) -> Invoice:
+    """A credit note reversing ``invoice`` in full (negative quantities and amounts),
+    numbered in the ``AB`` series. A cancellation is credited once (get-or-create)."""
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise ValueError("Only invoices are credited")
+    with transaction.atomic():
+        locked = _lock_order(invoice.order_id)
+        if reason_code == CreditReason.CANCELLATION:
+            existing = Invoice.objects.filter(
+                corrects=invoice, kind=InvoiceKind.CREDIT_NOTE, reason_code=reason_code
+            ).first()
+            if existing is not None:
+                return existing
+        now = now or timezone.now()
+        issue_date = timezone.localdate(now)
+        credit = Invoice.objects.create(
+            kind=InvoiceKind.CREDIT_NOTE,
+            number=next_number(SERIES[InvoiceKind.CREDIT_NOTE], year=issue_date.year),
+            order=locked,
+            company=invoice.company,
+            corrects=invoice,
+            reason_code=reason_code,
+            reason=reason,
+            issued_at=now,
+            issue_date=issue_date,
+            due_date=issue_date,
+            language=invoice.language,
+            currency=invoice.currency,
+            seller=seller_snapshot(),
+            customer=invoice.customer,
+            shipping_address=invoice.shipping_address,
+            order_number=invoice.order_number,
+            po_number=invoice.po_number,
+            payment_terms=invoice.payment_terms,
+            subtotal=-invoice.subtotal,
+            discount=-invoice.discount,
+            shipping=-invoice.shipping,
+            tax=-invoice.tax,
+            total=-invoice.total,
+            tax_breakdown=[
+                {**row, "base": str(-Decimal(row["base"])), "tax": str(-Decimal(row["tax"]))}
+                for row in invoice.tax_breakdown
+            ],
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=credit,
+                position=line.position,
+                sku=line.sku,
+                description=line.description,
+                quantity=-line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                net_amount=-line.net_amount,
+            )
+            for line in invoice.lines.all()
+        )
+        DocumentFile.objects.create(order=locked, kind=DocumentKind.CREDIT_NOTE, invoice=credit)
+        _issued(credit, _("Credit note %(number)s issued for order %(order)s"))
+    return credit
+
+
+def credit_cancelled_order(*, order: Order | int) -> Invoice | None:
+    """The cancellation credit note of an invoiced, cancelled order (None when the
+    order was never invoiced or is not cancelled)."""
+    order_id = order if isinstance(order, int) else order.pk
+    with transaction.atomic():
+        locked = _lock_order(order_id)
+        if locked.status != OrderStatus.CANCELADO:
+            return None
+        invoice = Invoice.objects.filter(order=locked, kind=InvoiceKind.INVOICE).first()
+        if invoice is None:
+            return None
+        return issue_credit_note(
+            invoice=invoice,
+            reason_code=CreditReason.CANCELLATION,
+            reason=locked.cancel_reason,
+        )
+
+
+def _issued(document: Invoice, summary: str) -> None:
+    with override(document.language):
+        text = summary % {"number": document.number, "order": document.order_number}
+    append_timeline(
+        company=document.company,
+        kind=TimelineKind.ORDER,
+        summary=text,
+        subject=document.order,
+        visibility=Visibility.CUSTOMER,
+    )
+    publish(INVOICE_ISSUED, invoice_payload(document))
+
+
+def invoice_payload(document: Invoice) -> dict:
+    """The ``invoice.issued`` webhook payload (the ``/api/v1/invoices/`` row)."""
+    return {
+        "number": document.number,
+        "kind": document.kind,
+        "order": document.order_number,
+        "corrects": document.corrects.number if document.corrects_id else None,
+        "reason": document.reason,
+        "issued_at": document.issued_at.isoformat(),
+        "due_date": document.due_date.isoformat(),
+        "company_id": document.company_id,
+        "currency": document.currency,
+        "subtotal": str(document.subtotal),
+        "tax": str(document.tax),
+        "total": str(document.total),
+    }
+
+
+# --- order documents -------------------------------------------------------------------
+
+
+def prepare_order_documents(*, order: Order | int) -> list[DocumentFile]:
+    """An order entered preparation: its invoice, packing list and shipping label
+    (rows in ``pending``; the files are rendered by ``documents.tasks``)."""
+    order_id = order if isinstance(order, int) else order.pk
+    with transaction.atomic():
+        invoice = issue_invoice(order=order_id)
+        if invoice is None:
+            return []
+        documents = [invoice.document]
+        for kind in (DocumentKind.PACKING_LIST, DocumentKind.SHIPPING_LABEL):
+            document, _created = DocumentFile.objects.get_or_create(order_id=order_id, kind=kind)
+            documents.append(document)
+    return [document for document in documents if document.status != DocumentStatus.READY]
+
+
+def refresh_shipping_label(*, order: Order | int) -> list[DocumentFile]:
+    """The order shipped: its label is rendered again with the carrier and tracking."""
+    order_id = order if isinstance(order, int) else order.pk
+    document = DocumentFile.objects.filter(
+        order_id=order_id, kind=DocumentKind.SHIPPING_LABEL
+    ).first()
+    if document is None:
+        return []
+    mark_pending(document)
+    return [document]
+
+
+def mark_pending(document: DocumentFile) -> DocumentFile:
+    """Queue a document for (re)generation (the retry button, a shipment)."""
+    DocumentFile.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.PENDING, last_error="", updated_at=timezone.now()
+    )
+    document.refresh_from_db()
+    return document
+
+
+def generate_document(*, document_id: int) -> DocumentFile | None:
+    """Render one document's PDF and store it (idempotent: a ready file is kept)."""
+    from . import pdf
+
+    document = (
+        DocumentFile.objects.select_related("order__company", "invoice").filter(pk=document_id)
+    ).first()
+    if document is None or document.is_ready:
+        return document
+    DocumentFile.objects.filter(pk=document.pk).update(attempts=document.attempts + 1)
+    content = pdf.render_document(document)
+    old_name = document.file.name if document.file else ""
+    name = document.file.storage.save(
+        document_path(document, document.filename), ContentFile(content)
+    )
+    updated = (
+        DocumentFile.objects.filter(pk=document.pk)
+        .exclude(status=DocumentStatus.READY)
+        .update(
+            file=name,
+            status=DocumentStatus.READY,
+            last_error="",
+            generated_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    )
+    if not updated:  # another run finished first: keep its file
+        document.file.storage.delete(name)
+    elif old_name and old_name != name:
+        document.file.storage.delete(old_name)
+    document.refresh_from_db()
+    return document
+
+
+def mark_failed(*, document_id: int, error: str) -> None:
+    DocumentFile.objects.filter(pk=document_id).exclude(status=DocumentStatus.READY).update(
+        status=DocumentStatus.FAILED, last_error=error[:2000], updated_at=timezone.now()
+    )
+
+
+def document_bytes(document: DocumentFile) -> bytes:
+    """The PDF's content, rendered now if it is not ready yet (emails attach it)."""
+    if not document.is_ready:
+        document = generate_document(document_id=document.pk)
+    with document.file.open("rb") as handle:
+        return handle.read()
