@@ -122,3 +122,73 @@ class InvalidData(DomainError):
 
     def __init__(self, fields: dict[str, list[str]]):
         super().__init__(_("Some fields are invalid."), fields=fields)
+
+
+class NegativeStockChanges(InvalidStockChanges):
+    """A batch of stock changes of which some would take away stock that is not there
+    (below zero, or below what is reserved); nothing was written. A conflict with the
+    current stock rather than bad input, hence 409."""
+
+    code = "negative_stock"
+    status = 409
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]):
+        super().__init__(errors)
+        self.message = _(
+            "%(count)d of the stock changes would leave less stock than is on hand or "
+            "reserved; nothing was recorded."
+        ) % {"count": len(errors)}
+        self.args = (self.message,)
+
+
+class InvalidProducts(DomainError):
+    """A batch of products with errors; nothing was written.
+
+    ``errors`` maps the 0-based index of each bad item to its field errors.
+    """
+
+    code = "invalid_products"
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]], message=None):
+        self.errors = errors
+        super().__init__(
+            message
+            or _("%(count)d of the products are invalid; nothing was saved.")
+            % {"count": len(errors)}
+        )
+
+
+class DuplicateSkus(InvalidProducts):
+    """The same SKU appears more than once in one batch; nothing was written."""
+
+    code = "duplicate_sku"
+
+    def __init__(self, duplicates: dict[str, list[int]]):
+        self.skus = sorted(duplicates)
+        errors = {}
+        for sku, indexes in duplicates.items():
+            message = _("SKU %(sku)s appears more than once (items %(items)s).") % {
+                "sku": sku,
+                "items": ", ".join(str(i) for i in indexes),
+            }
+            for index in indexes:
+                errors[index] = {"sku": [message]}
+        super().__init__(
+            errors,
+            _("These SKUs appear more than once; nothing was saved: %(skus)s.")
+            % {"skus": ", ".join(self.skus)},
+        )
+
+
+class TooManyItems(DomainError):
+    """A batch above the most items one request may carry."""
+
+    code = "too_many_items"
+    status = 413
+
+    def __init__(self, *, count: int, limit: int):
+        self.count, self.limit = count, limit
+        super().__init__(
+            _("%(count)d items sent; at most %(limit)d per request.")
+            % {"count": count, "limit": limit}
+        )
