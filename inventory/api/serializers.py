@@ -1,0 +1,187 @@
+"""The inventory payloads of API.md. Serializers read and validate the JSON only;
+``inventory.services`` applies the business rules and does the writing."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import MovementKind, ReturnShippingPayer
+from ..services import MANUAL_KINDS, MAX_BULK_PRODUCTS
+
+#: Most stock changes one POST to /stock/movements/ may carry. Kept at 500: locking
+#: more distinct stock items in one statement exceeds SQLite's expression depth
+#: (embedded mode); PostgreSQL would take more.
+MAX_MOVEMENTS = 500
+BIGINT_MAX = 2**63 - 1
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer: text ("5"), decimals (5.0, 5.5) and booleans are refused."""
+
+    default_error_messages = {
+        "invalid": _("A whole number is required (not text or a decimal)."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=100)
+    returnable = serializers.BooleanField(
+        required=False, help_text=_("False for goods that can never be returned.")
+    )
+    return_window_days = StrictIntegerField(
+        min_value=0, max_value=365, required=False, help_text=_("Counted from delivery.")
+    )
+    return_conditions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    return_shipping_paid_by = serializers.ChoiceField(
+        choices=ReturnShippingPayer.choices, required=False
+    )
+    restocking_fee_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    sku = serializers.CharField(max_length=64, help_text=_("Letters, digits and . _ / - (unique)."))
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    category = StrictIntegerField(
+        source="category_id", min_value=1, max_value=BIGINT_MAX, help_text=_("Category id.")
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, help_text=_("Net price, before VAT.")
+    )
+    vat_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    weight_kg = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=0, required=False
+    )
+    active = serializers.BooleanField(
+        required=False, help_text=_("Inactive products cannot be ordered.")
+    )
+    external_ref = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text=_("The product's id in the ERP (unique)."),
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate_external_ref(self, value):
+        return value or None
+
+
+class ProductListSerializer(serializers.ListSerializer):
+    """A JSON array of products for the bulk upsert."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("child", ProductSerializer())
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_BULK_PRODUCTS)
+        super().__init__(*args, **kwargs)
+
+
+class BulkUpsertResultSerializer(serializers.Serializer):
+    created = serializers.ListField(
+        child=serializers.CharField(), help_text=_("SKUs of the products created.")
+    )
+    updated = serializers.ListField(
+        child=serializers.CharField(), help_text=_("SKUs of the products changed.")
+    )
+    unchanged = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("SKUs sent with the data they already had (not written)."),
+    )
+    results = ProductSerializer(
+        many=True, source="products", help_text=_("Every product sent, in input order.")
+    )
+
+
+class WarehouseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(
+        max_length=10, help_text=_("Capital letters, digits, _ and - (e.g. MAD); unique.")
+    )
+    name = serializers.CharField(max_length=100)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    is_default = serializers.BooleanField(
+        required=False,
+        help_text=_("Reservations are served from here first; only one warehouse is default."),
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class StockItemSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    on_hand = serializers.IntegerField(read_only=True)
+    reserved = serializers.IntegerField(read_only=True)
+    available = serializers.IntegerField(
+        read_only=True, help_text=_("on_hand - reserved: what can still be ordered.")
+    )
+    reorder_point = serializers.IntegerField(read_only=True)
+    reorder_quantity = serializers.IntegerField(read_only=True)
+    below_reorder_point = serializers.BooleanField(source="is_below_reorder_point", read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class StockMovementSerializer(serializers.Serializer):
+    """One ledger line: how much on hand and reserved changed, and the levels after it."""
+
+    id = serializers.IntegerField(read_only=True)
+    sku = serializers.CharField(source="stock_item.product.sku", read_only=True)
+    warehouse = serializers.CharField(source="stock_item.warehouse.code", read_only=True)
+    kind = serializers.ChoiceField(choices=MovementKind.choices, read_only=True)
+    on_hand_delta = serializers.IntegerField(read_only=True)
+    reserved_delta = serializers.IntegerField(read_only=True)
+    on_hand_after = serializers.IntegerField(read_only=True)
+    reserved_after = serializers.IntegerField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class StockChangeSerializer(serializers.Serializer):
+    """One item of the POST body of /stock/movements/."""
+
+    sku = serializers.CharField(max_length=64)
+    warehouse = serializers.CharField(max_length=10, help_text=_("Warehouse code."))
+    quantity = StrictIntegerField(
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        help_text=_(
+            "Units: > 0 for receipt and write_off; a non-zero signed change for adjustment."
+        ),
+    )
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in MANUAL_KINDS])
+    reason = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text=_("Required for adjustment and write_off."),
+    )
+    reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("E.g. a delivery note number."),
+    )
+
+
+class StockChangeListSerializer(serializers.ListSerializer):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("child", StockChangeSerializer())
+        kwargs.setdefault("allow_empty", False)
+        kwargs.setdefault("max_length", MAX_MOVEMENTS)
+        super().__init__(*args, **kwargs)
