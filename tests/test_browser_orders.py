@@ -22,6 +22,17 @@ from orders.tests.factories import CarrierFactory, stocked_product
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # Earlier transactional tests flush the tables: content types come back with new
+    # ids, so the process-wide cache must not hand out the old ones.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 def sign_in(page, url, email):
     page.goto(url)
     page.fill("input[name=username]", email)

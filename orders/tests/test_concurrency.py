@@ -24,6 +24,15 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 def run_in_threads(count, target):
     barrier = threading.Barrier(count)
     results, errors = [], []
