@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "webhooks.api.urls",
     "orders.api.urls",
     "inventory.api.urls",
+    "documents.api.urls",
 ]
 
 router = ApiRouter()
@@ -42,5 +43,7 @@ for module in ROUTE_MODULES:
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # PDF downloads (orders/{number}/documents/{kind}.pdf, invoices/{number}.pdf).
+    path("v1/", include("documents.api.urls")),
     path("v1/", include(router.urls)),
 ]

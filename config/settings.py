@@ -196,6 +196,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-relay": {"task": "core.tasks.relay_outbox", "schedule": 60.0},
     "api-records-purge": {"task": "core.tasks.purge_api_records", "schedule": crontab(minute=41)},
     "webhook-retries": {"task": "webhooks.tasks.retry_due_deliveries", "schedule": 60.0},
+    "held-orders-digest": {
+        "task": "notifications.tasks.send_held_orders_digest",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    # Documents and emails a broker outage (or a down SMTP server) left pending.
+    "documents-pending-sweep": {
+        "task": "documents.tasks.sweep_pending_documents",
+        "schedule": 300.0,
+    },
+    "notifications-pending-sweep": {
+        "task": "notifications.tasks.sweep_pending_notifications",
+        "schedule": 300.0,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from core import auth_views
 from core.backoffice_views import BackofficeHomeView
+from notifications.views import RateOrderView
 
 backoffice_patterns = [
     path("", BackofficeHomeView.as_view(), name="home"),
@@ -13,6 +14,8 @@ backoffice_patterns = [
     path("webhooks/", include("webhooks.backoffice.urls")),
     path("inventory/", include("inventory.backoffice.urls")),
     path("orders/", include("orders.backoffice.urls")),
+    path("documents/", include("documents.backoffice.urls")),
+    path("emails/", include("notifications.backoffice.urls")),
 ]
 
 portal_patterns = [
@@ -24,6 +27,7 @@ portal_patterns = [
         name="invitation",
     ),
     path("", include("orders.portal.urls")),
+    path("", include("documents.portal.urls")),
     path("", include("customers.portal.urls")),
 ]
 
@@ -34,6 +38,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    # The delivered email's one-click satisfaction rating (signed token, no login).
+    path("rate/<str:token>/", RateOrderView.as_view(), name="rate_order"),
 ]
 
 # JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.

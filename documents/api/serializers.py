@@ -1,0 +1,49 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from ..models import Invoice, InvoiceKind
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    """An invoice or credit note as the ERP sees it (API.md ``/api/v1/invoices/``)."""
+
+    kind = serializers.ChoiceField(choices=InvoiceKind.choices)
+    order = serializers.CharField(source="order_number")
+    corrects = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "number",
+            "kind",
+            "order",
+            "corrects",
+            "reason",
+            "issued_at",
+            "issue_date",
+            "due_date",
+            "currency",
+            "subtotal",
+            "discount",
+            "shipping",
+            "tax",
+            "total",
+            "pdf",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_corrects(self, invoice) -> str | None:
+        return invoice.corrects.number if invoice.corrects_id else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf(self, invoice) -> str | None:
+        """The PDF (same key needed); null until it has been generated."""
+        document = getattr(invoice, "document", None)
+        if document is None or not document.is_ready:
+            return None
+        return reverse(
+            "api-invoice-pdf", kwargs={"number": invoice.number}, request=self.context["request"]
+        )

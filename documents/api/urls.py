@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import InvoicePdfView, InvoiceViewSet, OrderDocumentPdfView
+
+# (prefix, viewset, basename) registered by config/api_urls.py
+routes = [("invoices", InvoiceViewSet, "invoice")]
+
+# PDF downloads, mounted under /api/v1/ before the router (config/api_urls.py).
+urlpatterns = [
+    path(
+        "orders/<str:number>/documents/<slug:kind>.pdf",
+        OrderDocumentPdfView.as_view(),
+        name="api-order-document-pdf",
+    ),
+    path("invoices/<str:number>.pdf", InvoicePdfView.as_view(), name="api-invoice-pdf"),
+]

@@ -1,0 +1,88 @@
+"""Invoices list and the PDF downloads of the API.
+
+PDFs are served only here (and by the back-office and portal views), never from a
+public media URL; a company key gets 404 for another company's document, and every
+document is 404 until it has been generated."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+
+from core.api.views import ApiGenericViewSet, ApiViewMixin
+
+from ..models import KIND_SLUGS, DocumentFile, DocumentKind
+from ..selectors import invoice_list
+from ..views import pdf_response
+from .filters import InvoiceFilterSet
+from .serializers import InvoiceSerializer
+
+
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericViewSet):
+    """Invoices and credit notes; company keys see only their own."""
+
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilterSet
+    company_field = "company"
+    lookup_field = "number"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+
+    def get_queryset(self):
+        return self.scope_queryset(invoice_list())
+
+
+class JsonErrorsNegotiation(BaseContentNegotiation):
+    """Errors are JSON whatever the client accepts; the PDF bypasses the renderers."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
+PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The PDF.")),
+    404: OpenApiResponse(description=_("Not generated yet, or not yours.")),
+}
+
+
+class _PdfView(ApiViewMixin, generics.GenericAPIView):
+    company_field = "order__company"
+    # One object, read: what company keys may do (core.api.permissions.ApiAccess).
+    action = "retrieve"
+    detail = True
+    content_negotiation_class = JsonErrorsNegotiation
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return self.scope_queryset(DocumentFile.objects.select_related("order", "invoice"))
+
+    def pdf_response(self, document):
+        return pdf_response(document)
+
+
+class OrderDocumentPdfView(_PdfView):
+    """``/api/v1/orders/{number}/documents/{kind}.pdf`` (invoice, packing-list,
+    shipping-label, credit-note)."""
+
+    @extend_schema(operation_id="orders_documents_pdf", responses=PDF_RESPONSES, tags=["orders"])
+    def get(self, request, number, kind):
+        if kind not in KIND_SLUGS:
+            raise Http404
+        documents = self.get_queryset().filter(order__number=number, kind=KIND_SLUGS[kind])
+        if KIND_SLUGS[kind] == DocumentKind.CREDIT_NOTE:
+            documents = documents.order_by("-id")
+        return self.pdf_response(documents.first())
+
+
+class InvoicePdfView(_PdfView):
+    """``/api/v1/invoices/{number}.pdf``: an invoice's or credit note's PDF."""
+
+    @extend_schema(operation_id="invoices_pdf", responses=PDF_RESPONSES, tags=["invoices"])
+    def get(self, request, number):
+        return self.pdf_response(self.get_queryset().filter(invoice__number=number).first())

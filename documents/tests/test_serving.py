@@ -1,0 +1,289 @@
+"""PDF content and who may download it: staff, the owning company's users and keys;
+everyone else gets 404 (portal, API key, a customer user on the back-office)."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from pypdf import PdfReader
+
+from core.api.keys import create_api_key
+from documents.models import DocumentFile, DocumentKind, DocumentStatus, Invoice, InvoiceKind
+from documents.templatetags.documents_tags import amount
+
+from .fixtures import POLISH, SPANISH
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def read(doc) -> bytes:
+    with doc.file.open("rb") as handle:
+        return handle.read()
+
+
+def document(order, kind):
+    return DocumentFile.objects.get(order=order, kind=kind)
+
+
+# --- content ---------------------------------------------------------------------------
+
+
+def test_invoice_pdf_has_the_key_fields(prepared_order, settings):
+    invoice = Invoice.objects.get(order=prepared_order)
+    text = pdf_text(read(document(prepared_order, DocumentKind.INVOICE)))
+    with translation.override(invoice.language):
+        figures = [amount(invoice.total), amount(invoice.tax), amount(invoice.subtotal)]
+    for expected in [
+        invoice.number,
+        prepared_order.number,
+        "PO-2026-77",
+        settings.SELLER["tax_id"],
+        settings.SELLER["iban"],
+        prepared_order.company.tax_id,
+        prepared_order.company.legal_name,
+        "DRILL-18V",
+        POLISH,
+        SPANISH,
+        *figures,
+        invoice.due_date.strftime("%d/%m/%Y"),
+        "Pedido",  # Spanish customer: its language
+        "30 días netos",
+    ]:
+        assert expected in text, expected
+    assert "Page 1" in text or "Página 1" in text
+
+
+def test_invoice_pdf_in_polish_for_a_polish_customer(other_company, place, prepare):
+    order = prepare(place(other_company))
+    text = pdf_text(read(document(order, DocumentKind.INVOICE)))
+    assert "Zamówienie" in text and "30 dni netto" in text
+    assert POLISH in text
+
+
+def test_a_fifty_line_invoice_repeats_its_table_header_on_every_page(company, place, prepare):
+    from orders.tests.factories import stocked_product
+
+    for n in range(50):
+        stocked_product(10, sku=f"BULK-{n:03d}", name=f"Artículo {n} żółć", unit_price="2.50")
+    order = prepare(
+        place(company, lines=[{"sku": f"BULK-{n:03d}", "quantity": 2} for n in range(50)])
+    )
+    reader = PdfReader(io.BytesIO(read(document(order, DocumentKind.INVOICE))))
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        assert "SKU" in page.extract_text()
+    assert "BULK-049" in pdf_text(read(document(order, DocumentKind.INVOICE)))
+
+
+def test_credit_note_pdf_names_the_invoice_it_corrects(prepared_order, cancel):
+    cancel(prepared_order, reason="Pedido duplicado")
+    credit = Invoice.objects.get(kind=InvoiceKind.CREDIT_NOTE)
+    text = pdf_text(read(credit.document))
+    assert credit.number in text and credit.corrects.number in text
+    assert "Pedido duplicado" in text
+    with translation.override("es"):
+        assert amount(credit.total) in text and amount(credit.total).startswith("-")
+
+
+def test_packing_list_lists_each_warehouse_without_prices(prepared_order):
+    text = pdf_text(read(document(prepared_order, DocumentKind.PACKING_LIST)))
+    assert "MAD" in text and "WAW" in text
+    assert "DRILL-18V" in text and "SHOVEL-PL" in text and POLISH in text
+    assert "100,00" not in text and "EUR" not in text
+
+
+def test_shipping_label_has_addresses_weight_and_barcode(prepared_order, ship):
+    label = document(prepared_order, DocumentKind.SHIPPING_LABEL)
+    reader = PdfReader(io.BytesIO(read(label)))
+    assert len(reader.pages) == 2  # one parcel per warehouse
+    text = pdf_text(read(label))
+    assert prepared_order.number in text
+    assert prepared_order.company.legal_name in text
+    assert "6,75 kg" in text  # 3 Polish shovels of 2.25 kg
+    assert "Standard" in text or "Estándar" in text
+    page = reader.pages[0]
+    assert any("/XObject" in str(page["/Resources"]) for _ in [0])  # the barcode image
+    # Shipping renders it again with the carrier and the tracking number.
+    ship(prepared_order)
+    label.refresh_from_db()
+    assert label.status == DocumentStatus.READY
+    text = pdf_text(read(label))
+    assert "SEUR" in text and "TRK123456" in text
+
+
+def test_code128_barcode_encodes_the_order_number():
+    import base64
+
+    from documents.pdf import code128_svg
+
+    svg = base64.b64decode(code128_svg("PED-2026-000123").split(",", 1)[1]).decode()
+    assert svg.count("<rect") > 30 and "DOCTYPE" not in svg
+
+
+def test_render_documents_command_writes_the_pdfs(prepared_order, tmp_path, capsys):
+    call_command("render_documents", prepared_order.number, "--out", str(tmp_path))
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == sorted(
+        [
+            f"{Invoice.objects.get().number}.pdf",
+            f"{prepared_order.number}-packing-list.pdf",
+            f"{prepared_order.number}-shipping-label.pdf",
+        ]
+    )
+    for path in tmp_path.iterdir():
+        assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_the_renderer_refuses_network_urls():
+    from documents.rendering import RefusedURL, local_url_fetcher
+
+    for url in ("http://example.com/x.png", "https://example.com/f.ttf", "file:///etc/passwd"):
+        with pytest.raises(RefusedURL):
+            local_url_fetcher(url)
+
+
+# --- back-office -----------------------------------------------------------------------
+
+
+def test_staff_see_states_and_download(client_for, warehouse_worker, prepared_order):
+    client = client_for(warehouse_worker)
+    page = client.get(f"/backoffice/orders/{prepared_order.number}/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'data-document="invoice" data-status="ready"' in content
+    invoice_doc = document(prepared_order, DocumentKind.INVOICE)
+    response = client.get(f"/backoffice/documents/{invoice_doc.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert body(response).startswith(b"%PDF")
+
+
+def test_a_failed_document_shows_a_retry_button_that_works(
+    client_for, service_agent, prepared_order
+):
+    label = document(prepared_order, DocumentKind.SHIPPING_LABEL)
+    DocumentFile.objects.filter(pk=label.pk).update(
+        status=DocumentStatus.FAILED, last_error="boom", file=""
+    )
+    client = client_for(service_agent)
+    page = client.get(f"/backoffice/orders/{prepared_order.number}/").content.decode()
+    assert 'data-document="shipping_label" data-status="failed"' in page
+    assert f"/backoffice/documents/{label.pk}/retry/" in page
+    assert client.get(f"/backoffice/documents/{label.pk}/").status_code == 404
+    with_commit = client.post(f"/backoffice/documents/{label.pk}/retry/")
+    assert with_commit.status_code == 302
+    label.refresh_from_db()
+    assert label.status in (DocumentStatus.PENDING, DocumentStatus.READY)
+
+
+def test_a_customer_user_gets_404_on_backoffice_documents(client_for, buyer, prepared_order):
+    doc = document(prepared_order, DocumentKind.INVOICE)
+    assert client_for(buyer).get(f"/backoffice/documents/{doc.pk}/").status_code == 404
+
+
+def test_anonymous_users_are_sent_to_log_in(client, prepared_order):
+    doc = document(prepared_order, DocumentKind.INVOICE)
+    assert client.get(f"/backoffice/documents/{doc.pk}/").status_code == 302
+    assert client.get(f"/portal/documents/{doc.pk}/").status_code == 302
+
+
+# --- portal ----------------------------------------------------------------------------
+
+
+def test_portal_users_download_their_company_documents(client_for, viewer, prepared_order):
+    client = client_for(viewer)
+    page = client.get(f"/portal/orders/{prepared_order.number}/").content.decode()
+    doc = document(prepared_order, DocumentKind.INVOICE)
+    assert f"/portal/documents/{doc.pk}/" in page
+    response = client.get(f"/portal/documents/{doc.pk}/")
+    assert response.status_code == 200 and body(response).startswith(b"%PDF")
+
+
+def test_portal_documents_of_another_company_are_404(client_for, other_buyer, prepared_order):
+    client = client_for(other_buyer)
+    for doc in DocumentFile.objects.filter(order=prepared_order):
+        assert client.get(f"/portal/documents/{doc.pk}/").status_code == 404
+
+
+# --- API -------------------------------------------------------------------------------
+
+
+def api(client, key, path):
+    return client.get(path, HTTP_AUTHORIZATION=f"Api-Key {key}")
+
+
+def test_api_documents_by_kind_for_the_owning_company(client, prepared_order):
+    _key, raw = create_api_key(name="ERP Gómez", company=prepared_order.company)
+    for kind in ("invoice", "packing-list", "shipping-label"):
+        response = api(client, raw, f"/api/v1/orders/{prepared_order.number}/documents/{kind}.pdf")
+        assert response.status_code == 200, kind
+        assert response["Content-Type"] == "application/pdf"
+        assert body(response).startswith(b"%PDF")
+    unknown = api(client, raw, f"/api/v1/orders/{prepared_order.number}/documents/other.pdf")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+
+
+def test_api_documents_404_for_another_company_key(client, prepared_order, other_company):
+    _key, raw = create_api_key(name="ERP Kowalski", company=other_company)
+    response = api(client, raw, f"/api/v1/orders/{prepared_order.number}/documents/invoice.pdf")
+    assert response.status_code == 404
+    number = Invoice.objects.get().number
+    assert api(client, raw, f"/api/v1/invoices/{number}.pdf").status_code == 404
+    assert api(client, raw, "/api/v1/invoices/").json()["results"] == []
+    assert api(client, raw, f"/api/v1/invoices/{number}/").status_code == 404
+
+
+def test_api_documents_404_until_generated(client, company, place):
+    order = place(company)
+    _key, raw = create_api_key(name="ERP")
+    response = api(client, raw, f"/api/v1/orders/{order.number}/documents/invoice.pdf")
+    assert response.status_code == 404
+
+
+def test_api_document_pdf_needs_a_key(client, prepared_order):
+    response = client.get(f"/api/v1/orders/{prepared_order.number}/documents/invoice.pdf")
+    assert response.status_code == 401
+
+
+def test_api_invoices_list_with_credit_notes(client, prepared_order, cancel, other_company):
+    cancel(prepared_order, reason="Error de precio")
+    _key, raw = create_api_key(name="ERP Gómez", company=prepared_order.company)
+    rows = api(client, raw, "/api/v1/invoices/").json()["results"]
+    invoice, credit = rows
+    assert invoice["kind"] == "invoice" and credit["kind"] == "credit_note"
+    assert invoice["order"] == prepared_order.number
+    assert credit["corrects"] == invoice["number"] and invoice["corrects"] is None
+    assert Decimal(credit["total"]) == -Decimal(invoice["total"])
+    assert set(invoice) >= {"number", "issued_at", "currency", "subtotal", "tax", "total", "pdf"}
+    pdf = api(client, raw, credit["pdf"])
+    assert pdf.status_code == 200 and body(pdf).startswith(b"%PDF")
+    filtered = api(client, raw, "/api/v1/invoices/?kind=credit_note").json()["results"]
+    assert [row["number"] for row in filtered] == [credit["number"]]
+    _seller_key, seller_raw = create_api_key(name="Seller ERP")
+    assert len(api(client, seller_raw, "/api/v1/invoices/").json()["results"]) == 2
+    # The PDF link needs a key: without one it is refused.
+    assert client.get(credit["pdf"]).status_code == 401
+
+
+def test_email_templates_page_for_managers(client_for, manager, service_agent):
+    client = client_for(manager)
+    listing = client.get("/backoffice/emails/")
+    assert listing.status_code == 200
+    assert b"order_shipped" in listing.content
+    detail = client.get("/backoffice/emails/order_delivered/?lang=pl")
+    assert detail.status_code == 200 and b"/rate/sample-5/" in detail.content
+    preview = client.get("/backoffice/emails/order_received/preview/?lang=es")
+    assert preview.status_code == 200
+    assert "sandbox" in preview["Content-Security-Policy"]
+    assert "Łopata" in preview.content.decode()
+    assert client_for(service_agent).get("/backoffice/emails/").status_code == 403

@@ -1,0 +1,298 @@
+"""The emails: subject, templates, context and attachments of each kind.
+
+Contexts are plain dicts (no ORM traversal in the templates), so the back-office
+preview renders the very same templates from a sample context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.models import PaymentTerms
+from orders.models import Order, ShippingMethod
+
+from .models import NotificationKind
+
+RATING_SALT = "notifications.rating"
+RATING_MAX_AGE = 60 * 60 * 24 * 90  # a rating link works for 90 days
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def rating_token(order_id: int, score: int) -> str:
+    return signing.dumps({"o": order_id, "s": score}, salt=RATING_SALT, compress=True)
+
+
+def rating_links(order_id: int) -> list[tuple[int, str]]:
+    return [
+        (score, absolute(reverse("rate_order", kwargs={"token": rating_token(order_id, score)})))
+        for score in range(1, 6)
+    ]
+
+
+def _address(data: dict | None) -> dict:
+    from core.countries import COUNTRIES
+
+    data = dict(data or {})
+    data["country_name"] = str(dict(COUNTRIES).get(data.get("country", ""), data.get("country")))
+    return data
+
+
+def order_context(order: Order) -> dict:
+    """What every order email can show."""
+    lines = [
+        {
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "vat_rate": line.vat_rate,
+            "line_total": line.line_total,
+        }
+        for line in order.lines.order_by("position")
+    ]
+    terms = order.company.payment_terms
+    return {
+        "company_name": order.company.legal_name,
+        "order_number": order.number,
+        "po_number": order.po_number,
+        "created_at": order.created_at,
+        "currency": order.currency,
+        "lines": lines,
+        "totals": {
+            "subtotal": order.subtotal,
+            "discount": order.discount,
+            "tax": order.tax,
+            "shipping": order.shipping,
+            "total": order.total,
+        },
+        "coupon": order.coupon.code if order.coupon_id else "",
+        "billing": _address(order.billing_address),
+        "shipping_address": _address(order.shipping_address),
+        "shipping_method": ShippingMethod(order.shipping_method).label,
+        "promised_delivery_date": order.promised_delivery_date,
+        "notes": order.notes,
+        "payment_terms": PaymentTerms(terms).label if terms in PaymentTerms.values else terms,
+        "order_url": absolute(reverse("portal:order_detail", kwargs={"number": order.number})),
+    }
+
+
+def _date(value):
+    """An ISO date or date-time string from a payload as a date / datetime."""
+    if not value or not isinstance(value, str):
+        return value or None
+    return parse_date(value) if len(value) == 10 else parse_datetime(value)
+
+
+@dataclass(frozen=True)
+class EmailSpec:
+    kind: str
+    label: str
+    template: str  # notifications/email/<template>.{txt,html}
+    subject: str  # translated at send time, formatted with the context
+    description: str
+
+    def render(self, context: dict) -> tuple[str, str, str]:
+        """(subject, text, html) in the active language."""
+        context = {**context, "seller": settings.SELLER}
+        subject = str(self.subject) % context
+        context["subject"] = subject
+        text = render_to_string(f"notifications/email/{self.template}.txt", context)
+        html = render_to_string(f"notifications/email/{self.template}.html", context)
+        return subject, text, html
+
+
+SPECS = {
+    NotificationKind.ORDER_RECEIVED: EmailSpec(
+        NotificationKind.ORDER_RECEIVED,
+        gettext_lazy("Order received"),
+        "order_received",
+        gettext_lazy("We have received your order %(order_number)s"),
+        gettext_lazy("To the customer when an order is placed (order.created)."),
+    ),
+    NotificationKind.ORDER_SHIPPED: EmailSpec(
+        NotificationKind.ORDER_SHIPPED,
+        gettext_lazy("Order shipped"),
+        "order_shipped",
+        gettext_lazy("Your order %(order_number)s is on its way"),
+        gettext_lazy("To the customer when the order ships, with the invoice attached."),
+    ),
+    NotificationKind.ORDER_DELIVERED: EmailSpec(
+        NotificationKind.ORDER_DELIVERED,
+        gettext_lazy("Order delivered"),
+        "order_delivered",
+        gettext_lazy("Your order %(order_number)s has been delivered"),
+        gettext_lazy("To the customer on delivery, with the one-click satisfaction survey."),
+    ),
+    NotificationKind.ORDER_CANCELLED: EmailSpec(
+        NotificationKind.ORDER_CANCELLED,
+        gettext_lazy("Order cancelled"),
+        "order_cancelled",
+        gettext_lazy("Your order %(order_number)s has been cancelled"),
+        gettext_lazy("To the customer on cancellation, with the credit note if it was invoiced."),
+    ),
+    NotificationKind.HELD_ORDERS_DIGEST: EmailSpec(
+        NotificationKind.HELD_ORDERS_DIGEST,
+        gettext_lazy("Orders on hold"),
+        "held_orders_digest",
+        gettext_lazy("Orders on hold for review: %(count)s"),
+        gettext_lazy("Daily, to STAFF_ALERT_EMAIL, while any order is held for review."),
+    ),
+}
+
+
+def context_for(notification) -> dict:
+    """The template context of a stored notification (its order read now, the
+    event-time facts from its payload)."""
+    payload = notification.payload or {}
+    if notification.kind == NotificationKind.HELD_ORDERS_DIGEST:
+        return {"orders": payload.get("orders", []), "count": len(payload.get("orders", []))}
+    order = Order.objects.select_related("company", "carrier", "coupon").get(
+        pk=notification.order_id
+    )
+    context = order_context(order)
+    if notification.kind == NotificationKind.ORDER_SHIPPED:
+        shipment = payload.get("shipment") or {}
+        context.update(
+            carrier=shipment.get("carrier_name") or (order.carrier.name if order.carrier else ""),
+            tracking_number=shipment.get("tracking_number") or order.tracking_number,
+            tracking_url=shipment.get("tracking_url") or order.tracking_url,
+            estimated_delivery=_date(shipment.get("estimated_delivery"))
+            or order.estimated_delivery,
+            invoice_number=_invoice_number(order),
+        )
+    elif notification.kind == NotificationKind.ORDER_DELIVERED:
+        context.update(
+            delivered_at=_date(payload.get("delivered_at")) or order.delivered_at,
+            rating_links=rating_links(order.pk),
+        )
+    elif notification.kind == NotificationKind.ORDER_CANCELLED:
+        credit = _credit_note(order)
+        context.update(
+            reason=payload.get("cancel_reason") or order.cancel_reason,
+            credit_note_number=credit.number if credit else "",
+        )
+    return context
+
+
+def _invoice_number(order) -> str:
+    from documents.models import Invoice, InvoiceKind
+
+    invoice = Invoice.objects.filter(order=order, kind=InvoiceKind.INVOICE).first()
+    return invoice.number if invoice else ""
+
+
+def _credit_note(order):
+    from documents.models import CreditReason, Invoice, InvoiceKind
+
+    return Invoice.objects.filter(
+        order=order, kind=InvoiceKind.CREDIT_NOTE, reason_code=CreditReason.CANCELLATION
+    ).first()
+
+
+def attachments_for(notification) -> list[tuple[str, bytes, str]]:
+    """PDFs attached: the invoice when shipped, the credit note when cancelled."""
+    from documents.models import Invoice, InvoiceKind
+    from documents.services import document_bytes
+
+    if notification.kind == NotificationKind.ORDER_SHIPPED:
+        invoice = Invoice.objects.filter(
+            order_id=notification.order_id, kind=InvoiceKind.INVOICE
+        ).first()
+    elif notification.kind == NotificationKind.ORDER_CANCELLED:
+        invoice = _credit_note(notification.order)
+    else:
+        invoice = None
+    if invoice is None or not hasattr(invoice, "document"):
+        return []
+    return [(f"{invoice.number}.pdf", document_bytes(invoice.document), "application/pdf")]
+
+
+def sample_context(kind: str) -> dict:
+    """A realistic context for the back-office preview (no database rows needed)."""
+    today = dt.date.today()
+    lines = [
+        {
+            "sku": "DRILL-18V",
+            "name": "Taladro percutor 18 V",
+            "quantity": 2,
+            "unit_price": Decimal("100.00"),
+            "vat_rate": Decimal("21.00"),
+            "line_total": Decimal("200.00"),
+        },
+        {
+            "sku": "SHOVEL-PL",
+            "name": "Łopata ogrodowa — żółta",
+            "quantity": 3,
+            "unit_price": Decimal("12.30"),
+            "vat_rate": Decimal("23.00"),
+            "line_total": Decimal("36.90"),
+        },
+    ]
+    address = {
+        "label": "Almacén central",
+        "recipient": "Ana García",
+        "line1": "Calle Mayor 1",
+        "postal_code": "28001",
+        "city": "Madrid",
+        "country": "ES",
+        "country_name": _("Spain"),
+    }
+    context = {
+        "company_name": "Ferretería Gómez S.L.",
+        "order_number": f"PED-{today.year}-000123",
+        "po_number": "PO-4711",
+        "created_at": dt.datetime.now(dt.UTC),
+        "currency": "EUR",
+        "lines": lines,
+        "totals": {
+            "subtotal": Decimal("236.90"),
+            "discount": Decimal("0.00"),
+            "tax": Decimal("50.49"),
+            "shipping": Decimal("9.90"),
+            "total": Decimal("297.29"),
+        },
+        "coupon": "",
+        "billing": {**address, "legal_name": "Ferretería Gómez S.L.", "tax_id": "ESB12345674"},
+        "shipping_address": address,
+        "shipping_method": ShippingMethod.STANDARD.label,
+        "promised_delivery_date": today + dt.timedelta(days=3),
+        "notes": _("Please deliver in the morning."),
+        "payment_terms": PaymentTerms.NET30.label,
+        "order_url": absolute("/portal/orders/PED-000123/"),
+        "carrier": "SEUR",
+        "tracking_number": "SEUR123456789",
+        "tracking_url": "https://www.seur.com/livetracking/?segOnlineIdentificador=SEUR123456789",
+        "estimated_delivery": today + dt.timedelta(days=2),
+        "invoice_number": f"FV-{today.year}-000042",
+        "delivered_at": dt.datetime.now(dt.UTC),
+        "rating_links": [(score, absolute(f"/rate/sample-{score}/")) for score in range(1, 6)],
+        "reason": _("The customer no longer needs the goods."),
+        "credit_note_number": f"AB-{today.year}-000007",
+    }
+    if kind == NotificationKind.HELD_ORDERS_DIGEST:
+        orders = [
+            {
+                "number": f"PED-{today.year}-000120",
+                "company": "Hurtownia Kowalski Sp. z o.o.",
+                "total": "4.250,00",
+                "currency": "PLN",
+                "hold_reason": _("First order of this customer above 3000.00."),
+                "created_at": today.isoformat(),
+                "url": absolute("/backoffice/orders/PED-000120/"),
+            }
+        ]
+        return {"orders": orders, "count": len(orders)}
+    return context

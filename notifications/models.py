@@ -1,0 +1,104 @@
+"""Notifications sent (one row per event and kind: exactly once) and satisfaction
+ratings recorded from the delivered email's one-click links."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    ORDER_RECEIVED = "order_received", _("Order received")
+    ORDER_SHIPPED = "order_shipped", _("Order shipped")
+    ORDER_DELIVERED = "order_delivered", _("Order delivered")
+    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+    HELD_ORDERS_DIGEST = "held_orders_digest", _("Orders on hold (staff digest)")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class SentNotification(models.Model):
+    """One email for one event. The unique (event, kind) row is written by the outbox
+    consumer; the sending task claims it (pending -> sending) before it sends, so a
+    repeated event or a repeated task never sends twice."""
+
+    event_id = models.UUIDField(_("event"))
+    kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
+    company = models.ForeignKey(
+        "customers.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("customer"),
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("order"),
+    )
+    recipients = models.JSONField(_("recipients"), default=list)
+    language = models.CharField(_("language"), max_length=2)
+    #: The event's payload (what was true when it happened: reason, carrier...).
+    payload = models.JSONField(_("data"), default=dict)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["event_id", "kind"], name="notification_once_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.event_id}"
+
+
+class SatisfactionRating(models.Model):
+    """A customer's 1-5 rating of a delivered order (the first click counts)."""
+
+    order = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.CASCADE,
+        related_name="satisfaction_rating",
+        verbose_name=_("order"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rated_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-rated_at"]
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.score}"

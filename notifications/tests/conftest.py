@@ -1,0 +1,1 @@
+from documents.tests.fixtures import *  # noqa: F403
