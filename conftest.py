@@ -1,11 +1,33 @@
 """Fixtures shared by every app: two companies with users of each role, staff of each role."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 
 from core.roles import StaffRole
 from customers.models import CustomerRole
 from customers.tests.factories import CompanyFactory, CustomerUserFactory, StaffUserFactory
+
+# Rows that data migrations create and every test may rely on. A transactional test
+# empties the database when it ends (a flush), so the next one gets them back here.
+REFERENCE_DATA = [
+    ("customers.migrations.0002_staff_groups", "create_groups"),
+    ("orders.migrations.0002_carriers", "add_carriers"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for module, function in REFERENCE_DATA:
+            getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ def test_staff_adds_a_timeline_note_and_customer_sees_profile(live_server, page)
 
     sign_in(page, f"{live_server.url}/backoffice/login/", "service@example.com")
     expect(page).to_have_url(re.compile(r"/backoffice/$"))
-    page.get_by_role("link", name="Clientes").click()
+    page.get_by_role("link", name="Clientes", exact=True).click()
     page.get_by_role("link", name="Ferretería Gómez S.L.").click()
     expect(page.locator("h1")).to_contain_text("Ferretería Gómez S.L.")
 

@@ -37,7 +37,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker(tmp_path, monkeypatch):
+def worker(tmp_path):
     """Starts ``celery worker`` in its own process on the test database."""
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
@@ -47,7 +47,8 @@ def worker(tmp_path, monkeypatch):
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_URL": f"filemail://{mail_dir}",
+        # Four slashes: django-environ reads the path after "filemail:///" as relative.
+        "EMAIL_URL": f"filemail:///{mail_dir}",
     }
     celery_app.control.purge()
     process = subprocess.Popen(
@@ -61,7 +62,9 @@ def worker(tmp_path, monkeypatch):
             "--pool",
             "solo",
             "-l",
-            "warning",
+            "info",
+            "-f",
+            str(tmp_path / "celery.log"),
         ],
         cwd=ROOT,
         env=env,
@@ -69,16 +72,21 @@ def worker(tmp_path, monkeypatch):
         stderr=subprocess.STDOUT,
     )
     # The web side of this test sends to Redis instead of running tasks in-process.
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
     try:
         yield mail_dir
     finally:
+        celery_app.conf.task_always_eager = was_eager
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        print(log.read_text())  # shown by pytest when the test fails
+        # Shown by pytest when the test fails.
+        print(log.read_text())
+        if (tmp_path / "celery.log").exists():
+            print((tmp_path / "celery.log").read_text())
 
 
 def wait_for(predicate, timeout=60.0):

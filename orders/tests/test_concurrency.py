@@ -19,7 +19,7 @@ from orders.models import Coupon, Order, OrderStatus
 from .factories import CarrierFactory, CouponFactory, stocked_product
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
