@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import money
 from customers.models import PaymentTerms
 
 from .models import Order, OrderStatus, PaymentStatus
@@ -41,7 +42,8 @@ def open_exposure(company, *, exclude_pk=None) -> Decimal:
     balance = ExpressionWrapper(
         F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
     )
-    return orders.aggregate(s=Coalesce(Sum(balance), Decimal("0.00")))["s"]
+    # SQLite returns the sum with spurious decimals: back to cents.
+    return money(orders.aggregate(s=Coalesce(Sum(balance), Decimal("0.00")))["s"])
 
 
 def has_overdue_orders(company, *, exclude_pk=None) -> bool:

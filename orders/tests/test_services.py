@@ -776,3 +776,12 @@ def test_cancelling_a_held_order_clears_the_hold(place, buyer, service_agent):
     services.hold_order(order=order, actor=service_agent, note="Revisar")
     services.cancel_order(order=order, actor=service_agent, reason="Fraude")
     assert order.status == OrderStatus.CANCELADO and not order.on_hold
+
+
+def test_credit_check_shows_exposure_in_cents(place, buyer, drill):
+    from orders.checks import open_exposure, payment_check
+
+    order = place(buyer)
+    exposure = open_exposure(buyer.company)
+    assert exposure == order.total and exposure.as_tuple().exponent == -2
+    assert f"({order.total} of " in payment_check(order).reason
