@@ -784,4 +784,4 @@ def test_credit_check_shows_exposure_in_cents(place, buyer, drill):
     order = place(buyer)
     exposure = open_exposure(buyer.company)
     assert exposure == order.total and exposure.as_tuple().exponent == -2
-    assert f"({order.total} of " in payment_check(order).reason
+    assert f"({order.total} " in payment_check(order).reason
