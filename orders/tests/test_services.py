@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError
 from core.models import OutboxEvent
@@ -28,6 +28,13 @@ from orders.models import Coupon, EventKind, Order, OrderStatus, PaymentStatus
 from .factories import CouponFactory, stocked_product
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Reasons are asserted by their English text (the default language is Spanish)."""
+    with translation.override("en"):
+        yield
 
 
 def levels(product):
