@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -552,7 +552,10 @@ def place_order(
                 for index, line in enumerate(quote.lines)
             ]
         )
-        reasons = _auto_hold_reasons(order, quote)
+        # Hold reasons are notes for staff: written in the seller's language, not in
+        # the language of whoever placed the order.
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons = _auto_hold_reasons(order, quote)
         if reasons:
             order.on_hold = True
             order.hold_reason = "\n".join(reasons)

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _english():
-    """Reasons are asserted by their English text (the default language is Spanish)."""
+    """Errors are asserted by their English text; hold reasons (staff notes) stay in
+    the seller's language, Spanish."""
     with translation.override("en"):
         yield
 
@@ -301,7 +302,7 @@ def test_cancel_gives_the_coupon_use_back(place, buyer):
 def test_first_big_order_is_held(place, buyer, settings):
     settings.AUTO_HOLD_FIRST_ORDER_ABOVE = "100.00"
     order = place(buyer)
-    assert order.on_hold and "First order" in order.hold_reason
+    assert order.on_hold and "Primer pedido" in order.hold_reason
     assert OutboxEvent.objects.filter(event_type="order.held").count() == 1
     second = place(buyer)
     assert not second.on_hold
@@ -311,7 +312,7 @@ def test_over_credit_limit_is_held(place, buyer):
     buyer.company.credit_limit = Decimal("100.00")
     buyer.company.save()
     order = place(buyer)
-    assert order.on_hold and "credit limit" in order.hold_reason
+    assert order.on_hold and "Límite de crédito" in order.hold_reason
 
 
 def test_address_not_on_file_is_held(place, buyer):
@@ -324,7 +325,7 @@ def test_address_not_on_file_is_held(place, buyer):
             "country": "es",
         },
     )
-    assert order.on_hold and "not on file" in order.hold_reason
+    assert order.on_hold and "no registrada" in order.hold_reason
     assert order.shipping_address["country"] == "ES"
     assert not order.shipping_address_on_file
 
@@ -792,3 +793,11 @@ def test_credit_check_shows_exposure_in_cents(place, buyer, drill):
     exposure = open_exposure(buyer.company)
     assert exposure == order.total and exposure.as_tuple().exponent == -2
     assert f"({order.total} " in payment_check(order).reason
+
+
+def test_hold_reasons_are_written_in_the_sellers_language(place, buyer, drill, settings):
+    settings.AUTO_HOLD_FIRST_ORDER_ABOVE = "1.00"
+    with translation.override("pl"):
+        order = place(buyer)
+    assert order.on_hold
+    assert order.hold_reason.startswith("Primer pedido")
