@@ -134,7 +134,7 @@ def test_the_admin_shows_invoices_read_only(prepared_order, client):
     assert Invoice.objects.filter(pk=invoice.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_fifty_concurrent_issuings_get_fifty_consecutive_numbers(company, products, service_agent):
     from orders import services as orders
@@ -169,7 +169,7 @@ def test_fifty_concurrent_issuings_get_fifty_consecutive_numbers(company, produc
     assert Invoice.objects.values("order").distinct().count() == 50
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_issuings_for_one_order_make_one_invoice(company, place):
     order = place(company)
