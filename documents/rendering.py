@@ -7,7 +7,7 @@ What makes a render fast (see ``bench/README.md``):
   and reused, so fonts are registered with fontconfig once per process;
 - a lean font set: one family (DejaVu Sans cut down to Latin, Latin-1 and Latin
   Extended-A: Spanish and Polish letters, 45 KB a weight), regular and bold, vendored
-  in ``static/fonts/`` and embedded whole (nothing to subset);
+  in ``static/fonts/``: fontconfig has little to look up and subsetting it is cheap;
 - ``table-layout: fixed`` with explicit column widths (``print.css``);
 - no network: ``local_url_fetcher`` serves ``file://`` URLs under the static and media
   directories and ``data:`` URLs, and refuses everything else;
@@ -125,6 +125,5 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     return document.write_pdf(
         stylesheets=sheets,
         font_config=font_config(),
-        full_fonts=True,
         cache=_image_cache,
     )

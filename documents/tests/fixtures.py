@@ -19,7 +19,7 @@ SPANISH = "Guantes de albañil ñáéíóú"
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
+def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
