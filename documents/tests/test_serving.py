@@ -130,9 +130,10 @@ def test_code128_barcode_encodes_the_order_number():
     assert svg.count("<rect") > 30 and "DOCTYPE" not in svg
 
 
-def test_render_documents_command_writes_the_pdfs(prepared_order, tmp_path, capsys):
-    call_command("render_documents", prepared_order.number, "--out", str(tmp_path))
-    names = sorted(path.name for path in tmp_path.iterdir())
+def test_render_documents_command_writes_the_pdfs(prepared_order, tmp_path):
+    out = tmp_path / "out"
+    call_command("render_documents", prepared_order.number, "--out", str(out))
+    names = sorted(path.name for path in out.iterdir())
     assert names == sorted(
         [
             f"{Invoice.objects.get().number}.pdf",
@@ -140,7 +141,7 @@ def test_render_documents_command_writes_the_pdfs(prepared_order, tmp_path, caps
             f"{prepared_order.number}-shipping-label.pdf",
         ]
     )
-    for path in tmp_path.iterdir():
+    for path in out.iterdir():
         assert path.read_bytes().startswith(b"%PDF")
 
 
