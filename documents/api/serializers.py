@@ -2,7 +2,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from ..models import Invoice, InvoiceKind
+from ..models import KIND_SLUGS, Invoice, InvoiceKind
+
+SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -46,4 +48,32 @@ class InvoiceSerializer(serializers.ModelSerializer):
             return None
         return reverse(
             "api-invoice-pdf", kwargs={"number": invoice.number}, request=self.context["request"]
+        )
+
+
+class OrderDocumentSerializer(serializers.Serializer):
+    """One of an order's documents in the order detail: its state and, once ready, its PDF."""
+
+    kind = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    number = serializers.SerializerMethodField()
+    generated_at = serializers.DateTimeField(allow_null=True)
+    pdf = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(KIND_SLUGS)))
+    def get_kind(self, document) -> str:
+        return SLUG_OF_KIND[document.kind]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_number(self, document) -> str | None:
+        return document.invoice.number if document.invoice_id else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf(self, document) -> str | None:
+        if not document.is_ready:
+            return None
+        return reverse(
+            "api-order-document-pdf",
+            kwargs={"number": document.order.number, "kind": SLUG_OF_KIND[document.kind]},
+            request=self.context["request"],
         )

@@ -288,3 +288,21 @@ def test_email_templates_page_for_managers(client_for, manager, service_agent):
     assert "sandbox" in preview["Content-Security-Policy"]
     assert "Łopata" in preview.content.decode()
     assert client_for(service_agent).get("/backoffice/emails/").status_code == 403
+
+
+def test_order_detail_lists_its_documents_with_links(client, prepared_order):
+    _key, raw = create_api_key(name="ERP Gómez", company=prepared_order.company)
+    detail = api(client, raw, f"/api/v1/orders/{prepared_order.number}/").json()
+    kinds = {row["kind"]: row for row in detail["documents"]}
+    assert set(kinds) == {"invoice", "packing-list", "shipping-label"}
+    invoice = kinds["invoice"]
+    assert invoice["status"] == "ready"
+    assert invoice["number"] == Invoice.objects.get().number
+    assert invoice["pdf"].endswith(f"/api/v1/orders/{prepared_order.number}/documents/invoice.pdf")
+    assert api(client, raw, invoice["pdf"]).status_code == 200
+
+
+def test_order_detail_documents_empty_before_preparation(client, company, place):
+    order = place(company)
+    _key, raw = create_api_key(name="ERP")
+    assert api(client, raw, f"/api/v1/orders/{order.number}/").json()["documents"] == []

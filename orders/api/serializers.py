@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.countries import COUNTRIES
+from documents.api.serializers import OrderDocumentSerializer
+from documents.selectors import documents_for_order
 
 from ..models import OrderEvent, OrderStatus, Payment, ShippingMethod
 from ..services import MAX_LINE_QUANTITY, MAX_LINES
@@ -122,11 +124,11 @@ class OrderDetailSerializer(OrderSerializer):
 
         return [check.as_dict() for check in preparation_checks(order)]
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(OrderDocumentSerializer(many=True))
     def get_documents(self, order):
-        # Generated documents (invoice, packing list, shipping label) are listed by the
-        # documents domain; until then there are none.
-        return []
+        return OrderDocumentSerializer(
+            documents_for_order(order), many=True, context=self.context
+        ).data
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
