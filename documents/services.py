@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.money import ZERO, money, percent_of
 from core.numbering import next_number
 from core.outbox import publish
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 from orders.models import Order, OrderStatus
+from orders.pricing import vat_breakdown
 
 from .models import (
     SERIES,
@@ -70,28 +69,6 @@ def customer_snapshot(company) -> dict:
         "region": company.region,
         "country": company.country,
     }
-
-
-def vat_breakdown(lines, *, discount: Decimal, shipping: Decimal) -> list[dict]:
-    """Base and VAT per rate, by the rule of ``orders.pricing`` (the discount shared in
-    proportion to the bases, the last rate taking the remainder; shipping taxed at the
-    highest rate; VAT rounded per rate)."""
-    bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        bases[Decimal(line.vat_rate)] += line.line_total
-    subtotal = sum(bases.values(), ZERO)
-    rates = sorted(bases)
-    remaining = discount
-    rows = []
-    for index, rate in enumerate(rates):
-        if index == len(rates) - 1:
-            share = remaining
-        else:
-            share = money(discount * bases[rate] / subtotal) if subtotal else ZERO
-            remaining -= share
-        base = bases[rate] - share + (shipping if index == len(rates) - 1 else ZERO)
-        rows.append({"rate": money(rate), "base": money(base), "tax": percent_of(base, rate)})
-    return rows
 
 
 def _jsonable(rows: list[dict]) -> list[dict]:

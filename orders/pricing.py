@@ -71,27 +71,39 @@ def shipping_cost(method: str, goods_net: Decimal) -> Decimal:
     return money(settings.SHIPPING_COST_STANDARD)
 
 
-def totals_for(lines, *, coupon=None, shipping_method: str = ShippingMethod.STANDARD) -> Totals:
-    """Totals of priced ``lines`` (objects with ``line_total`` and ``vat_rate``)."""
+def vat_breakdown(lines, *, discount: Decimal, shipping: Decimal) -> list[dict]:
+    """Base and VAT per rate (the invoice's VAT table and the order's tax): the discount
+    is shared across rates in proportion to their bases, the last rate taking the
+    remainder; shipping is taxed at the highest rate; VAT is rounded once per rate."""
     bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         bases[Decimal(line.vat_rate)] += line.line_total
     subtotal = sum(bases.values(), ZERO)
-    discount = coupon_discount(coupon, subtotal)
-    shipping = shipping_cost(shipping_method, subtotal - discount)
     rates = sorted(bases)
     remaining = discount
-    taxed: dict[Decimal, Decimal] = {}
+    rows = []
     for index, rate in enumerate(rates):
-        if index == len(rates) - 1:
+        last = index == len(rates) - 1
+        if last:
             share = remaining
         else:
             share = money(discount * bases[rate] / subtotal) if subtotal else ZERO
             remaining -= share
-        taxed[rate] = bases[rate] - share
-    if rates:
-        taxed[rates[-1]] += shipping
-    tax_by_rate = {rate: percent_of(base, rate) for rate, base in taxed.items()}
+        base = bases[rate] - share + (shipping if last else ZERO)
+        rows.append({"rate": money(rate), "base": money(base), "tax": percent_of(base, rate)})
+    return rows
+
+
+def totals_for(lines, *, coupon=None, shipping_method: str = ShippingMethod.STANDARD) -> Totals:
+    """Totals of priced ``lines`` (objects with ``line_total`` and ``vat_rate``)."""
+    lines = list(lines)
+    subtotal = sum((line.line_total for line in lines), ZERO)
+    discount = coupon_discount(coupon, subtotal)
+    shipping = shipping_cost(shipping_method, subtotal - discount)
+    tax_by_rate = {
+        row["rate"]: row["tax"]
+        for row in vat_breakdown(lines, discount=discount, shipping=shipping)
+    }
     tax = sum(tax_by_rate.values(), ZERO)
     return Totals(
         subtotal=money(subtotal),
