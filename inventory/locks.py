@@ -85,12 +85,25 @@ def lock_stock_items(
         condition |= Q(product_id__in=product_ids)
     if item_ids:
         condition |= Q(pk__in=item_ids)
-    for product_id, warehouse_id in pairs:
-        condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    if pairs:
+        # Products x warehouses of the pairs: a few more rows than asked (warehouses are
+        # few) in one short condition; one OR per pair overflows SQLite's expression
+        # depth at about a thousand pairs.
+        condition |= Q(
+            product_id__in={product_id for product_id, _ in pairs},
+            warehouse_id__in={warehouse_id for _, warehouse_id in pairs},
+        )
     items = (
         StockItem.objects.select_for_update(of=("self",))
         .select_related("product", "warehouse")
         .filter(condition)
         .order_by("pk")
     )
-    return {(item.product_id, item.warehouse_id): item for item in items}
+    wanted_pairs, wanted_products, wanted_items = set(pairs), set(product_ids), set(item_ids)
+    return {
+        (item.product_id, item.warehouse_id): item
+        for item in items
+        if (item.product_id, item.warehouse_id) in wanted_pairs
+        or item.product_id in wanted_products
+        or item.pk in wanted_items
+    }
