@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .errors import DefaultAddressError, LastAdminError
@@ -89,9 +89,11 @@ def create_company(
     company.save()
     _set_tags(company, tags)
     address = shipping_address or {name: getattr(company, name) for name in ADDRESS_FIELDS}
+    with translation.override(company.language):  # the customer reads this label
+        default_label = _("Main address")
     Address.objects.create(
         company=company,
-        label=address.pop("label", None) or _("Main address"),
+        label=address.pop("label", None) or default_label,
         is_default=True,
         **{k: v for k, v in address.items() if k != "is_default"},
     )

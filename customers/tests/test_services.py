@@ -168,3 +168,9 @@ def test_timeline_is_newest_first_and_customer_view_hides_staff_notes(manager, c
 def test_timeline_entry_links_to_its_subject(company, buyer):
     entry = services.append_timeline(company=company, kind="account", summary="x", subject=buyer)
     assert entry.subject == buyer
+
+
+@pytest.mark.django_db
+def test_first_address_label_is_in_the_company_language(manager):
+    company = services.create_company(actor=manager, **{**COMPANY, "language": "pl"})
+    assert company.addresses.get().label == "Adres główny"
