@@ -45,3 +45,56 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """Starts ``celery worker`` in its own process on the test database; yields the
+    folder its emails are written to. Use with ``tests.worker.WORKER_MARKS``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from config.celery import app as celery_app
+
+    from .worker import database_url
+
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
+    command += ["--pool", "solo", "--loglevel", "info"]
+
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        # Four slashes: django-environ reads the path after "filemail:///" as relative.
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    celery_app.control.purge()
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    # The web side of the test sends to Redis instead of running tasks in-process.
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield mail_dir
+    finally:
+        celery_app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        print(log_path.read_text()[-3000:])  # shown by pytest when the test fails
