@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import auth_views
-from core.backoffice_views import BackofficeHomeView
+from core.backoffice.views import BackofficeHomeView
 from notifications.views import RateOrderView
 
 backoffice_patterns = [

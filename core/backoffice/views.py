@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from core.api.keys import create_api_key, revoke_api_key
 from core.models import ApiKey
 from core.roles import StaffRole
 from core.views import StaffRequiredMixin
+from customers.models import Company, CompanyStatus
 
 from .forms import ApiKeyForm
 
@@ -64,3 +65,15 @@ class ApiKeyRevokeView(StaffRequiredMixin, View):
         revoke_api_key(api_key=api_key, actor=request.user)
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": api_key.name})
         return redirect("backoffice:apikey_list")
+
+
+class BackofficeHomeView(StaffRequiredMixin, TemplateView):
+    """The back-office landing page; the KPI dashboard replaces its figures later."""
+
+    template_name = "backoffice/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_customers"] = Company.objects.filter(status=CompanyStatus.ACTIVE).count()
+        context["blocked_customers"] = Company.objects.filter(status=CompanyStatus.BLOCKED).count()
+        return context
