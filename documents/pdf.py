@@ -10,6 +10,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import translation
 
 from core.countries import COUNTRIES
 from customers.models import PaymentTerms
@@ -155,9 +156,11 @@ def shipping_label_context(order: Order) -> dict:
 
 
 def render_invoice(invoice: Invoice, lines=None) -> bytes:
-    return render_pdf(
-        TEMPLATES[invoice.kind], invoice_context(invoice, lines), language=invoice.language
-    )
+    # The context is built in the document's language too: country names and labels
+    # are evaluated there, not in the worker's default language.
+    with translation.override(invoice.language):
+        context = invoice_context(invoice, lines)
+    return render_pdf(TEMPLATES[invoice.kind], context, language=invoice.language)
 
 
 def render_document(document: DocumentFile) -> bytes:
@@ -166,8 +169,10 @@ def render_document(document: DocumentFile) -> bytes:
     if document.kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE):
         return render_invoice(document.invoice)
     order = Order.objects.select_related("company", "carrier").get(pk=document.order_id)
-    if document.kind == DocumentKind.PACKING_LIST:
-        context = packing_list_context(order)
-    else:
-        context = shipping_label_context(order)
-    return render_pdf(TEMPLATES[document.kind], context, language=order.company.language)
+    language = order.company.language
+    with translation.override(language):
+        if document.kind == DocumentKind.PACKING_LIST:
+            context = packing_list_context(order)
+        else:
+            context = shipping_label_context(order)
+    return render_pdf(TEMPLATES[document.kind], context, language=language)

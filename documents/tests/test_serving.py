@@ -68,6 +68,8 @@ def test_invoice_pdf_in_polish_for_a_polish_customer(other_company, place, prepa
     text = pdf_text(read(document(order, DocumentKind.INVOICE)))
     assert "Zamówienie" in text and "30 dni netto" in text
     assert POLISH in text
+    # Country names too are in the customer's language, not the worker's default.
+    assert "Polska" in text and "Polonia" not in text
 
 
 def test_a_fifty_line_invoice_repeats_its_table_header_on_every_page(company, place, prepare):
