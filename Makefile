@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install messages chromium lint worker beat
+.PHONY: run test install messages pdflibs chromium lint worker beat
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -16,7 +16,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-messages: install
+# WeasyPrint embeds font subsets with HarfBuzz-Subset when the library is there (fast);
+# otherwise with fontTools, slower and with a warning per PDF.
+pdflibs:
+	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset \
+	  || (command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0) \
+	  || echo "libharfbuzz-subset0 is not installed: PDFs will embed fonts through fontTools (slower)"
+
+messages: install pdflibs
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
 

@@ -306,5 +306,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        # While WeasyPrint subsets a font with fontTools (no libharfbuzz-subset), it
+        # turns fontTools' logger to DEBUG: a few hundred lines per PDF reached the root
+        # handler. Not propagated; fontTools' own warnings still print.
+        "fontTools": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
 }

@@ -8,14 +8,17 @@ What makes a render fast (see ``bench/README.md``):
 - a lean font set: one family (DejaVu Sans cut down to Latin, Latin-1 and Latin
   Extended-A: Spanish and Polish letters, 45 KB a weight), regular and bold, vendored
   in ``static/fonts/``: fontconfig has little to look up and subsetting it is cheap;
-- ``table-layout: fixed`` with explicit column widths (``print.css``);
-- no network: ``local_url_fetcher`` serves ``file://`` URLs under the static and media
+- ``table-layout: fixed`` with explicit column widths (``print.css``), and each
+  document parsed with only its own rules (``invoice.css``, ...);
+- no network: ``local_url_fetcher()`` serves ``file://`` URLs under the static and media
   directories and ``data:`` URLs, and refuses everything else;
 - one image cache shared by renders (the logo is parsed once).
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -26,11 +29,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-PRINT_CSS = Path(__file__).resolve().parent / "templates" / "documents" / "pdf" / "print.css"
+PDF_TEMPLATES = Path(__file__).resolve().parent / "templates" / "documents" / "pdf"
+PRINT_CSS = PDF_TEMPLATES / "print.css"
 
 _lock = threading.RLock()
 _font_config = None
-_stylesheets: dict[str, list] = {}
+_stylesheets: dict[tuple[str, str], list] = {}
 _image_cache: dict = {}
 
 
@@ -54,18 +58,39 @@ def _allowed_roots() -> list[Path]:
     ]
 
 
-def local_url_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint's fetcher for ``data:`` and local files under static/media only."""
-    from weasyprint import default_url_fetcher
+def _local_fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    parsed = urlparse(url)
-    if parsed.scheme == "file" and not parsed.netloc:
-        path = Path(unquote(parsed.path)).resolve()
-        if any(path.is_relative_to(root) for root in _allowed_roots()) and path.is_file():
-            return default_url_fetcher(path.as_uri(), *args, **kwargs)
-    raise RefusedURL(f"Refused to fetch {url!r} while rendering a PDF")
+    class LocalURLFetcher(URLFetcher):
+        """WeasyPrint's fetcher for ``data:`` and local files under static/media only."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parsed = urlparse(url)
+            if parsed.scheme == "file" and not parsed.netloc:
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in _allowed_roots()) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            raise RefusedURL(f"Refused to fetch {url!r} while rendering a PDF")
+
+    return LocalURLFetcher
+
+
+_fetcher = None
+
+
+def local_url_fetcher():
+    """The process's ``LocalURLFetcher`` (WeasyPrint is imported on first use only)."""
+    global _fetcher
+    if _fetcher is None:
+        with _lock:
+            if _fetcher is None:
+                _fetcher = _local_fetcher_class()()
+    return _fetcher
 
 
 def font_config():
@@ -76,7 +101,20 @@ def font_config():
                 from weasyprint.text.fonts import FontConfiguration
 
                 _font_config = FontConfiguration()
+                atexit.register(_remove_font_folder)
     return _font_config
+
+
+def _remove_font_folder() -> None:
+    """Delete the temporary folder the shared ``FontConfiguration`` copies fonts into.
+
+    Its own ``__del__`` would run only at interpreter shutdown, when ``rmtree`` is
+    already gone: it failed ("Exception ignored ... __del__") and left the folder.
+    """
+    folder = getattr(_font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        _font_config._folder = None
 
 
 def _footer_css() -> str:
@@ -87,29 +125,49 @@ def _footer_css() -> str:
     )
 
 
-def stylesheets() -> list:
-    """The parsed print stylesheets for the active language (parsed once each)."""
+def stylesheets(template_name: str) -> list:
+    """The parsed print stylesheet of a PDF template in the active language.
+
+    Parsed once per template and language: ``print.css``, the template's own sheet
+    (``invoice.css`` beside ``invoice.html``) and the translated page footer, as one
+    ``CSS`` object (WeasyPrint matches every element against every sheet).
+    """
     language = translation.get_language() or settings.LANGUAGE_CODE
-    cached = _stylesheets.get(language)
+    key = (language, template_name)
+    cached = _stylesheets.get(key)
     if cached is None:
         from weasyprint import CSS
 
         with _lock:
-            cached = _stylesheets.get(language)
+            cached = _stylesheets.get(key)
             if cached is None:
-                base_url = static_root().as_uri() + "/"
-                config = font_config()
+                own = PDF_TEMPLATES / (Path(template_name).stem + ".css")
+                parts = [PRINT_CSS.read_text(encoding="utf-8")]
+                if own.is_file():
+                    parts.append(own.read_text(encoding="utf-8"))
+                parts.append(_footer_css())
                 cached = [
                     CSS(
-                        string=PRINT_CSS.read_text(encoding="utf-8"),
-                        base_url=base_url,
-                        url_fetcher=local_url_fetcher,
-                        font_config=config,
-                    ),
-                    CSS(string=_footer_css(), font_config=config),
+                        string="\n".join(parts),
+                        base_url=static_root().as_uri() + "/",
+                        url_fetcher=local_url_fetcher(),
+                        font_config=font_config(),
+                    )
                 ]
-                _stylesheets[language] = cached
+                _stylesheets[key] = cached
     return cached
+
+
+def warm_up() -> None:
+    """Load the fonts, the fetcher and every language's stylesheet (a worker's start)."""
+    font_config()
+    local_url_fetcher()
+    templates = sorted(PDF_TEMPLATES.glob("[!_]*.html"))
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for template in templates:
+                if template.name != "base.html":
+                    stylesheets(f"documents/pdf/{template.name}")
 
 
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
@@ -118,9 +176,9 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
 
     with translation.override(language):
         html = render_to_string(template_name, context)
-        sheets = stylesheets()
+        sheets = stylesheets(template_name)
     document = HTML(
-        string=html, base_url=static_root().as_uri() + "/", url_fetcher=local_url_fetcher
+        string=html, base_url=static_root().as_uri() + "/", url_fetcher=local_url_fetcher()
     )
     return document.write_pdf(
         stylesheets=sheets,

@@ -147,12 +147,38 @@ def test_render_documents_command_writes_the_pdfs(prepared_order, tmp_path):
         assert path.read_bytes().startswith(b"%PDF")
 
 
+def test_rendering_keeps_the_logs_quiet(prepared_order, caplog, monkeypatch):
+    """No INFO step lines from WeasyPrint, no DEBUG flood from fontTools' subsetter
+    (forced here: without libharfbuzz-subset WeasyPrint subsets with fontTools)."""
+    import logging
+
+    from weasyprint.pdf import fonts
+
+    from documents import pdf
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    with caplog.at_level(logging.DEBUG):
+        content = pdf.render_document(document(prepared_order, DocumentKind.INVOICE))
+    assert content.startswith(b"%PDF")
+    noisy = [
+        (r.name, r.levelname)
+        for r in caplog.records
+        if r.name.split(".")[0] in ("fontTools", "weasyprint") and r.levelno < logging.WARNING
+    ]
+    assert noisy == []
+
+
 def test_the_renderer_refuses_network_urls():
+    from documents import rendering
     from documents.rendering import RefusedURL, local_url_fetcher
 
+    fetcher = local_url_fetcher()
     for url in ("http://example.com/x.png", "https://example.com/f.ttf", "file:///etc/passwd"):
         with pytest.raises(RefusedURL):
-            local_url_fetcher(url)
+            fetcher(url)
+    logo = fetcher((rendering.static_root() / "img" / "logo.svg").as_uri())
+    assert b"<svg" in logo.read()
+    logo.close()
 
 
 # --- back-office -----------------------------------------------------------------------
@@ -308,3 +334,26 @@ def test_order_detail_documents_empty_before_preparation(client, company, place)
     order = place(company)
     _key, raw = create_api_key(name="ERP")
     assert api(client, raw, f"/api/v1/orders/{order.number}/").json()["documents"] == []
+
+
+def test_a_worker_process_loads_the_renderer_then_freezes_the_heap():
+    """``worker_process_init``: fonts and every language's stylesheet are ready, and the
+    loaded process sits in the collector's permanent generation."""
+    import gc
+
+    from config.celery import prepare_worker_process
+    from documents import rendering
+
+    rendering._stylesheets.clear()
+    try:
+        prepare_worker_process()
+        assert gc.get_freeze_count() > 10_000
+        assert {language for language, _template in rendering._stylesheets} == {"es", "en", "pl"}
+        assert {template for _language, template in rendering._stylesheets} == {
+            "documents/pdf/invoice.html",
+            "documents/pdf/packing_list.html",
+            "documents/pdf/shipping_label.html",
+        }
+        assert rendering._font_config is not None
+    finally:
+        gc.unfreeze()
