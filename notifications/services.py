@@ -140,6 +140,17 @@ def rating_from_token(token: str) -> tuple[int, int]:
     return order_id, score
 
 
+def rateable_order(order_id: int) -> tuple[Order, SatisfactionRating | None]:
+    """The delivered order a rating link is for, and its rating if it already has one;
+    ``InvalidRatingLink`` if the order does not exist or is not delivered."""
+    order = (
+        Order.objects.select_related("company", "satisfaction_rating").filter(pk=order_id).first()
+    )
+    if order is None or order.status != OrderStatus.ENTREGADO:
+        raise InvalidRatingLink()
+    return order, getattr(order, "satisfaction_rating", None)
+
+
 def record_rating(*, order_id: int, score: int) -> tuple[SatisfactionRating, bool]:
     """Record a delivered order's rating once; (rating, created). The first one counts."""
     with transaction.atomic():

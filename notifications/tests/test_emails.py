@@ -240,31 +240,48 @@ def delivered(company, place, prepare, ship, deliver):
     return deliver(ship(prepare(place(company))))
 
 
-def test_the_rating_link_records_once(client, delivered, company):
+def test_opening_the_rating_link_records_nothing(client, delivered):
+    """Link scanners fetch every link of a message: a GET only shows the page that
+    submits itself (static/js/rating.js), with a button if scripts do not run."""
     response = client.get(f"/rate/{rating_token(delivered.pk, 4)}/")
     assert response.status_code == 200
+    content = response.content.decode()
+    assert '<form method="post" data-auto-submit>' in content
+    assert "js/rating.js" in content
+    assert not SatisfactionRating.objects.exists()
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_rating_is_recorded_once(client, delivered, company):
+    response = client.post(f"/rate/{rating_token(delivered.pk, 4)}/")
+    assert response.status_code == 200
     assert SatisfactionRating.objects.get(order=delivered).score == 4
-    again = client.get(f"/rate/{rating_token(delivered.pk, 1)}/")
+    again = client.post(f"/rate/{rating_token(delivered.pk, 1)}/")
     assert again.status_code == 200
     assert SatisfactionRating.objects.get(order=delivered).score == 4
     assert TimelineEntry.objects.filter(company=company, summary__contains="4/5").count() == 1
+    # Opening a link again shows the recorded rating instead of a new form.
+    page = client.get(f"/rate/{rating_token(delivered.pk, 2)}/")
+    assert page.status_code == 200 and "data-auto-submit" not in page.content.decode()
+    assert SatisfactionRating.objects.get(order=delivered).score == 4
 
 
 def test_a_tampered_rating_link_is_rejected(client, delivered):
     token = rating_token(delivered.pk, 5)
     forged = signing.dumps({"o": delivered.pk, "s": 5}, salt="another-salt", compress=True)
     tampered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
-    for bad in (tampered, forged, "nonsense"):
-        assert client.get(f"/rate/{bad}/").status_code == 400
-    assert not SatisfactionRating.objects.exists()
     bad_score = signing.dumps(
         {"o": delivered.pk, "s": 9}, salt="notifications.rating", compress=True
     )
-    assert client.get(f"/rate/{bad_score}/").status_code == 400
+    for bad in (tampered, forged, "nonsense", bad_score):
+        assert client.get(f"/rate/{bad}/").status_code == 400
+        assert client.post(f"/rate/{bad}/").status_code == 400
+    assert not SatisfactionRating.objects.exists()
 
 
 def test_an_undelivered_order_cannot_be_rated(client, company, place):
     order = place(company)
     assert client.get(f"/rate/{rating_token(order.pk, 5)}/").status_code == 400
+    assert client.post(f"/rate/{rating_token(order.pk, 5)}/").status_code == 400
     with pytest.raises(services.InvalidRatingLink):
         services.record_rating(order_id=order.pk, score=5)
