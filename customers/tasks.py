@@ -1,13 +1,14 @@
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+from core.mail import build_message, send_or_retry
 
 from .models import TimelineKind, User, Visibility
 from .services import append_timeline
@@ -42,12 +43,8 @@ def send_invitation_email(self, user_id: int) -> bool:
         }
         text = render_to_string("customers/email/invitation.txt", context)
         html = render_to_string("customers/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except OSError as exc:  # SMTP down: try again later with a growing delay
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    if not send_or_retry(self, build_message(subject, text, html, [user.email])):
+        return False
     append_timeline(
         company=user.company,
         kind=TimelineKind.EMAIL,

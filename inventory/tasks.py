@@ -2,11 +2,12 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from core.mail import build_message, send_or_retry
 
 from . import services
 from .models import LowStockAlert
@@ -45,14 +46,12 @@ def send_low_stock_email(self, alert_id: int) -> bool:
         }
         text = render_to_string("inventory/email/low_stock.txt", context)
         html = render_to_string("inventory/email/low_stock.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[settings.STAFF_ALERT_EMAIL])
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except OSError as exc:  # SMTP down: release the claim and try again later
-        LowStockAlert.objects.filter(pk=alert_id).update(emailed_at=None)
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
-    return True
+    return send_or_retry(
+        self,
+        build_message(subject, text, html, [settings.STAFF_ALERT_EMAIL]),
+        # Release the claim: the retry, or the daily sweep, sends it.
+        on_failure=lambda exc: LowStockAlert.objects.filter(pk=alert_id).update(emailed_at=None),
+    )
 
 
 @shared_task

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
+
+from core.mail import build_message, send_or_retry
 
 from . import services
 from .emails import SPECS, attachments_for, context_for
@@ -36,19 +36,17 @@ def send_notification(self, notification_id: int) -> bool:
         logger.exception("Notification %s could not be built", notification_id)
         services.release(notification_id, error=f"{type(exc).__name__}: {exc}", failed=True)
         return False
-    message = EmailMultiAlternatives(subject, text, to=notification.recipients)
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException) as exc:
-        services.release(notification_id, error=f"{type(exc).__name__}: {exc}")
-        if self.request.is_eager:
-            return False  # in-process mode: the periodic sweep sends it later
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
-    services.mark_sent(notification, subject=subject)
-    return True
+    message = build_message(subject, text, html, notification.recipients, attachments)
+    sent = send_or_retry(
+        self,
+        message,
+        on_failure=lambda exc: services.release(
+            notification_id, error=f"{type(exc).__name__}: {exc}"
+        ),
+    )
+    if sent:
+        services.mark_sent(notification, subject=subject)
+    return sent
 
 
 @shared_task

@@ -201,3 +201,28 @@ def test_users_menu_entry_only_for_admins(client_for, buyer, company):
         reverse("portal:user_list")
         in client_for(admin).get(reverse("portal:home")).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_inviting_with_the_mail_server_down_is_not_a_server_error(
+    client_for, customer_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Embedded mode runs the invitation task inside the request: an SMTP failure is
+    logged, the user is created, the admin is not shown an error page."""
+    import smtplib
+    from unittest import mock
+
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=smtplib.SMTPServerDisconnected("down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client_for(customer_admin).post(
+            reverse("portal:user_create"),
+            {"email": "tarde@gomez.example", "first_name": "Ana", "role": "buyer"},
+        )
+    assert response.status_code == 302
+    assert User.objects.filter(email="tarde@gomez.example").exists()
+    assert mailoutbox == []
