@@ -95,14 +95,15 @@ def _allocations(order: Order) -> OrderedDict:
                 (line, int(allocation.get("quantity", line.quantity)))
             )
     warehouses = {w.code: w for w in Warehouse.objects.filter(code__in=by_code)}
-    # A bin/location column is filled when the stock item records one.
-    locations = {}
-    if any(f.name in ("location", "bin_location") for f in StockItem._meta.get_fields()):
-        field = "bin_location" if hasattr(StockItem, "bin_location") else "location"
-        for item in StockItem.objects.filter(
+    # The bin location of each (product, warehouse), for the packing list's column.
+    locations = {
+        (product_id, code): bin_location
+        for product_id, code, bin_location in StockItem.objects.filter(
             product__in=[line.product_id for line in lines], warehouse__code__in=by_code
-        ).select_related("warehouse"):
-            locations[(item.product_id, item.warehouse.code)] = getattr(item, field) or ""
+        )
+        .exclude(bin_location="")
+        .values_list("product_id", "warehouse__code", "bin_location")
+    }
     groups = OrderedDict()
     for code, rows in by_code.items():
         groups[code] = {

@@ -5,6 +5,7 @@ explains every unit from the start.
 """
 
 import random
+import zlib
 from decimal import Decimal
 
 from django.db import transaction
@@ -404,4 +405,15 @@ def seed() -> list[tuple[str, str]]:
             services.set_reorder_levels(
                 product=sku, warehouse=code, reorder_point=point, reorder_quantity=qty
             )
+    # Bin locations (aisle-rack-level), so packing lists show where to pick.
+    unplaced = StockItem.objects.filter(bin_location="").values_list(
+        "product__sku", "warehouse__code"
+    )
+    for sku, code in unplaced:
+        spot = zlib.crc32(f"{sku}/{code}".encode())
+        services.set_bin_location(
+            product=sku,
+            warehouse=code,
+            bin_location=f"{'ABCDEF'[spot % 6]}-{spot // 6 % 24 + 1:02d}-{spot // 144 % 4 + 1}",
+        )
     return []

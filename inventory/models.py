@@ -221,6 +221,14 @@ class StockItem(TimeStampedModel):
         validators=[MinValueValidator(0)],
         help_text=_("The quantity purchasing usually orders."),
     )
+    bin_location = models.CharField(
+        _("bin location"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Where pickers find it in this warehouse, e.g. A-03-2. Printed on packing lists."
+        ),
+    )
     #: Set when available fell below the reorder point (one alert per crossing),
     #: cleared when it is back at or above it.
     low_stock = models.BooleanField(_("low stock"), default=False, db_index=True)

@@ -27,6 +27,8 @@ from django.db.models import Case, F, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from . import events
 from .errors import (
     DuplicateSkus,
@@ -767,6 +769,25 @@ def set_reorder_levels(
         reorder_point=reorder_point, reorder_quantity=reorder_quantity, updated_at=timezone.now()
     )
     _sync_low_stock([item])
+    return item
+
+
+def set_bin_location(
+    *, product: Product | str, warehouse: Warehouse | str | None, bin_location: str
+) -> StockItem:
+    """Record where a product sits in a warehouse (printed on packing lists)."""
+    product, warehouse = _product(product), _warehouse(warehouse)
+    value = " ".join((bin_location or "").split())
+    max_length = StockItem._meta.get_field("bin_location").max_length
+    if len(value) > max_length:
+        message = _("At most %(max)d characters.") % {"max": max_length}
+        raise DomainError(message, code="invalid", fields={"bin_location": [message]})
+    item = lock_stock_items(pairs=[(product.pk, warehouse.pk)], create=True)[
+        (product.pk, warehouse.pk)
+    ]
+    if item.bin_location != value:
+        item.bin_location = value
+        StockItem.objects.filter(pk=item.pk).update(bin_location=value, updated_at=timezone.now())
     return item
 
 

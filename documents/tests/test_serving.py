@@ -98,7 +98,13 @@ def test_credit_note_pdf_names_the_invoice_it_corrects(prepared_order, cancel):
 
 
 def test_packing_list_lists_each_warehouse_without_prices(prepared_order):
-    text = pdf_text(read(document(prepared_order, DocumentKind.PACKING_LIST)))
+    from documents import pdf
+    from inventory import services as inventory
+
+    inventory.set_bin_location(product="DRILL-18V", warehouse="MAD", bin_location="A-03-2")
+    packing = document(prepared_order, DocumentKind.PACKING_LIST)
+    text = pdf_text(pdf.render_document(packing))
+    assert "A-03-2" in text  # the bin location where the product is picked
     assert "MAD" in text and "WAW" in text
     assert "DRILL-18V" in text and "SHOVEL-PL" in text and POLISH in text
     assert "100,00" not in text and "EUR" not in text

@@ -133,6 +133,9 @@ class StockItemSerializer(serializers.Serializer):
     reorder_point = serializers.IntegerField(read_only=True)
     reorder_quantity = serializers.IntegerField(read_only=True)
     below_reorder_point = serializers.BooleanField(source="is_below_reorder_point", read_only=True)
+    bin_location = serializers.CharField(
+        read_only=True, help_text=_("Where the product sits in the warehouse; may be empty.")
+    )
     updated_at = serializers.DateTimeField(read_only=True)
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin
 
 from ..imports import MAX_BYTES
-from ..models import Category, MovementKind, Product, Warehouse
+from ..models import Category, MovementKind, Product, StockItem, Warehouse
 from ..services import MAX_QUANTITY
 
 
@@ -149,6 +149,12 @@ class ReorderLevelsForm(BootstrapFormMixin, forms.Form):
     )
     reorder_quantity = forms.IntegerField(
         label=_("Reorder quantity"), min_value=0, max_value=MAX_QUANTITY
+    )
+    bin_location = forms.CharField(
+        label=_("Bin location"),
+        max_length=StockItem._meta.get_field("bin_location").max_length,
+        required=False,
+        help_text=StockItem._meta.get_field("bin_location").help_text,
     )
 
 

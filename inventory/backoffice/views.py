@@ -7,6 +7,7 @@ the catalog (products, categories, warehouses) for managers.
 import csv
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -342,6 +343,7 @@ class StockExportView(StaffRequiredMixin, View):
         "reorder_point",
         "reorder_quantity",
         "below_reorder_point",
+        "bin_location",
     )
 
     def get(self, request):
@@ -366,6 +368,7 @@ class StockExportView(StaffRequiredMixin, View):
                             item.reorder_point,
                             item.reorder_quantity,
                             int(item.low_stock),
+                            item.bin_location,
                         )
                     ]
                 )
@@ -391,22 +394,22 @@ class ReorderLevelsView(InventoryFormView):
             "initial": {
                 "reorder_point": self.object.reorder_point,
                 "reorder_quantity": self.object.reorder_quantity,
+                "bin_location": self.object.bin_location,
             }
         }
 
     def get_title(self):
-        return _("Reorder levels: %(item)s") % {"item": self.object}
+        return _("Reorder levels and location: %(item)s") % {"item": self.object}
 
     def cancel_url(self):
         return reverse("backoffice:product_detail", args=[self.object.product_id])
 
+    @transaction.atomic
     def perform(self, form):
-        services.set_reorder_levels(
-            product=self.object.product,
-            warehouse=self.object.warehouse,
-            user=self.request.user,
-            **form.cleaned_data,
-        )
+        data = dict(form.cleaned_data)
+        where = {"product": self.object.product, "warehouse": self.object.warehouse}
+        services.set_bin_location(**where, bin_location=data.pop("bin_location"))
+        services.set_reorder_levels(**where, user=self.request.user, **data)
         messages.success(self.request, _("Reorder levels saved."))
         return reverse("backoffice:product_detail", args=[self.object.product_id])
 

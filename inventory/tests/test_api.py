@@ -405,12 +405,14 @@ def test_stock_lists_levels_per_product_and_warehouse(seller, product, other_pro
     services.set_reorder_levels(
         product=other_product, warehouse="MAD", reorder_point=5, reorder_quantity=20
     )
+    services.set_bin_location(product=other_product, warehouse="MAD", bin_location="C-01-2")
     rows = seller.get(STOCK).json()["results"]
     by_key = {(row["sku"], row["warehouse"]): row for row in rows}
     drill = by_key[("DRILL-18V", "MAD")]
     assert (drill["on_hand"], drill["reserved"], drill["available"]) == (10, 4, 6)
     gloves = by_key[("GLOVES-L", "MAD")]
     assert gloves["reorder_point"] == 5 and gloves["reorder_quantity"] == 20
+    assert (gloves["bin_location"], drill["bin_location"]) == ("C-01-2", "")
     assert gloves["below_reorder_point"] is True
 
     def keys(**params):

@@ -251,6 +251,7 @@ def test_stock_export_csv(client_for, service_agent, catalog):
     assert {row[3] for row in rows[1:]} == {"MAD"}
     first = next(row for row in rows if row[0] == catalog[0].sku)
     assert first[4:7] == ["10", "3", "7"]
+    assert rows[0][-1] == "bin_location"
 
 
 def test_manager_creates_and_edits_catalog(client_for, manager, mad):
@@ -313,6 +314,25 @@ def test_reorder_levels_form(client_for, warehouse_worker, product, mad):
     item.refresh_from_db()
     assert (item.reorder_point, item.low_stock) == (5, True)
     assert client.post(url, {"reorder_point": -1, "reorder_quantity": 20}).status_code == 400
+
+
+def test_the_levels_page_records_the_bin_location(client_for, warehouse_worker, product, mad):
+    services.receive(product=product, quantity=3)
+    item = StockItem.objects.get()
+    client = client_for(warehouse_worker)
+    url = reverse("backoffice:stock_levels", args=[item.pk])
+    data = {"reorder_point": 0, "reorder_quantity": 0, "bin_location": "  B-07   3 "}
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.bin_location == "B-07 3"
+    detail = client.get(reverse("backoffice:product_detail", args=[product.pk]))
+    assert "B-07 3" in detail.content.decode()
+    assert "B-07 3" in client.get(reverse("backoffice:stock_list")).content.decode()
+    # Too long: the form says so and nothing changes (levels included).
+    too_long = {"reorder_point": 9, "reorder_quantity": 0, "bin_location": "X" * 41}
+    assert client.post(url, too_long).status_code == 400
+    item.refresh_from_db()
+    assert (item.bin_location, item.reorder_point) == ("B-07 3", 0)
 
 
 def test_movement_history_filters(client_for, service_agent, product, mad, waw):

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
+from core.errors import DomainError
 from core.models import OutboxEvent
 from customers.tests.factories import CompanyFactory
 from inventory import services
@@ -411,3 +412,15 @@ def test_reserve_query_count_is_constant(product, mad, waw, django_assert_max_nu
         services.receive(product=p, warehouse=waw, quantity=3)
     with django_assert_max_num_queries(8):
         services.reserve(lines=[(p, 5) for p in products])
+
+
+def test_bin_location_is_tidied_and_bounded(product, mad):
+    item = services.set_bin_location(product=product, warehouse=mad, bin_location=" A-03\t2 ")
+    assert item.bin_location == "A-03 2"  # a stock item is created if there was none
+    assert StockItem.objects.get(pk=item.pk).bin_location == "A-03 2"
+    with pytest.raises(DomainError) as error:
+        services.set_bin_location(product=product, warehouse=mad, bin_location="Z" * 41)
+    assert "bin_location" in error.value.fields
+    assert StockItem.objects.get(pk=item.pk).bin_location == "A-03 2"
+    services.set_bin_location(product=product, warehouse=mad, bin_location="")
+    assert StockItem.objects.get(pk=item.pk).bin_location == ""
