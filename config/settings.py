@@ -20,6 +20,9 @@ DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused whe
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+# Earlier keys during a rotation: sessions and signed links made with them stay valid,
+# and data encrypted with them still decrypts (core.crypto).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: the development key cannot be used with DEBUG off.")
 

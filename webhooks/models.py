@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import crypto
 from core.models import TimeStampedModel
 
 from .events import EventType
@@ -12,7 +13,8 @@ class Subscription(TimeStampedModel):
 
     url = models.URLField(_("URL"), max_length=2000)
     events = models.JSONField(_("events"), default=list, help_text=_("Event types delivered."))
-    secret = models.CharField(_("signing secret"), max_length=200, editable=False)
+    #: The signing secret, encrypted (core.crypto): it must be read back to sign.
+    secret_encrypted = models.TextField(_("signing secret (encrypted)"), editable=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
     # Start of the current run of failed attempts (None after any success).
@@ -27,6 +29,15 @@ class Subscription(TimeStampedModel):
 
     def __str__(self):
         return self.url
+
+    @property
+    def secret(self) -> str:
+        """The ``whsec_`` signing secret in clear (decrypted on each use)."""
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
 
     def wants(self, event_type: str) -> bool:
         return event_type in (self.events or [])
