@@ -37,6 +37,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """In embedded mode Celery's ``delay()`` sets a process-wide "inside a task" flag
+    around the in-process run and then restores the previous value; the thread tests
+    queue tasks from many threads at once, and interleaved restores can leave it set,
+    after which ``.get()`` on any result raises "Never call result.get() within a
+    task!". (The application never calls ``.get()``.) Each test starts clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def company(db):
     return CompanyFactory(legal_name="Ferretería Gómez S.L.")
