@@ -12,7 +12,10 @@ What makes a render fast (see ``bench/README.md``):
   document parsed with only its own rules (``invoice.css``, ...);
 - no network: ``local_url_fetcher()`` serves ``file://`` URLs under the static and media
   directories and ``data:`` URLs, and refuses everything else;
-- one image cache shared by renders (the logo is parsed once).
+- one image cache shared by renders (the logo is parsed once);
+- the templates' own user-agent sheet (``ua.css``: WeasyPrint's HTML5 defaults for the
+  elements they use) instead of the full HTML5 one, which every element was matched
+  against (about a tenth of a render).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.utils.translation import gettext as _
 
 PDF_TEMPLATES = Path(__file__).resolve().parent / "templates" / "documents" / "pdf"
 PRINT_CSS = PDF_TEMPLATES / "print.css"
+UA_CSS = PDF_TEMPLATES / "ua.css"
 
 _lock = threading.RLock()
 _font_config = None
@@ -81,6 +85,7 @@ def _local_fetcher_class():
 
 
 _fetcher = None
+_html_class = None
 
 
 def local_url_fetcher():
@@ -91,6 +96,30 @@ def local_url_fetcher():
             if _fetcher is None:
                 _fetcher = _local_fetcher_class()()
     return _fetcher
+
+
+def html_class():
+    """WeasyPrint's ``HTML`` with the PDF templates' own user-agent sheet (``ua.css``).
+
+    WeasyPrint has no public option for the user-agent stylesheet; ``_ua_stylesheets``
+    is the method its cascade asks for it (``weasyprint.css.get_all_computed_styles``).
+    A test checks that renders still go through it and print the same text on the same
+    pages as with the full sheet.
+    """
+    global _html_class
+    if _html_class is None:
+        with _lock:
+            if _html_class is None:
+                from weasyprint import CSS, HTML
+
+                sheet = CSS(string=UA_CSS.read_text(encoding="utf-8"))
+
+                class DocumentHTML(HTML):
+                    def _ua_stylesheets(self, forms=False):
+                        return [sheet]
+
+                _html_class = DocumentHTML
+    return _html_class
 
 
 def font_config():
@@ -162,6 +191,7 @@ def warm_up() -> None:
     """Load the fonts, the fetcher and every language's stylesheet (a worker's start)."""
     font_config()
     local_url_fetcher()
+    html_class()
     templates = sorted(PDF_TEMPLATES.glob("[!_]*.html"))
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
@@ -172,12 +202,10 @@ def warm_up() -> None:
 
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     """Render a template of ``documents/pdf/`` to PDF bytes in ``language``."""
-    from weasyprint import HTML
-
     with translation.override(language):
         html = render_to_string(template_name, context)
         sheets = stylesheets(template_name)
-    document = HTML(
+    document = html_class()(
         string=html, base_url=static_root().as_uri() + "/", url_fetcher=local_url_fetcher()
     )
     return document.write_pdf(

@@ -3,6 +3,7 @@ everyone else gets 404 (portal, API key, a customer user on the back-office)."""
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -363,3 +364,83 @@ def test_a_worker_process_loads_the_renderer_then_freezes_the_heap():
         assert rendering._font_config is not None
     finally:
         gc.unfreeze()
+
+
+def test_documents_lay_out_alike_with_weasyprint_s_full_user_agent_sheet(
+    prepared_order, cancel, company, place, prepare, ship
+):
+    """ua.css replaces WeasyPrint's HTML5 user-agent sheet for speed: every box of every
+    document must land at the same place, with the same size, as with the full sheet."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from documents import pdf, rendering
+
+    invoice = Invoice.objects.get(order=prepared_order)
+    cancel(prepare(place(company)), reason="Pedido duplicado")
+    credit_note = Invoice.objects.get(kind=InvoiceKind.CREDIT_NOTE)
+    ship(prepared_order)  # the label with carrier and tracking number
+    documents = [
+        ("documents/pdf/invoice.html", pdf.invoice_context(invoice)),
+        ("documents/pdf/invoice.html", pdf.invoice_context(credit_note)),
+        ("documents/pdf/packing_list.html", pdf.packing_list_context(prepared_order)),
+        ("documents/pdf/shipping_label.html", pdf.shipping_label_context(prepared_order)),
+    ]
+
+    def layout(html_class, html, sheets):
+        document = html_class(
+            string=html,
+            base_url=rendering.static_root().as_uri() + "/",
+            url_fetcher=rendering.local_url_fetcher(),
+        ).render(stylesheets=sheets, font_config=rendering.font_config())
+        return [
+            (
+                type(box).__name__,
+                *(round(v, 2) for v in (box.position_x, box.position_y)),
+                *(round(v, 2) for v in (box.width, box.height)),
+            )
+            for page in document.pages
+            for box in page._page_box.descendants()
+        ]
+
+    for template, context in documents:
+        with translation.override("pl"):
+            html = render_to_string(template, context)
+            sheets = rendering.stylesheets(template)
+        ours = layout(rendering.html_class(), html, sheets)
+        assert len(ours) > 50
+        assert ours == layout(HTML, html, sheets), template
+
+
+def test_renders_use_the_templates_user_agent_sheet():
+    """WeasyPrint has no public option for it: the cascade must still ask
+    ``_ua_stylesheets`` (a WeasyPrint upgrade that stops doing so fails here)."""
+    from documents import rendering
+
+    cls = rendering.html_class()
+    with mock.patch.object(
+        cls, "_ua_stylesheets", autospec=True, side_effect=cls._ua_stylesheets
+    ) as ua:
+        content = rendering.render_pdf(
+            "documents/pdf/shipping_label.html",
+            {"groups": [], "seller": {}, "shipping_address": {}, "parcels": 0},
+            language="en",
+        )
+    assert content.startswith(b"%PDF") and ua.called
+
+
+def test_the_user_agent_sheet_names_every_element_of_the_pdf_templates():
+    import re
+
+    from documents import rendering
+
+    used = set()
+    for template in rendering.PDF_TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"<([a-z][a-z0-9]*)\b", template.read_text(encoding="utf-8")))
+    sheet = re.sub(r"/\*.*?\*/", "", rendering.UA_CSS.read_text(encoding="utf-8"), flags=re.S)
+    selectors = [
+        part for part in re.findall(r"([^{}]+)\{", sheet) if not part.strip().startswith("@")
+    ]
+    named = {tag for selector in selectors for tag in re.findall(r"\b([a-z][a-z0-9]*)\b", selector)}
+    inline_by_default = {"span", "img"}
+    assert used - named - inline_by_default == set()
