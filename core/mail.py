@@ -7,8 +7,9 @@ is undone (``on_failure``) and:
 - on a worker, the task is retried with a growing delay (30 s, 1 min, 2 min, ... at most
   an hour);
 - in embedded mode (tasks executed in-process, inside the request that queued them) the
-  error is logged and the task gives up for now: retrying there would block the request
-  and end in a server error. The periodic sweeps send what is left unsent.
+  error is logged and the task gives up: retrying there would block the request and end
+  in a server error. The periodic sweeps send the notifications and low-stock alerts
+  left unsent; an invitation is not sent again (the warning in the log says which).
 """
 
 from __future__ import annotations
