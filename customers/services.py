@@ -10,6 +10,8 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from .errors import DefaultAddressError, LastAdminError
 from .models import (
     Address,
@@ -212,6 +214,22 @@ def create_customer_user(
 
         transaction.on_commit(lambda: send_invitation_email.delay(user.pk))
     return user
+
+
+def resend_invitation(*, user: User, actor: User | None) -> None:
+    """Email an invited user a fresh set-password link (after commit).
+
+    For an active user who has not set a password yet: the first email may never have
+    arrived (a mail server outage, a spam filter)."""
+    if not user.is_active:
+        raise DomainError(_("The user is deactivated: reactivate them first."), code="inactive")
+    if user.has_usable_password():
+        raise DomainError(
+            _("This user has already set a password; they can sign in."), code="already_active"
+        )
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(user.pk))
 
 
 @transaction.atomic

@@ -38,3 +38,18 @@ def test_language_switcher_sets_the_language(client_for, buyer):
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "pl"
     assert 'lang="pl"' in client.get(reverse("portal:home")).content.decode()
+
+
+def test_spanish_and_polish_catalogs_have_no_untranslated_or_fuzzy_entries():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for language in ("es", "pl"):
+        catalog = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+        text = catalog.read_text(encoding="utf-8")
+        entries = text.split("\n\n")[1:]  # the first block is the header
+        fuzzy = [e for e in entries if re.search(r"^#,.*\bfuzzy\b", e, re.M)]
+        untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""')]
+        assert (language, fuzzy, untranslated) == (language, [], [])

@@ -19,4 +19,9 @@ urlpatterns = [
     path(
         "<int:pk>/users/new/", views.CustomerUserCreateView.as_view(), name="customer_user_create"
     ),
+    path(
+        "<int:pk>/users/<int:user_pk>/invitation/",
+        views.CustomerUserInvitationView.as_view(),
+        name="customer_user_invitation",
+    ),
 ]

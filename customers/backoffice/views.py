@@ -162,3 +162,22 @@ class CustomerUserCreateView(StaffRequiredMixin, View):
             messages.success(request, _("User created; an invitation email is on its way."))
             return redirect("backoffice:customer_detail", pk=company.pk)
         return render(request, self.template_name, {"form": form, "company": company}, status=400)
+
+
+class CustomerUserInvitationView(StaffRequiredMixin, View):
+    """Staff send a customer user's invitation again (POST)."""
+
+    required_roles = EDITORS
+
+    def post(self, request, pk, user_pk):
+        company = get_object_or_404(Company, pk=pk)
+        user = get_object_or_404(users_for(company), pk=user_pk)
+        try:
+            services.resend_invitation(user=user, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Invitation sent again to %(email)s.") % {"email": user.email}
+            )
+        return redirect("backoffice:customer_detail", pk=company.pk)

@@ -99,7 +99,8 @@ class UserCreateView(CustomerRequiredMixin, View):
 
 
 class UserUpdateView(CustomerRequiredMixin, View):
-    """Change a user's role, deactivate or reactivate them (one POST, one action)."""
+    """Change a user's role, deactivate or reactivate them, or send their invitation
+    again (one POST, one action)."""
 
     required_company_roles = ADMIN_ONLY
 
@@ -126,6 +127,11 @@ class UserUpdateView(CustomerRequiredMixin, View):
                 messages.success(
                     request,
                     _("User deactivated.") if action == "deactivate" else _("User reactivated."),
+                )
+            elif action == "resend":
+                services.resend_invitation(user=user, actor=request.user)
+                messages.success(
+                    request, _("Invitation sent again to %(email)s.") % {"email": user.email}
                 )
             else:
                 messages.error(request, _("Unknown action."))

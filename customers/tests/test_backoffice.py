@@ -239,6 +239,35 @@ def test_staff_create_customer_user_sends_invitation(
 
 
 @pytest.mark.django_db
+def test_staff_resend_an_invitation(
+    client_for,
+    service_agent,
+    warehouse_worker,
+    company,
+    other_company,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(service_agent).post(
+            reverse("backoffice:customer_user_create", args=[company.pk]),
+            {"email": "nuevo@gomez.example", "role": "buyer"},
+        )
+    invited = company.users.get(email="nuevo@gomez.example")
+    url = reverse("backoffice:customer_user_invitation", args=[company.pk, invited.pk])
+    detail = client_for(service_agent).get(reverse("backoffice:customer_detail", args=[company.pk]))
+    assert url in detail.content.decode()
+    assert client_for(warehouse_worker).post(url).status_code == 403
+    wrong_company = reverse(
+        "backoffice:customer_user_invitation", args=[other_company.pk, invited.pk]
+    )
+    assert client_for(service_agent).post(wrong_company).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(service_agent).post(url).status_code == 302
+    assert [m.to for m in mailoutbox] == [["nuevo@gomez.example"]] * 2
+
+
+@pytest.mark.django_db
 def test_address_form_for_another_companys_address_is_404(
     client_for, service_agent, company, other_company
 ):

@@ -226,3 +226,38 @@ def test_inviting_with_the_mail_server_down_is_not_a_server_error(
     assert response.status_code == 302
     assert User.objects.filter(email="tarde@gomez.example").exists()
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_admin_resends_an_invitation(
+    client_for, customer_admin, company, mailoutbox, django_capture_on_commit_callbacks
+):
+    from customers.tests.factories import CustomerUserFactory
+
+    invited = CustomerUserFactory(company=company, email="nueva@gomez.example")
+    invited.set_unusable_password()
+    invited.save()
+    client = client_for(customer_admin)
+    page = client.get(reverse("portal:user_list")).content.decode()
+    assert 'value="resend"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("portal:user_update", args=[invited.pk]), {"action": "resend"}
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["nueva@gomez.example"]]
+    assert "/portal/invitation/" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_no_resend_for_a_user_with_a_password_or_of_another_company(
+    client_for, customer_admin, buyer, other_buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(customer_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = client.post(reverse("portal:user_update", args=[buyer.pk]), {"action": "resend"})
+        theirs = client.post(
+            reverse("portal:user_update", args=[other_buyer.pk]), {"action": "resend"}
+        )
+    assert mine.status_code == 302 and theirs.status_code == 404
+    assert mailoutbox == []
