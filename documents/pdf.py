@@ -166,7 +166,6 @@ def render_invoice(invoice: Invoice, lines=None) -> bytes:
 
 def render_document(document: DocumentFile) -> bytes:
     """The PDF bytes of one document file."""
-    order = document.order
     if document.kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE):
         return render_invoice(document.invoice)
     order = Order.objects.select_related("company", "carrier").get(pk=document.order_id)

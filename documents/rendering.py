@@ -21,6 +21,7 @@ What makes a render fast (see ``bench/README.md``):
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
 import threading
 from pathlib import Path
@@ -37,7 +38,6 @@ PRINT_CSS = PDF_TEMPLATES / "print.css"
 UA_CSS = PDF_TEMPLATES / "ua.css"
 
 _lock = threading.RLock()
-_font_config = None
 _stylesheets: dict[tuple[str, str], list] = {}
 _image_cache: dict = {}
 
@@ -62,12 +62,30 @@ def _allowed_roots() -> list[Path]:
     ]
 
 
-def _local_fetcher_class():
+def _once(build):
+    """``build()`` run once per process, under the module lock; every call returns its
+    result. (The parsed stylesheets must use the very ``FontConfiguration`` renders use.)"""
+    built = []
+
+    @functools.wraps(build)
+    def get():
+        if not built:
+            with _lock:
+                if not built:
+                    built.append(build())
+        return built[0]
+
+    get.built = built
+    return get
+
+
+@_once
+def local_url_fetcher():
+    """The process's fetcher: ``data:`` URLs and local files under static/media only
+    (WeasyPrint is imported on first use)."""
     from weasyprint.urls import URLFetcher
 
     class LocalURLFetcher(URLFetcher):
-        """WeasyPrint's fetcher for ``data:`` and local files under static/media only."""
-
         def __init__(self):
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -81,69 +99,49 @@ def _local_fetcher_class():
                     return super().fetch(path.as_uri(), headers)
             raise RefusedURL(f"Refused to fetch {url!r} while rendering a PDF")
 
-    return LocalURLFetcher
+    return LocalURLFetcher()
 
 
-_fetcher = None
-_html_class = None
-
-
-def local_url_fetcher():
-    """The process's ``LocalURLFetcher`` (WeasyPrint is imported on first use only)."""
-    global _fetcher
-    if _fetcher is None:
-        with _lock:
-            if _fetcher is None:
-                _fetcher = _local_fetcher_class()()
-    return _fetcher
-
-
+@_once
 def html_class():
     """WeasyPrint's ``HTML`` with the PDF templates' own user-agent sheet (``ua.css``).
 
     WeasyPrint has no public option for the user-agent stylesheet; ``_ua_stylesheets``
     is the method its cascade asks for it (``weasyprint.css.get_all_computed_styles``).
-    A test checks that renders still go through it and print the same text on the same
-    pages as with the full sheet.
+    Tests check that renders still go through it and lay out exactly as with the full
+    sheet.
     """
-    global _html_class
-    if _html_class is None:
-        with _lock:
-            if _html_class is None:
-                from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML
 
-                sheet = CSS(string=UA_CSS.read_text(encoding="utf-8"))
+    sheet = CSS(string=UA_CSS.read_text(encoding="utf-8"))
 
-                class DocumentHTML(HTML):
-                    def _ua_stylesheets(self, forms=False):
-                        return [sheet]
+    class DocumentHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [sheet]
 
-                _html_class = DocumentHTML
-    return _html_class
+    return DocumentHTML
 
 
+@_once
 def font_config():
-    global _font_config
-    if _font_config is None:
-        with _lock:
-            if _font_config is None:
-                from weasyprint.text.fonts import FontConfiguration
+    """The ``FontConfiguration`` every render and stylesheet of the process shares."""
+    from weasyprint.text.fonts import FontConfiguration
 
-                _font_config = FontConfiguration()
-                atexit.register(_remove_font_folder)
-    return _font_config
+    config = FontConfiguration()
+    atexit.register(_remove_font_folder, config)
+    return config
 
 
-def _remove_font_folder() -> None:
-    """Delete the temporary folder the shared ``FontConfiguration`` copies fonts into.
+def _remove_font_folder(config) -> None:
+    """Delete the temporary folder a ``FontConfiguration`` copies fonts into.
 
     Its own ``__del__`` would run only at interpreter shutdown, when ``rmtree`` is
     already gone: it failed ("Exception ignored ... __del__") and left the folder.
     """
-    folder = getattr(_font_config, "_folder", None)
+    folder = getattr(config, "_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
-        _font_config._folder = None
+        config._folder = None
 
 
 def _footer_css() -> str:

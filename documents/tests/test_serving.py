@@ -361,7 +361,7 @@ def test_a_worker_process_loads_the_renderer_then_freezes_the_heap():
             "documents/pdf/packing_list.html",
             "documents/pdf/shipping_label.html",
         }
-        assert rendering._font_config is not None
+        assert rendering.font_config.built  # fonts loaded
     finally:
         gc.unfreeze()
 
