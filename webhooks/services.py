@@ -14,6 +14,7 @@ import logging
 import random
 import secrets
 import socket
+import sys
 import time
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -25,7 +26,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
 from standardwebhooks import Webhook
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from core.errors import DomainError
 from core.models import OutboxEvent
@@ -74,16 +79,66 @@ def check_secret(secret: str) -> str:
     return secret
 
 
+# Wrappers whose meaning is the IPv4 address they embed in their last 32 bits:
+# IPv4-mapped (::ffff:0:0/96) and the NAT64 well-known prefix (64:ff9b::/96, RFC 6052).
+_IPV4_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215) translates for the operator's own network: never public.
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+# IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291).
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+def _ipv4_is_public(ip: ipaddress.IPv4Address) -> bool:
+    return not (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip in _CGNAT
+        or not ip.is_global
+    )
+
+
+def _ipv6_is_public(ip: ipaddress.IPv6Address) -> bool:
+    if ip in _IPV4_MAPPED or ip in _NAT64:
+        return _ipv4_is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip in _NAT64_LOCAL or ip in _IPV4_COMPATIBLE:
+        return False
+    if (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_site_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    ):
+        return False
+    # 6to4 (2002::/16) and Teredo (2001::/32) carry IPv4 addresses: check those too.
+    embedded = [ip.sixtofour] if ip.sixtofour is not None else []
+    embedded += list(ip.teredo or ())
+    return all(_ipv4_is_public(v4) for v4 in embedded)
+
+
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    """True for a globally reachable unicast address (IPv4 or IPv6, with any IPv4 it
+    embeds checked as well); False for anything else, unparsable included."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _ipv4_is_public(ip)
+    return _ipv6_is_public(ip)
 
 
-def check_url(url: str) -> str:
-    """Refuse non-http(s) URLs and, unless ``WEBHOOK_ALLOW_PRIVATE_URLS``, hosts that
-    resolve to loopback, private, link-local or otherwise non-public addresses."""
+def _url_host(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL; WebhookUrlNotAllowed if it is not one."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -93,20 +148,38 @@ def check_url(url: str) -> str:
         raise WebhookUrlNotAllowed(_("Only http and https URLs are allowed."))
     if not parts.hostname:
         raise WebhookUrlNotAllowed(_("Enter a valid URL."))
-    if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
-        return url
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def resolve_destination(url: str, *, allow_private: bool) -> list[tuple[int, tuple]]:
+    """Resolve the URL's host once: its ``(family, sockaddr)`` addresses, every one of
+    them public unless ``allow_private``. The delivery connects to these very addresses,
+    so a second lookup (DNS rebinding) cannot swap in another one."""
+    _scheme, host, port = _url_host(url)
     try:
-        infos = socket.getaddrinfo(
-            parts.hostname,
-            port or (443 if parts.scheme == "https" else 80),
-            proto=socket.IPPROTO_TCP,
-        )
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
         raise WebhookUrlNotAllowed(_("The URL's host cannot be resolved.")) from exc
-    if not infos or not all(_is_public(info[4][0]) for info in infos):
+    addresses = [
+        (family, sockaddr)
+        for family, _type, _proto, _name, sockaddr in infos
+        if family in (socket.AF_INET, socket.AF_INET6)
+    ]
+    if not addresses:
+        raise WebhookUrlNotAllowed(_("The URL's host cannot be resolved."))
+    if not allow_private and not all(_is_public(str(sockaddr[0])) for _f, sockaddr in addresses):
         raise WebhookUrlNotAllowed(
             _("The URL's host resolves to a loopback, private or link-local address.")
         )
+    return list(dict.fromkeys(addresses))
+
+
+def check_url(url: str) -> str:
+    """Refuse non-http(s) URLs and, unless ``WEBHOOK_ALLOW_PRIVATE_URLS``, hosts that
+    resolve to loopback, private, link-local or otherwise non-public addresses."""
+    _url_host(url)
+    if not settings.WEBHOOK_ALLOW_PRIVATE_URLS:
+        resolve_destination(url, allow_private=False)
     return url
 
 
@@ -261,21 +334,93 @@ def signed_headers(subscription: Subscription, delivery: Delivery, at: datetime)
     }
 
 
+def _host_key(host: str) -> str:
+    return host.strip("[]").rstrip(".").lower()
+
+
+class _PinnedConnectionMixin:
+    """A urllib3 connection that connects to addresses resolved (and checked) earlier
+    instead of looking the host up again. The Host header, TLS SNI and certificate
+    verification still use the URL's hostname: only the socket's target is fixed."""
+
+    pinned_host = ""
+    pinned_addresses: tuple = ()
+
+    def _new_conn(self) -> socket.socket:
+        if _host_key(self.host) != self.pinned_host:
+            raise NewConnectionError(self, f"Refusing to connect to unchecked host {self.host}")
+        error: Exception = NewConnectionError(self, "No address to connect to")
+        for family, sockaddr in self.pinned_addresses:
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            try:
+                for option in self.socket_options or ():
+                    sock.setsockopt(*option)
+                if self.timeout is None or isinstance(self.timeout, int | float):
+                    sock.settimeout(self.timeout)
+                if self.source_address:
+                    sock.bind(self.source_address)
+                sock.connect(sockaddr)
+            except TimeoutError as exc:
+                sock.close()
+                error = ConnectTimeoutError(
+                    self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+                )
+                error.__cause__ = exc
+            except OSError as exc:
+                sock.close()
+                error = NewConnectionError(self, f"Failed to establish a new connection: {exc}")
+                error.__cause__ = exc
+            else:
+                sys.audit("http.client.connect", self, self.host, self.port)
+                return sock
+        raise error
+
+
+def pinned_adapter(url: str, addresses: list[tuple[int, tuple]]) -> HTTPAdapter:
+    """A requests transport adapter that sends to ``url``'s host only, over ``addresses``
+    (from :func:`resolve_destination`)."""
+    host = _host_key(urlsplit(url).hostname or "")
+
+    class Connection(_PinnedConnectionMixin, HTTPConnection):
+        pinned_host = host
+        pinned_addresses = tuple(addresses)
+
+    class SecureConnection(_PinnedConnectionMixin, HTTPSConnection):
+        pinned_host = host
+        pinned_addresses = tuple(addresses)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class SecurePool(HTTPSConnectionPool):
+        ConnectionCls = SecureConnection
+
+    adapter = HTTPAdapter(max_retries=0)
+    adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+    return adapter
+
+
 def _post(url: str, body: str, headers: dict) -> tuple[int | None, str, str]:
-    """POST without following redirects; returns (status, response excerpt, error)."""
-    if not settings.WEBHOOK_ALLOW_PRIVATE_URLS:
-        try:
-            check_url(url)
-        except WebhookUrlNotAllowed as exc:
-            return None, "", str(exc.message)
+    """POST without following redirects; returns (status, response excerpt, error).
+
+    The host is resolved once; unless ``WEBHOOK_ALLOW_PRIVATE_URLS`` every address must
+    be public, and the request goes to those addresses (no second lookup)."""
     timeout = settings.WEBHOOK_TIMEOUT
     session = requests.Session()
     session.trust_env = False  # no proxies or netrc from the environment
     try:
-        with session.post(
-            url,
-            data=body.encode("utf-8"),
-            headers=headers,
+        prepared = session.prepare_request(
+            requests.Request("POST", url, data=body.encode("utf-8"), headers=headers)
+        )
+        # The host as requests sends it (IDNA-encoded), resolved and checked once.
+        addresses = resolve_destination(
+            prepared.url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_URLS
+        )
+        adapter = pinned_adapter(prepared.url, addresses)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        with session.send(
+            prepared,
             timeout=(min(5.0, timeout), timeout),
             allow_redirects=False,
             stream=True,
@@ -283,6 +428,8 @@ def _post(url: str, body: str, headers: dict) -> tuple[int | None, str, str]:
             raw = response.raw.read(EXCERPT_BYTES, decode_content=True) or b""
             excerpt = raw.decode("utf-8", "replace").replace("\x00", "")
             return response.status_code, excerpt, ""
+    except WebhookUrlNotAllowed as exc:
+        return None, "", str(exc.message)
     except requests.RequestException as exc:
         return None, "", f"{type(exc).__name__}: {exc}"[:500]
     except Exception as exc:  # urllib3 decoding errors and the like
