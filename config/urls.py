@@ -1,9 +1,24 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core import auth_views
 from core.backoffice.views import BackofficeHomeView
 from notifications.views import RateOrderView
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico`` (asked for by browsers on pages without an icon link, such as
+    API responses) redirects to the static SVG icon; looked up per request, so the
+    hashed name of the manifest storage is used."""
+
+    permanent = False
+    query_string = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
 
 backoffice_patterns = [
     path("", BackofficeHomeView.as_view(), name="home"),
@@ -33,6 +48,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", auth_views.RootRedirectView.as_view(), name="root"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("backoffice/", include((backoffice_patterns, "backoffice"))),
     path("portal/", include((portal_patterns, "portal"))),
     path("i18n/", include("django.conf.urls.i18n")),
