@@ -1,7 +1,9 @@
 """The only code that creates or changes orders: placement and every transition.
 
-The back-office, the portal and the API call these same functions. Each top-level
-service is one durable transaction; transitions lock the order row
+The back-office, the portal and the API call these same functions. Each service is
+one transaction (the API runs it inside the request's transaction, which also stores
+the ``Idempotency-Key`` answer, so the effect and its answer commit together);
+transitions lock the order row
 (``SELECT ... FOR UPDATE``) and re-check its state under the lock, so two clicks on
 "ship" never ship twice. Stock moves only through ``inventory.services``.
 
@@ -481,7 +483,7 @@ def place_order(
         notes=notes,
     )
     user = _user(actor)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         totals = quote.totals
         order = Order(
             number=next_number(ORDER_SERIES),
@@ -618,7 +620,7 @@ def _sync(target: Order, source: Order) -> Order:
 
 def prepare_order(*, order: Order, actor, note: str = "") -> Order:
     """pendiente -> en_preparacion: only when not held and the three checks pass."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "prepare", locked)
         if locked.status != OrderStatus.PENDIENTE:
@@ -719,7 +721,7 @@ def ship_order(
     if estimated is not None and estimated < _today():
         errors["estimated_delivery"] = [_("The estimated delivery cannot be before today.")]
     note = _clean_text(note, field="note", max_length=2000, errors=errors)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "ship", locked)
         if locked.status != OrderStatus.EN_PREPARACION:
@@ -759,7 +761,7 @@ def deliver_order(*, order: Order, actor, delivered_at=None, note: str = "") -> 
         else _parse_datetime(delivered_at, field="delivered_at", errors=errors)
     )
     note = _clean_text(note, field="note", max_length=2000, errors=errors)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "deliver", locked)
         if locked.status != OrderStatus.ENVIADO:
@@ -785,7 +787,7 @@ def cancel_order(*, order: Order, actor, reason: str) -> Order:
     reason is required; reserved stock is released and the coupon use given back."""
     errors: dict[str, list[str]] = {}
     reason = _clean_text(reason, field="reason", max_length=1000, errors=errors, required=True)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "cancel", locked)
         if not can_proceed(locked.cancel, check_conditions=False):
@@ -825,7 +827,7 @@ def hold_order(*, order: Order, actor, note: str) -> Order:
     """Hold an open (pending or in preparation) order for review, with a note."""
     errors: dict[str, list[str]] = {}
     note = _clean_text(note, field="note", max_length=2000, errors=errors, required=True)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "hold", locked)
         if locked.status not in (OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION):
@@ -849,7 +851,7 @@ def release_order(*, order: Order, actor, note: str) -> Order:
     """Release a held order with a note; it may then enter preparation."""
     errors: dict[str, list[str]] = {}
     note = _clean_text(note, field="note", max_length=2000, errors=errors, required=True)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "release", locked)
         if not locked.on_hold:
@@ -896,7 +898,7 @@ def record_payment(*, order: Order, actor, amount, paid_at=None, reference: str 
         else _parse_datetime(paid_at, field="paid_at", errors=errors)
     )
     reference = _clean_text(reference, field="reference", max_length=100, errors=errors)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "record_payment", locked)
         if locked.status == OrderStatus.CANCELADO:
@@ -931,7 +933,7 @@ def add_order_note(*, order: Order, actor, note: str, customer_visible: bool = F
     note = _clean_text(note, field="note", max_length=2000, errors=errors, required=True)
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = _lock(order)
         _ensure_allowed(actor, "add_note", locked)
         Order.objects.filter(pk=locked.pk).update(updated_at=timezone.now())

@@ -12,8 +12,10 @@ Subclass ``ApiGenericViewSet`` (with DRF's mixins) or ``ApiViewSet``. Configure:
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
+from rest_framework.permissions import SAFE_METHODS
 
 from . import idempotency
 from .exceptions import ApiError
@@ -87,6 +89,44 @@ class ApiViewMixin:
         if outcome.replay is not None:
             raise _Replay(outcome.replay)
         self._idempotency_record = outcome.record
+
+    # --- one transaction per write ------------------------------------------------------
+    def dispatch(self, request, *args, **kwargs):
+        """DRF's dispatch, except that an unsafe method's handler runs in one transaction
+        with the storing of its idempotent response: the effect and the answer a replay
+        gets commit together or not at all. A handler that fails after its service did
+        its work (building the response, say) rolls the work back, so a retry with the
+        same key runs again instead of meeting a committed effect it never heard of."""
+        self.args = args
+        self.kwargs = kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(request, *args, **kwargs)
+            method = request.method.lower()
+            if method in self.http_method_names:
+                handler = getattr(self, method, self.http_method_not_allowed)
+            else:
+                handler = self.http_method_not_allowed
+            if request.method in SAFE_METHODS:
+                response = handler(request, *args, **kwargs)
+            else:
+                response = self._handle_write(handler, request, *args, **kwargs)
+        except Exception as exc:
+            response = self.handle_exception(exc)
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+    def _handle_write(self, handler, request, *args, **kwargs):
+        with transaction.atomic():
+            response = handler(request, *args, **kwargs)
+            record = self._idempotency_record
+            if record is not None and response.status_code < 500:
+                # Stored in the same transaction as the effect.
+                idempotency.complete(record, response)
+                self._idempotency_record = None
+        return response
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 from rest_framework.reverse import reverse
+
+from core.api import serializers
 
 from ..models import KIND_SLUGS, Invoice, InvoiceKind
 
@@ -47,7 +48,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         if document is None or not document.is_ready:
             return None
         return reverse(
-            "api-invoice-pdf", kwargs={"number": invoice.number}, request=self.context["request"]
+            "api-invoice-pdf", kwargs={"number": invoice.number}, request=self.context.get("request")
         )
 
 
@@ -75,5 +76,5 @@ class OrderDocumentSerializer(serializers.Serializer):
         return reverse(
             "api-order-document-pdf",
             kwargs={"number": document.order.number, "kind": SLUG_OF_KIND[document.kind]},
-            request=self.context["request"],
+            request=self.context.get("request"),
         )

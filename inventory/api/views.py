@@ -214,10 +214,13 @@ class ProductViewSet(CatalogViewSet):
     @action(detail=False, methods=["post"], url_path="bulk", pagination_class=None)
     def bulk(self, request):
         items = json_array(request.data, limit=services.MAX_BULK_PRODUCTS)
-        serializer = ProductListSerializer(data=items)
+        serializer = ProductListSerializer(data=items, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         result = services.bulk_upsert_products(items=serializer.validated_data, actor=self.actor)
-        return Response(BulkUpsertResultSerializer(result).data, status=status.HTTP_200_OK)
+        return Response(
+            BulkUpsertResultSerializer(result, context=self.get_serializer_context()).data,
+            status=status.HTTP_200_OK,
+        )
 
 
 class StockViewSet(SharedWithCompaniesMixin, mixins.ListModelMixin, ApiGenericViewSet):
@@ -280,9 +283,11 @@ class StockMovementViewSet(
     )
     def create(self, request, *args, **kwargs):
         items = json_array(request.data, limit=MAX_MOVEMENTS)
-        serializer = StockChangeListSerializer(data=items)
+        serializer = StockChangeListSerializer(data=items, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         changes = [services.StockChange(**item) for item in serializer.validated_data]
         movements = services.record_stock_changes(changes=changes, user=self.actor)
-        data = StockMovementSerializer(movements, many=True).data
+        data = StockMovementSerializer(
+            movements, many=True, context=self.get_serializer_context()
+        ).data
         return Response(data, status=status.HTTP_201_CREATED)

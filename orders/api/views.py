@@ -64,7 +64,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
 
     def _detail(self, order, code=status.HTTP_200_OK):
         fresh = order_detail().get(pk=order.pk)
-        return Response(OrderDetailSerializer(fresh).data, status=code)
+        return Response(
+            OrderDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
@@ -76,7 +78,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = OrderCreateSerializer(data=request.data)
+        serializer = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         client = self.client
@@ -109,7 +111,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
         return response
 
     def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -175,7 +177,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
             "amount_paid": order.amount_paid,
             "balance_due": order.balance_due,
         }
-        return Response(PaymentRecordedSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PaymentRecordedSerializer(body, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={200: OrderEventSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -184,4 +189,6 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
         self.check_object_permissions(request, order)
         customer_view = self.client.is_company
         events = events_for(order, customer_view=customer_view)
-        return Response(OrderEventSerializer(events, many=True).data)
+        return Response(
+            OrderEventSerializer(events, many=True, context=self.get_serializer_context()).data
+        )

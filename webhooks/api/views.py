@@ -6,9 +6,10 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from core.api import serializers
 from core.api.exceptions import ApiError
 from core.api.permissions import SellerOnly
 from core.api.views import ApiGenericViewSet
@@ -46,10 +47,14 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneri
         responses={201: SubscriptionCreatedSerializer},
     )
     def create(self, request, *args, **kwargs):
-        serializer = SubscriptionCreateSerializer(data=request.data)
+        serializer = SubscriptionCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         subscription = services.create_subscription(actor=self.actor, **serializer.validated_data)
-        data = SubscriptionCreatedSerializer(subscription).data
+        data = SubscriptionCreatedSerializer(
+            subscription, context=self.get_serializer_context()
+        ).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
@@ -62,7 +67,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneri
         parameters=[
             OpenApiParameter(
                 "id",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                 OpenApiParameter.QUERY,
                 required=True,
                 description="The subscription to delete.",
