@@ -373,6 +373,19 @@ class StockMovement(TimeStampedModel):
     def available_delta(self) -> int:
         return self.on_hand_delta - self.reserved_delta
 
+    @property
+    def order_number(self) -> str | None:
+        """The order's number when the movement was recorded against an order (the
+        orders service stores it as the reference), without loading the order; needs
+        ``content_type`` (``movement_list`` selects it)."""
+        content_type = self.content_type if self.content_type_id else None
+        if content_type is None or (content_type.app_label, content_type.model) != (
+            "orders",
+            "order",
+        ):
+            return None
+        return self.reference or None
+
 
 class LowStockAlert(models.Model):
     """One crossing of a stock item below its reorder point; the email is keyed on it."""

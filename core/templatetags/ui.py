@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
 
 from core.roles import has_staff_role
 
@@ -9,3 +10,17 @@ register = template.Library()
 def has_role(user, roles: str) -> bool:
     """``{% if user|has_role:"warehouse,manager" %}``."""
     return has_staff_role(user, *[r.strip() for r in roles.split(",") if r.strip()])
+
+
+@register.simple_tag
+def link_reference(text, reference, url):
+    """``text`` with ``reference`` (e.g. an order number) in it made a link to ``url``;
+    when the text does not mention it, the link follows the text. Everything escaped."""
+    text = str(text)
+    if not reference or not url:
+        return conditional_escape(text)
+    link = format_html('<a class="text-nowrap" href="{}">{}</a>', url, reference)
+    before, found, after = text.partition(str(reference))
+    if not found:
+        return format_html("{} · {}", text, link)
+    return format_html("{}{}{}", before, link, after)

@@ -14,7 +14,7 @@ from .. import services
 from ..filters import CompanyFilterSet
 from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
 from ..models import Address, Company
-from ..selectors import company_list, timeline_for, users_for
+from ..selectors import company_list, timeline_for, users_for, with_order_numbers
 
 EDITORS = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
 
@@ -40,7 +40,7 @@ class CustomerDetailView(StaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["users"] = users_for(self.object)
-        context["timeline"] = timeline_for(self.object)[:100]
+        context["timeline"] = with_order_numbers(timeline_for(self.object)[:100])
         context["note_form"] = TimelineNoteForm()
         context["can_edit"] = has_staff_role(self.request.user, *EDITORS)
         return context
@@ -134,7 +134,11 @@ class TimelineNoteCreateView(StaffRequiredMixin, View):
             status = 200
         else:
             status = 400 if not request.htmx else 200
-        context = {"company": company, "timeline": timeline_for(company)[:100], "note_form": form}
+        context = {
+            "company": company,
+            "timeline": with_order_numbers(timeline_for(company)[:100]),
+            "note_form": form,
+        }
         if request.htmx:
             return render(request, "customers/backoffice/_timeline.html", context)
         if status == 200:

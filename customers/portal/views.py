@@ -16,7 +16,7 @@ from core.views import CustomerRequiredMixin
 from .. import services
 from ..forms import AddressForm, CustomerUserForm, RoleForm
 from ..models import CustomerRole
-from ..selectors import timeline_for, users_for
+from ..selectors import timeline_for, users_for, with_order_numbers
 
 ADMIN_ONLY = (CustomerRole.ADMIN,)
 
@@ -27,7 +27,9 @@ class PortalHomeView(CustomerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["company"] = self.company
-        context["timeline"] = timeline_for(self.company, customer_view=True)[:10]
+        context["timeline"] = with_order_numbers(
+            timeline_for(self.company, customer_view=True)[:10]
+        )
         return context
 
 
