@@ -3,12 +3,12 @@ every row and writes all of them or none."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+
+from core.csvio import CsvError, read_csv
 
 from .models import MovementKind
 from .services import StockChange
@@ -16,15 +16,11 @@ from .services import StockChange
 COLUMNS = ("sku", "warehouse", "quantity", "reason")
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
-INTEGER = re.compile(r"[+-]?\d+")
+#: Only the digits 0-9 ("٣" is not a quantity, whatever ``int()`` thinks).
+INTEGER = re.compile(r"[+-]?[0-9]+")
 
-
-class CsvFileError(Exception):
-    """The file as a whole cannot be read (encoding, header, size)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+#: The file as a whole cannot be read (encoding, header, size); ``.message`` says why.
+CsvFileError = CsvError
 
 
 @dataclass
@@ -34,25 +30,15 @@ class ParsedReceipts:
     line_numbers: list[int]
 
 
-def parse_receipts_csv(data: bytes) -> ParsedReceipts:
-    """Read ``sku,warehouse,quantity,reason`` rows (comma or semicolon separated, UTF-8).
+def parse_receipts_csv(data) -> ParsedReceipts:
+    """Read ``sku,warehouse,quantity,reason`` rows (comma or semicolon separated, UTF-8)
+    from bytes or an uploaded file; ``CsvFileError`` when the file cannot be read.
 
     Quantities that are not whole numbers are passed on as text, so that the service
     reports them with the other errors of their row.
     """
-    if len(data) > MAX_BYTES:
-        raise CsvFileError(_("The file is too large (at most 2 MB)."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvFileError(_("The file must be UTF-8 encoded CSV.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        raise CsvFileError(_("The file is empty."))
-    header = [name.strip().lower() for name in header]
+    table = read_csv(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, header=True)
+    header = [name.lower() for name in table.header]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise CsvFileError(
@@ -61,12 +47,8 @@ def parse_receipts_csv(data: bytes) -> ParsedReceipts:
         )
     index = {name: header.index(name) for name in COLUMNS}
     changes, line_numbers = [], []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(changes) >= MAX_ROWS:
-            raise CsvFileError(_("Too many rows (at most %(max)d).") % {"max": MAX_ROWS})
-        cells = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
+    for row in table.rows:
+        cells = {name: (row.cells[i] if i < len(row.cells) else "") for name, i in index.items()}
         quantity = cells["quantity"]
         changes.append(
             StockChange(
@@ -77,7 +59,7 @@ def parse_receipts_csv(data: bytes) -> ParsedReceipts:
                 reason=cells["reason"],
             )
         )
-        line_numbers.append(reader.line_num)
+        line_numbers.append(row.line)
     if not changes:
         raise CsvFileError(_("The file has no rows to import."))
     return ParsedReceipts(changes, line_numbers)

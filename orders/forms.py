@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.csvio import CsvError, read_csv
+
+from .services import MAX_LINES
+
 MAX_CSV_BYTES = 1024 * 1024
+#: Rows an uploaded file may have: the most lines an order may have.
+MAX_CSV_ROWS = MAX_LINES
+HEADER_WORDS = ("sku", "ref", "referencia", "indeks")
 _SPLIT = re.compile(r"[\s,;]+")
+#: Only the digits 0-9: "٣" or "３" are not quantities, whatever ``int()`` thinks.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+#: Longer numbers are passed on as this (over any limit) instead of being converted.
+_TOO_MANY = 10**9
+
+
+def quantity_from_text(value):
+    """A typed quantity for the services: an int when written with the digits 0-9 only,
+    else None, which the services refuse as "not a whole number of units"."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) < 10 else _TOO_MANY
 
 
 def parse_lines_text(text: str) -> tuple[list[dict], list[str]]:
@@ -25,36 +44,28 @@ def parse_lines_text(text: str) -> tuple[list[dict], list[str]]:
         if len(parts) != 2:
             errors.append(_("Row %(row)d: write a SKU and a quantity.") % {"row": number})
             continue
-        lines.append({"sku": parts[0], "quantity": parts[1]})
+        lines.append({"sku": parts[0], "quantity": quantity_from_text(parts[1])})
     return lines, errors
 
 
+def _is_header(cells: list[str]) -> bool:
+    return cells[0].lower() in HEADER_WORDS
+
+
 def parse_lines_csv(upload) -> tuple[list[dict], list[str]]:
-    """A CSV file with ``sku,quantity`` columns (a header row is optional)."""
-    if upload.size > MAX_CSV_BYTES:
-        return [], [_("The file is too large (at most 1 MB).")]
-    raw = upload.read()
+    """A CSV file with ``sku,quantity`` columns (a header row is optional); any file it
+    cannot read gives one error saying why (see ``core.csvio.read_csv``)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_("The file must be a UTF-8 CSV file.")]
-    if "\x00" in text:
-        return [], [_("The file must be a UTF-8 CSV file.")]
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+        table = read_csv(upload, max_bytes=MAX_CSV_BYTES, max_rows=MAX_CSV_ROWS, header=_is_header)
+    except CsvError as error:
+        return [], [error.message]
     lines, errors = [], []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = [c.strip() for c in row if c.strip()]
-        if not cells:
-            continue
-        if number == 1 and cells[0].lower() in ("sku", "ref", "referencia", "indeks"):
-            continue
+    for row in table.rows:
+        cells = [c for c in row.cells if c]
         if len(cells) < 2:
-            errors.append(_("Row %(row)d: write a SKU and a quantity.") % {"row": number})
+            errors.append(_("Row %(row)d: write a SKU and a quantity.") % {"row": row.line})
             continue
-        lines.append({"sku": cells[0], "quantity": cells[1]})
+        lines.append({"sku": cells[0], "quantity": quantity_from_text(cells[1])})
     return lines, errors
 
 

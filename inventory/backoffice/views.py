@@ -4,17 +4,15 @@ Every page is for staff; changing stock is for warehouse staff and managers, cha
 the catalog (products, categories, warehouses) for managers.
 """
 
-import csv
-
 from django.contrib import messages
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.csvio import csv_response
 from core.errors import DomainError
 from core.roles import StaffRole, has_staff_role
 from core.views import FilteredListView, StaffRequiredMixin
@@ -316,19 +314,6 @@ class StockListView(InventoryMixin, FilteredListView):
         return super().get_queryset()
 
 
-def _csv_safe(value) -> str:
-    """Stop spreadsheet formula injection: text starting with = + - @ gets a quote."""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not text.lstrip("-").isdigit():
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class StockExportView(StaffRequiredMixin, View):
     """The stock list as CSV, with the list's filters."""
 
@@ -349,34 +334,24 @@ class StockExportView(StaffRequiredMixin, View):
     def get(self, request):
         filterset = StockFilterSet(request.GET, queryset=stock_list(), request=request)
         queryset = filterset.qs if filterset.is_valid() else stock_list().none()
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield writer.writerow(self.COLUMNS)
-            for item in queryset.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    [
-                        _csv_safe(v)
-                        for v in (
-                            item.product.sku,
-                            item.product.name,
-                            item.product.category.name,
-                            item.warehouse.code,
-                            item.on_hand,
-                            item.reserved,
-                            item.available_qty,
-                            item.reorder_point,
-                            item.reorder_quantity,
-                            int(item.low_stock),
-                            item.bin_location,
-                        )
-                    ]
-                )
-
-        filename = f"stock-{timezone.localdate():%Y%m%d}.csv"
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        rows = (
+            (
+                item.product.sku,
+                item.product.name,
+                item.product.category.name,
+                item.warehouse.code,
+                item.on_hand,
+                item.reserved,
+                item.available_qty,
+                item.reorder_point,
+                item.reorder_quantity,
+                int(item.low_stock),
+                item.bin_location,
+            )
+            for item in queryset.iterator(chunk_size=1000)
+        )
+        # Every text cell is guarded against formula injection (core.csvio.safe_cell).
+        return csv_response(f"stock-{timezone.localdate():%Y%m%d}.csv", self.COLUMNS, rows)
 
 
 class ReorderLevelsView(InventoryFormView):
@@ -505,7 +480,7 @@ class StockImportView(InventoryMixin, View):
         row_errors = []
         if form.is_valid():
             try:
-                parsed = parse_receipts_csv(form.cleaned_data["file"].read())
+                parsed = parse_receipts_csv(form.cleaned_data["file"])
                 movements = services.record_stock_changes(changes=parsed.changes, user=request.user)
             except CsvFileError as error:
                 form.add_error("file", error.message)

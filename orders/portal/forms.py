@@ -3,13 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 
-from ..forms import LinesField
+from ..forms import LinesField, quantity_from_text
 from ..models import ShippingMethod
+from ..services import MAX_LINE_QUANTITY
 
 
 class AddToCartForm(forms.Form):
     sku = forms.CharField(max_length=64)
-    quantity = forms.IntegerField(min_value=1, max_value=100_000)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+    def clean_quantity(self):
+        # IntegerField takes any Unicode digits ("٣"); a quantity is written with 0-9.
+        if quantity_from_text(str(self.data.get("quantity", ""))) is None:
+            message = self.fields["quantity"].error_messages["invalid"]
+            raise forms.ValidationError(message, code="invalid")
+        return self.cleaned_data["quantity"]
 
 
 class QuickOrderForm(BootstrapFormMixin, forms.Form):

@@ -23,7 +23,7 @@ from inventory.models import Product
 from inventory.selectors import available_by_sku, product_list
 
 from .. import services
-from ..forms import line_messages, parse_lines_csv, parse_lines_text
+from ..forms import line_messages, parse_lines_csv, parse_lines_text, quantity_from_text
 from ..models import STATUS_FLOW, OrderStatus
 from ..pricing import unit_price
 from ..selectors import events_for, order_detail, orders_for
@@ -127,15 +127,19 @@ class CartUpdateView(CustomerRequiredMixin, View):
         if action == "add":
             form = AddToCartForm(request.POST)
             if not form.is_valid():
-                messages.error(request, _("Enter a quantity of at least 1."))
+                messages.error(
+                    request,
+                    _("Enter a quantity from 1 to %(max)d.") % {"max": services.MAX_LINE_QUANTITY},
+                )
                 return redirect(
                     (request.POST.get("back") == "catalog" and "portal:catalog") or "portal:cart"
                 )
             items, errors = _validated_items([form.cleaned_data])
+            if not errors:
+                errors = session_cart.add(request, items)
             if errors:
                 messages.error(request, errors[0])
             else:
-                session_cart.add(request, items)
                 messages.success(request, _("Added to the cart."))
             if request.POST.get("back") == "catalog":
                 return redirect("portal:catalog")
@@ -153,13 +157,14 @@ class CartUpdateView(CustomerRequiredMixin, View):
                 )
             if form.is_valid() and not errors:
                 items, errors = _validated_items(lines)
+            if form.is_valid() and not errors:
+                errors = session_cart.add(request, items)
             if not form.is_valid() or errors:
                 for message in errors:
                     form.add_error(None, message)
                 key = "quick_form" if action == "quick" else "csv_form"
                 context = CartView(request=request, company=self.company).context(**{key: form})
                 return render(request, CartView.template_name, context, status=400)
-            session_cart.add(request, items)
             messages.success(
                 request, _("%(count)d lines added to the cart.") % {"count": len(items)}
             )
@@ -168,7 +173,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
             cart = session_cart.get(request)
             for sku in list(cart):
                 value = request.POST.get(f"qty-{sku}", "")
-                qty = services.parse_quantity(value)
+                qty = quantity_from_text(value)
                 if qty is None or qty < 0 or qty > services.MAX_LINE_QUANTITY:
                     messages.error(
                         request, _("%(sku)s: enter a whole number of units.") % {"sku": sku}
@@ -328,10 +333,13 @@ class ReorderView(CustomerRequiredMixin, View):
                 items[line.product.sku] = items.get(line.product.sku, 0) + line.quantity
             else:
                 skipped.append(line.sku)
-        session_cart.add(request, items)
-        messages.success(
-            request, _("The lines of %(number)s are in your cart.") % {"number": number}
-        )
+        errors = session_cart.add(request, items)
+        for message in errors:
+            messages.error(request, message)
+        if not errors:
+            messages.success(
+                request, _("The lines of %(number)s are in your cart.") % {"number": number}
+            )
         if skipped:
             messages.warning(request, _("No longer sold: %(skus)s.") % {"skus": ", ".join(skipped)})
         return redirect("portal:cart")
