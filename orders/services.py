@@ -94,7 +94,8 @@ ADDRESS_MAX = {
     "country": 2,
 }
 COUNTRY_CODES = {code for code, _name in COUNTRIES}
-_DIGITS = re.compile(r"^\s*\d+\s*$")
+# ASCII digits only (``\d`` also matches "٣"), and few enough for int() to be cheap.
+_DIGITS = re.compile(r"^\s*[0-9]{1,18}\s*$")
 
 
 # --- input helpers ---------------------------------------------------------------------

@@ -801,3 +801,13 @@ def test_hold_reasons_are_written_in_the_sellers_language(place, buyer, drill, s
         order = place(buyer)
     assert order.on_hold
     assert order.hold_reason.startswith("Primer pedido")
+
+
+@pytest.mark.parametrize("text", ["٣", "３", "1٣", "9" * 5000, "", " ", "-1", "1.5"])
+def test_parse_quantity_takes_only_ascii_digits(text):
+    assert services.parse_quantity(text) is None
+
+
+def test_parse_quantity_reads_typed_numbers():
+    assert services.parse_quantity(" 12 ") == 12
+    assert services.parse_quantity(7) == 7
