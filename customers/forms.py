@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.forms import BootstrapFormMixin
 
 from .models import Address, Company, CustomerRole, TimelineKind, User, Visibility
@@ -75,7 +77,10 @@ class TimelineNoteForm(BootstrapFormMixin, forms.Form):
 
 
 class CustomerUserForm(BootstrapFormMixin, forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    """Who to invite. Whether the email already has an account is for the service to
+    say (staff see it; a customer admin must not learn it)."""
+
+    email = forms.EmailField(label=_("Email"), max_length=User._meta.get_field("email").max_length)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(
@@ -83,11 +88,26 @@ class CustomerUserForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("A user with this email already exists."))
-        return email
+        return self.cleaned_data["email"].lower()
 
 
 class RoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -> None:
+    """Show what a service refused on the form that sent it: on the field when the form
+    has one of that name, otherwise above the form."""
+    if isinstance(error, DomainError):
+        form.add_error(None, error.message)
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = name if name in form.fields else None
+        form.add_error(field, errors)
+        if field is not None:
+            widget = form.fields[field].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"

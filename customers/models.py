@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -331,3 +332,13 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def actor_for_customer(self) -> str:
+        """Who did it, as a customer is shown: a staff member appears as the seller,
+        never by name or email address."""
+        if self.actor is None:
+            return ""
+        if self.actor.is_staff:
+            return settings.SELLER["legal_name"]
+        return str(self.actor)

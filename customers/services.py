@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -140,18 +141,23 @@ def update_company(
 def save_address(
     *, company: Company, actor: User | None, address: Address | None = None, **fields: Any
 ) -> Address:
-    """Add a shipping address or change one; ``is_default=True`` makes it the only default."""
-    make_default = fields.pop("is_default", False)
-    # Lock the company's addresses so two concurrent "make default" cannot both win.
-    list(Address.objects.select_for_update().filter(company=company).order_by("pk"))
+    """Add a shipping address or change one. ``is_default=True`` makes it the only default
+    (the old one is cleared here, whatever the caller already set on the instance); the
+    default stays the default until another address takes over."""
+    make_default = bool(fields.pop("is_default", False))
+    # Lock the company's addresses so two concurrent "make default" cannot both win. The
+    # rows read here, not the instance (a ModelForm has already copied its checkbox onto
+    # it), say which address is the default now.
+    locked = list(Address.objects.select_for_update().filter(company=company).order_by("pk"))
+    current_default = next((row for row in locked if row.is_default), None)
     if address is None:
         address = Address(company=company)
-        make_default = make_default or not company.addresses.exists()
     for name, value in fields.items():
         setattr(address, name, value)
-    if make_default and not address.is_default:
-        Address.objects.filter(company=company, is_default=True).update(is_default=False)
-        address.is_default = True
+    is_current_default = current_default is not None and current_default.pk == address.pk
+    address.is_default = make_default or is_current_default or current_default is None
+    if address.is_default and current_default is not None and not is_current_default:
+        Address.objects.filter(pk=current_default.pk).update(is_default=False)
     address.full_clean()
     address.save()
     return address
@@ -173,6 +179,12 @@ def _lock_company_admins(company: Company) -> list[User]:
     )
 
 
+def _taken_email_error() -> ValidationError:
+    return ValidationError(
+        {"email": ValidationError(_("A user with this email already exists."), code="email_taken")}
+    )
+
+
 @transaction.atomic
 def create_customer_user(
     *,
@@ -186,10 +198,17 @@ def create_customer_user(
     send_invitation: bool = True,
 ) -> User:
     """Create a user of ``company``. Without a password, the user gets an email
-    invitation (after commit) to choose one."""
+    invitation (after commit) to choose one.
+
+    For staff and setup code: an email that already has an account (any company, or
+    staff) is a ``ValidationError`` on ``email``, as is any field the model refuses.
+    Customers invite through :func:`invite_customer_user`, which never says so."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise _taken_email_error()
     user = User(
         company=company,
-        email=User.objects.normalize_email(email).lower(),
+        email=email,
         role=role,
         first_name=first_name,
         last_name=last_name,
@@ -212,8 +231,69 @@ def create_customer_user(
     if send_invitation and not password:
         from .tasks import send_invitation_email
 
-        transaction.on_commit(lambda: send_invitation_email.delay(user.pk))
+        transaction.on_commit(lambda: send_invitation_email.delay(user.pk), robust=True)
     return user
+
+
+@transaction.atomic
+def invite_customer_user(
+    *,
+    company: Company,
+    actor: User | None,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User | None:
+    """A customer admin invites someone to ``company``; the new user, or None.
+
+    It answers alike whether or not the email already has an account, so the portal
+    cannot be used to test which addresses exist (other companies' users, staff). For
+    a taken address nobody is created: the account holder is told by email instead
+    (after commit), and the company's timeline notes it for staff only."""
+    email = User.objects.normalize_email(email).lower()
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is None:
+        try:
+            with transaction.atomic():
+                return create_customer_user(
+                    company=company,
+                    actor=actor,
+                    email=email,
+                    role=role,
+                    first_name=first_name,
+                    last_name=last_name,
+                )
+        except (IntegrityError, ValidationError) as error:
+            # Only a concurrent request that has just taken the address lands here.
+            if isinstance(error, ValidationError) and not _codes(error, "email") & {
+                "email_taken",
+                "unique",
+            }:
+                raise
+            holder = User.objects.filter(email__iexact=email).first()
+            if holder is None:
+                raise
+    append_timeline(
+        company=company,
+        kind=TimelineKind.ACCOUNT,
+        summary=_("Invitation not sent: %(email)s already has an account") % {"email": email},
+        actor=actor,
+        subject=holder,
+        visibility=Visibility.STAFF,
+    )
+    from .tasks import send_invitation_attempt_email
+
+    holder_pk, company_pk = holder.pk, company.pk
+    transaction.on_commit(
+        lambda: send_invitation_attempt_email.delay(holder_pk, company_pk), robust=True
+    )
+    return None
+
+
+def _codes(error: ValidationError, field: str) -> set[str]:
+    errors = getattr(error, "error_dict", {}).get(field, [])
+    return {item.code for item in errors if item.code}
 
 
 def resend_invitation(*, user: User, actor: User | None) -> None:
@@ -229,7 +309,7 @@ def resend_invitation(*, user: User, actor: User | None) -> None:
         )
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(user.pk))
+    transaction.on_commit(lambda: send_invitation_email.delay(user.pk), robust=True)
 
 
 @transaction.atomic

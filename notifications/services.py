@@ -20,11 +20,17 @@ from .models import NotificationKind, NotificationStatus, SatisfactionRating, Se
 
 
 def customer_recipients(order: Order) -> list[str]:
-    """The company's order address, and the person who placed the order if different."""
+    """The company's order address, and the person who placed the order if they are
+    one of the company's users (staff placing an order for a customer get nothing)."""
     recipients = [order.company.email]
-    placed_by = order.placed_by.email if order.placed_by_id else ""
-    if placed_by and placed_by.lower() != order.company.email.lower():
-        recipients.append(placed_by)
+    placer = order.placed_by if order.placed_by_id else None
+    if (
+        placer is not None
+        and placer.company_id == order.company_id
+        and placer.email
+        and placer.email.lower() != order.company.email.lower()
+    ):
+        recipients.append(placer.email)
     return [address for address in recipients if address]
 
 

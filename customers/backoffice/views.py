@@ -1,6 +1,7 @@
 """Back-office pages for customers: list, detail, create/edit, addresses, timeline notes."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -12,7 +13,13 @@ from core.views import FilteredListView, StaffRequiredMixin
 
 from .. import services
 from ..filters import CompanyFilterSet
-from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
+from ..forms import (
+    AddressForm,
+    CompanyForm,
+    CustomerUserForm,
+    TimelineNoteForm,
+    add_service_errors,
+)
 from ..models import Address, Company
 from ..selectors import company_list, timeline_for, users_for, with_order_numbers
 
@@ -78,8 +85,8 @@ class CompanyFormView(StaffRequiredMixin, View):
                     company.refresh_from_db()
                     services.update_company(company=company, actor=request.user, tags=tags, **data)
                     messages.success(request, _("Customer saved."))
-            except DomainError as error:
-                form.add_error(None, error.message)
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
             else:
                 return redirect("backoffice:customer_detail", pk=company.pk)
         if company is not None:
@@ -109,11 +116,15 @@ class AddressFormView(StaffRequiredMixin, View):
         company, address = self._objects(pk, address_pk)
         form = AddressForm(request.POST, instance=address or Address(company=company))
         if form.is_valid():
-            services.save_address(
-                company=company, actor=request.user, address=address, **form.cleaned_data
-            )
-            messages.success(request, _("Address saved."))
-            return redirect("backoffice:customer_detail", pk=company.pk)
+            try:
+                services.save_address(
+                    company=company, actor=request.user, address=address, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Address saved."))
+                return redirect("backoffice:customer_detail", pk=company.pk)
         return render(
             request,
             self.template_name,
@@ -162,9 +173,17 @@ class CustomerUserCreateView(StaffRequiredMixin, View):
         company = get_object_or_404(Company, pk=pk)
         form = CustomerUserForm(request.POST)
         if form.is_valid():
-            services.create_customer_user(company=company, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("User created; an invitation email is on its way."))
-            return redirect("backoffice:customer_detail", pk=company.pk)
+            # Staff are trusted: an email that already has an account is a plain field
+            # error here (customer admins invite through a path that never says so).
+            try:
+                services.create_customer_user(
+                    company=company, actor=request.user, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("User created; an invitation email is on its way."))
+                return redirect("backoffice:customer_detail", pk=company.pk)
         return render(request, self.template_name, {"form": form, "company": company}, status=400)
 
 

@@ -5,6 +5,7 @@ outside it is a 404.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,7 +15,7 @@ from core.errors import DomainError
 from core.views import CustomerRequiredMixin
 
 from .. import services
-from ..forms import AddressForm, CustomerUserForm, RoleForm
+from ..forms import AddressForm, CustomerUserForm, RoleForm, add_service_errors
 from ..models import CustomerRole
 from ..selectors import timeline_for, users_for, with_order_numbers
 
@@ -61,11 +62,15 @@ class PortalAddressFormView(CustomerRequiredMixin, View):
         address = self._address(address_pk)
         form = AddressForm(request.POST, instance=address)
         if form.is_valid():
-            services.save_address(
-                company=self.company, actor=request.user, address=address, **form.cleaned_data
-            )
-            messages.success(request, _("Address saved."))
-            return redirect("portal:company")
+            try:
+                services.save_address(
+                    company=self.company, actor=request.user, address=address, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Address saved."))
+                return redirect("portal:company")
         return render(request, self.template_name, {"form": form, "address": address}, status=400)
 
 
@@ -90,13 +95,19 @@ class UserCreateView(CustomerRequiredMixin, View):
     def post(self, request):
         form = CustomerUserForm(request.POST)
         if form.is_valid():
-            services.create_customer_user(
-                company=self.company, actor=request.user, **form.cleaned_data
-            )
-            messages.success(
-                request, _("User invited; they will receive an email to set a password.")
-            )
-            return redirect("portal:user_list")
+            # The same answer whether or not the email already has an account (the
+            # service tells the holder instead): the portal must not reveal who exists.
+            try:
+                services.invite_customer_user(
+                    company=self.company, actor=request.user, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("User invited; they will receive an email to set a password.")
+                )
+                return redirect("portal:user_list")
         return render(request, self.template_name, {"form": form}, status=400)
 
 

@@ -274,3 +274,75 @@ def test_address_form_for_another_companys_address_is_404(
     foreign = other_company.addresses.get()
     url = reverse("backoffice:customer_address_edit", args=[company.pk, foreign.pk])
     assert client_for(service_agent).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_make_an_existing_address_the_default(client_for, service_agent, company):
+    from .factories import AddressFactory
+
+    old = company.addresses.get()
+    other = AddressFactory(company=company, label="Almacén Getafe")
+    data = {
+        "label": other.label,
+        "line1": other.line1,
+        "postal_code": other.postal_code,
+        "city": other.city,
+        "country": other.country,
+        "is_default": "on",
+    }
+    response = client_for(service_agent).post(
+        reverse("backoffice:customer_address_edit", args=[company.pk, other.pk]), data
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert other.is_default and not old.is_default
+
+
+@pytest.mark.django_db
+def test_staff_get_a_form_error_for_a_255_character_email(client_for, service_agent, company):
+    email = "a" * (255 - len("@gomez.example")) + "@gomez.example"
+    response = client_for(service_agent).post(
+        reverse("backoffice:customer_user_create", args=[company.pk]),
+        {"email": email, "role": "buyer"},
+    )
+    assert response.status_code == 400
+    assert "254" in response.context["form"].errors["email"][0]
+    assert not company.users.exists()
+
+
+@pytest.mark.django_db
+def test_staff_are_told_an_email_already_has_an_account(
+    client_for, service_agent, company, other_buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Staff are trusted: unlike a portal admin, they see why nobody was created."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(service_agent).post(
+            reverse("backoffice:customer_user_create", args=[company.pk]),
+            {"email": other_buyer.email.upper(), "role": "buyer"},
+        )
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == [
+        "Ya existe un usuario con este correo electrónico."
+    ]
+    assert not company.users.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_service_validation_error_on_a_company_is_a_form_error(client_for, manager, company):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    url = reverse("backoffice:customer_edit", args=[company.pk])
+    form = client_for(manager).get(url).context["form"]
+    data = {
+        name: value for name, value in form.initial.items() if value is not None and name != "tags"
+    }
+    refusal = ValidationError({"tax_id": "Taken meanwhile.", "id": "Odd."})
+    with mock.patch("customers.services.update_company", side_effect=refusal):
+        response = client_for(manager).post(url, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["tax_id"] == ["Taken meanwhile."] and errors["__all__"] == ["Odd."]

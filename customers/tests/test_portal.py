@@ -81,17 +81,6 @@ def test_admin_invites_a_user(
 
 
 @pytest.mark.django_db
-def test_invite_with_existing_email_is_refused(client_for, customer_admin, other_buyer):
-    response = client_for(customer_admin).post(
-        reverse("portal:user_create"), {"email": other_buyer.email, "role": "buyer"}
-    )
-    assert response.status_code == 400
-    assert "email" in response.context["form"].errors
-    other_buyer.refresh_from_db()
-    assert other_buyer.company != customer_admin.company
-
-
-@pytest.mark.django_db
 def test_admin_changes_role_and_deactivates(client_for, customer_admin, buyer):
     client = client_for(customer_admin)
     url = reverse("portal:user_update", args=[buyer.pk])
@@ -261,3 +250,194 @@ def test_no_resend_for_a_user_with_a_password_or_of_another_company(
         )
     assert mine.status_code == 302 and theirs.status_code == 404
     assert mailoutbox == []
+
+
+# --- addresses: making an existing one the default ------------------------------------
+
+
+def _address_data(address, **overrides):
+    fields = ("label", "recipient", "line1", "line2", "postal_code", "city", "region", "country")
+    data = {name: getattr(address, name) for name in fields}
+    return {**data, "phone": address.phone, **overrides}
+
+
+@pytest.mark.django_db
+def test_admin_makes_an_existing_address_the_default(client_for, customer_admin, company):
+    from .factories import AddressFactory
+
+    old = company.addresses.get()
+    other = AddressFactory(company=company, label="Obra Vallecas")
+    response = client_for(customer_admin).post(
+        reverse("portal:address_edit", args=[other.pk]), _address_data(other, is_default="on")
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert other.is_default and not old.is_default
+    assert list(company.addresses.filter(is_default=True)) == [other]
+
+
+@pytest.mark.django_db
+def test_unticking_the_default_address_keeps_it_the_default(client_for, customer_admin, company):
+    default = company.addresses.get()
+    response = client_for(customer_admin).post(
+        reverse("portal:address_edit", args=[default.pk]),
+        _address_data(default, label="Sede central"),
+    )
+    assert response.status_code == 302
+    default.refresh_from_db()
+    assert default.is_default and default.label == "Sede central"
+
+
+@pytest.mark.django_db
+def test_a_service_validation_error_on_an_address_is_a_form_error(
+    client_for, customer_admin, company
+):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    refusal = ValidationError({"line1": "Not this street.", "company": "Not this company."})
+    with mock.patch("customers.services.save_address", side_effect=refusal):
+        response = client_for(customer_admin).post(
+            reverse("portal:address_create"),
+            {"label": "X", "line1": "Calle 1", "postal_code": "1", "city": "X", "country": "ES"},
+        )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["line1"] == ["Not this street."]
+    assert errors["__all__"] == ["Not this company."]
+
+
+# --- users: field limits and the existence of an address ------------------------------
+
+LONG_EMAIL = "a" * (255 - len("@gomez.example")) + "@gomez.example"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "word"), [("en", "characters"), ("es", "caracteres")])
+def test_a_255_character_email_is_a_translated_form_error(
+    client_for, customer_admin, company, language, word
+):
+    assert len(LONG_EMAIL) == 255
+    client = client_for(customer_admin)
+    client.cookies["django_language"] = language
+    response = client.post(reverse("portal:user_create"), {"email": LONG_EMAIL, "role": "buyer"})
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["email"]
+    assert "254" in message and word in message
+    assert not User.objects.filter(email=LONG_EMAIL).exists()
+
+
+@pytest.mark.django_db
+def test_a_service_validation_error_on_a_user_is_a_form_error(client_for, customer_admin):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    refusal = ValidationError({"last_name": "Too odd.", "password": "Not here."})
+    with mock.patch("customers.services.invite_customer_user", side_effect=refusal):
+        response = client_for(customer_admin).post(
+            reverse("portal:user_create"), {"email": "x@gomez.example", "role": "buyer"}
+        )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["last_name"] == ["Too odd."] and errors["__all__"] == ["Not here."]
+
+
+def _invite(client, capture, email):
+    with capture(execute=True):
+        response = client.post(
+            reverse("portal:user_create"), {"email": email, "role": "buyer"}, follow=True
+        )
+    return (
+        response.status_code,
+        response.redirect_chain,
+        [(m.level, str(m)) for m in response.context["messages"]],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("holder_name", ["other_buyer", "manager"])
+def test_inviting_an_address_that_has_an_account_answers_like_a_new_one(
+    request,
+    client_for,
+    customer_admin,
+    company,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    holder_name,
+):
+    """Another company's user or a staff member: the portal admin cannot tell them
+    apart from a new address; nobody joins the company, the holder is told instead."""
+    holder = request.getfixturevalue(holder_name)
+    holder_company = holder.company
+    client = client_for(customer_admin)
+    capture = django_capture_on_commit_callbacks
+    new = _invite(client, capture, "nadie@nuevo.example")
+    taken = _invite(client, capture, holder.email.upper())
+    assert new == taken
+    assert new[0] == 200 and new[1] == [(reverse("portal:user_list"), 302)]
+    assert len(new[2]) == 1
+
+    holder.refresh_from_db()
+    assert holder.company == holder_company
+    assert set(company.users.values_list("email", flat=True)) == {
+        customer_admin.email,
+        "nadie@nuevo.example",
+    }
+    invitation, notice = mailoutbox
+    assert invitation.to == ["nadie@nuevo.example"]
+    assert notice.to == [holder.email]
+    html = notice.alternatives[0][0]
+    for text in (notice.body, html):
+        assert company.legal_name in text  # "Ferretería Gómez S.L."
+        assert "S.L.." not in text
+        assert "/portal/invitation/" not in text
+    language = "pl" if holder_name == "other_buyer" else "es"
+    assert f'<html lang="{language}">' in html
+    # Nothing the customer sees mentions the address; staff see a note.
+    assert not company.timeline.filter(
+        visibility="customer", summary__icontains=holder.email
+    ).exists()
+    assert company.timeline.filter(visibility="staff", summary__icontains=holder.email).exists()
+    if holder_company is not None:
+        assert not holder_company.timeline.filter(visibility="customer").exists()
+
+
+@pytest.mark.django_db
+def test_repeated_invitations_of_a_taken_address_email_its_holder_once(
+    client_for, customer_admin, other_buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(customer_admin)
+    for _ in range(3):
+        _invite(client, django_capture_on_commit_callbacks, other_buyer.email)
+    assert [m.to for m in mailoutbox] == [[other_buyer.email]]
+
+
+# --- activity: staff appear as the seller ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_portal_activity_shows_staff_as_the_seller(client_for, buyer, company, settings):
+    from customers import services
+
+    from .factories import StaffUserFactory
+
+    nameless = StaffUserFactory(email="agente@vendedor.example", first_name="", last_name="")
+    named = StaffUserFactory(email="luis@vendedor.example", first_name="Luis", last_name="Ortega")
+    client = client_for(buyer)
+    seller = settings.SELLER["legal_name"]
+    before = client.get(reverse("portal:home")).content.decode().count(seller)
+    for staff in (nameless, named):
+        services.add_staff_note(
+            company=company, actor=staff, kind="note", summary="Hola", visibility="customer"
+        )
+    services.add_staff_note(
+        company=company, actor=buyer, kind="note", summary="Gracias", visibility="customer"
+    )
+    content = client.get(reverse("portal:home")).content.decode()
+    assert "agente@vendedor.example" not in content
+    assert "Luis Ortega" not in content and "luis@vendedor.example" not in content
+    assert content.count(seller) == before + 2
+    assert str(buyer) in content  # the company's own people keep their names

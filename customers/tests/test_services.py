@@ -174,3 +174,85 @@ def test_timeline_entry_links_to_its_subject(company, buyer):
 def test_first_address_label_is_in_the_company_language(manager):
     company = services.create_company(actor=manager, **{**COMPANY, "language": "pl"})
     assert company.addresses.get().label == "Adres główny"
+
+
+@pytest.mark.django_db
+def test_making_an_address_default_when_the_instance_already_says_so(manager):
+    """A ModelForm copies the ticked checkbox onto the instance before the service
+    runs: the old default is still cleared."""
+    company = CompanyFactory()
+    old = company.addresses.get()
+    other = AddressFactory(company=company)
+    other.is_default = True  # what AddressForm(instance=other).is_valid() leaves behind
+    services.save_address(company=company, actor=manager, address=other, is_default=True)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert other.is_default and not old.is_default
+
+
+@pytest.mark.django_db
+def test_create_customer_user_refuses_an_email_that_has_an_account(manager, other_buyer):
+    company = CompanyFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.create_customer_user(
+            company=company, actor=manager, email=other_buyer.email.upper(), role="buyer"
+        )
+    assert caught.value.error_dict["email"][0].code == "email_taken"
+    assert not company.users.exists()
+
+
+@pytest.mark.django_db
+def test_create_customer_user_refuses_a_255_character_email(manager):
+    company = CompanyFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.create_customer_user(
+            company=company, actor=manager, email="a" * 241 + "@gomez.example", role="buyer"
+        )
+    assert "email" in caught.value.error_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["es", "en", "pl"])
+def test_invitation_never_doubles_the_full_stop_and_carries_its_language(
+    manager, django_capture_on_commit_callbacks, language
+):
+    company = CompanyFactory(language=language, legal_name="Gómez S.L.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_customer_user(
+            company=company, actor=manager, email="nuevo@gomez.example", role="buyer"
+        )
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "Gómez S.L." in text
+        assert ".." not in text.replace("...", "")
+    assert f'<html lang="{language}">' in html
+
+
+@pytest.mark.django_db
+def test_invite_customer_user_creates_a_new_address_like_create(
+    customer_admin, company, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.invite_customer_user(
+            company=company, actor=customer_admin, email="Nueva@Gomez.example", role="viewer"
+        )
+    assert (user.email, user.company, user.role) == ("nueva@gomez.example", company, "viewer")
+    assert [m.to for m in mail.outbox] == [["nueva@gomez.example"]]
+
+
+@pytest.mark.django_db
+def test_invite_customer_user_of_a_taken_address_creates_nobody_and_tells_the_holder(
+    customer_admin, company, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.invite_customer_user(
+            company=company, actor=customer_admin, email=manager.email, role="admin"
+        )
+    assert result is None
+    manager.refresh_from_db()
+    assert manager.company is None and manager.is_staff
+    assert list(company.users.all()) == [customer_admin]
+    (notice,) = mail.outbox
+    assert notice.to == [manager.email]
+    assert company.legal_name in notice.body

@@ -285,3 +285,59 @@ def test_an_undelivered_order_cannot_be_rated(client, company, place):
     assert client.post(f"/rate/{rating_token(order.pk, 5)}/").status_code == 400
     with pytest.raises(services.InvalidRatingLink):
         services.record_rating(order_id=order.pk, score=5)
+
+
+# --- recipients and the language of the HTML ------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["es", "en", "pl"])
+def test_customer_html_emails_carry_their_language(language, company, place, prepare, ship):
+    company.language = language
+    company.save()
+    ship(prepare(place(company)))
+    assert len(mail.outbox) == 2  # received, shipped
+    for message in mail.outbox:
+        assert f'<html lang="{language}">' in message.alternatives[0][0]
+
+
+def test_an_order_staff_place_for_a_customer_mails_the_company_only(
+    client_for, company, buyer, place, service_agent
+):
+    """The back-office places it as the staff member (``placed_by``); the emails and the
+    customer's activity are the company's, never the staff member's."""
+    service_agent.first_name = service_agent.last_name = ""
+    service_agent.save()
+    order = place(company)  # actor: service_agent
+    assert order.placed_by == service_agent
+    (message,) = mail.outbox
+    assert message.to == [company.email]
+    assert SentNotification.objects.get(order=order).recipients == [company.email]
+    home = client_for(buyer).get("/portal/").content.decode()
+    assert service_agent.email not in home
+    assert order.number in home
+
+
+def test_an_order_a_customer_user_places_also_mails_them(company, buyer, products, flush):
+    from orders import services as orders
+
+    with flush():
+        orders.place_order(
+            actor=buyer, lines=[{"sku": "DRILL-18V", "quantity": 1}], po_number="PO-1"
+        )
+    (message,) = mail.outbox
+    assert message.to == [company.email, buyer.email]
+
+
+def test_an_order_by_a_user_of_another_company_does_not_mail_them(
+    company, other_buyer, products, flush, service_agent
+):
+    """Defensive: only the company's own users are its contacts."""
+    from notifications.services import customer_recipients
+    from orders import services as orders
+
+    with flush():
+        order = orders.place_order(
+            actor=service_agent, company=company, lines=[{"sku": "DRILL-18V", "quantity": 1}]
+        )
+    order.placed_by = other_buyer
+    assert customer_recipients(order) == [company.email]
