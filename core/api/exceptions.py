@@ -49,6 +49,18 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class LengthRequired(exceptions.APIException):
+    """A body sent without ``Content-Length`` (``Transfer-Encoding: chunked``): Django
+    reads such a body as empty, so it is refused rather than misread."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = gettext_lazy(
+        "Send the request body with a Content-Length header; chunked transfer encoding "
+        "is not supported."
+    )
+    default_code = "length_required"
+
+
 class ApiError(exceptions.APIException):
     """An error with an explicit code, status and optional field errors."""
 

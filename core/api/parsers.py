@@ -1,8 +1,12 @@
 """Request bodies: strict JSON with a size limit.
 
 Refused with 400 before any view code runs: invalid UTF-8, invalid JSON, ``NaN`` /
-``Infinity``, and strings (keys or values) with NUL bytes or lone surrogates, which
-PostgreSQL cannot store. Bodies above ``settings.API_MAX_BODY_BYTES`` are a 413.
+``Infinity``, an object with the same key twice (``{"customer": 6, "customer": 1}``:
+which one the client meant is unknowable), and strings (keys or values) with NUL bytes
+or lone surrogates, which PostgreSQL cannot store. Bodies above
+``settings.API_MAX_BODY_BYTES`` are a 413. A body without ``Content-Length``
+(``Transfer-Encoding: chunked``) is a 411: Django's WSGI request reads it as empty, so
+neither the size limit nor the parser would see it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from .exceptions import PayloadTooLarge
+from .exceptions import LengthRequired, PayloadTooLarge
 
 MAX_DEPTH = 32
 
@@ -23,8 +27,18 @@ def max_body_bytes() -> int:
     return settings.API_MAX_BODY_BYTES
 
 
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
 def check_content_length(request) -> None:
-    """413 when the declared body is larger than allowed (checked before reading it)."""
+    """413 when the declared body is larger than allowed (checked before reading it);
+    411 for a body sent in chunks, without a length."""
+    if (
+        request.method in BODY_METHODS
+        and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        and not request.META.get("CONTENT_LENGTH")
+    ):
+        raise LengthRequired()
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except (TypeError, ValueError):
@@ -63,6 +77,22 @@ def _reject_constant(name):
     raise ValueError(name)
 
 
+class DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_object(pairs):
+    """``object_pairs_hook``: a dict, or DuplicateKey when a key comes twice."""
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
 class StrictJSONParser(BaseParser):
     media_type = "application/json"
 
@@ -78,7 +108,14 @@ class StrictJSONParser(BaseParser):
             raise ParseError(_("The request body is empty; a JSON document is expected."))
         try:
             text = raw.decode("utf-8")
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(
+                text, parse_constant=_reject_constant, object_pairs_hook=_unique_object
+            )
+        except DuplicateKey as exc:
+            key = json.dumps(exc.key)  # quoted, and escaped for the log and the answer
+            raise ParseError(
+                _("The key %(key)s appears more than once in a JSON object.") % {"key": key}
+            ) from exc
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ParseError(_("The request body is not valid JSON.")) from exc
         _check(data)

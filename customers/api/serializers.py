@@ -2,8 +2,8 @@
 groups the company's own address fields (also its first default shipping address)."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
+from core.api import serializers
 from core.countries import COUNTRIES
 
 from ..models import CompanyStatus, Currency, Language, PaymentTerms

@@ -2,7 +2,8 @@
 ``inventory.services`` applies the business rules and does the writing."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+
+from core.api import serializers
 
 from ..models import MovementKind, ReturnShippingPayer
 from ..services import MANUAL_KINDS, MAX_BULK_PRODUCTS

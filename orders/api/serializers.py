@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from core.api import serializers
 from core.countries import COUNTRIES
 from documents.api.serializers import OrderDocumentSerializer
 from documents.selectors import documents_for_order

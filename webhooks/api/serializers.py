@@ -1,5 +1,8 @@
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
+
+from core.api import serializers
 
 from ..events import EventType
 from ..models import Attempt, Delivery, Subscription
@@ -25,8 +28,34 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+_B64 = "[A-Za-z0-9+/]"
+#: ``whsec_`` + base64 of 24 to 64 bytes (``webhooks.services.check_secret`` decides;
+#: this states the same for the schema): 8-20 groups of 4 characters and an optional
+#: tail (24-62 bytes, or 63 with a 21st group), or 21 groups and ``xx==`` (64 bytes).
+SECRET_PATTERN = (
+    rf"^whsec_(?:(?:{_B64}{{4}}){{8,20}}(?:{_B64}{{4}}|{_B64}{{2}}==|{_B64}{{3}}=)?"
+    rf"|(?:{_B64}{{4}}){{21}}(?:{_B64}{{2}}==)?)$"
+)
+
+
+#: The receiver URLs the schema promises to take: http(s), a DNS name of 2-3 labels, no
+#: port. A subset of what the server accepts (Django's URLValidator: IP addresses,
+#: localhost, ports...), which no short pattern states exactly.
+URL_SCHEMA_PATTERN = (
+    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,2}[a-z]{2,63}"
+    r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$"
+)
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": 2000, "pattern": URL_SCHEMA_PATTERN}
+)
+class ReceiverURLField(serializers.URLField):
+    pass
+
+
 class SubscriptionCreateSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = ReceiverURLField(max_length=2000)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), min_length=1, max_length=50
     )
@@ -34,6 +63,12 @@ class SubscriptionCreateSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         write_only=True,
+        validators=[
+            RegexValidator(
+                SECRET_PATTERN,
+                _("The secret must be 'whsec_' followed by the base64 of 24 to 64 random bytes."),
+            )
+        ],
         help_text=_(
             "A Standard Webhooks secret (whsec_ + base64 of 24-64 bytes); generated when left out."
         ),

@@ -1,0 +1,86 @@
+"""DRF's ``serializers`` module with the API's strict parsing of numbers and dates.
+
+Import it instead of DRF's: ``from core.api import serializers``. Everything is DRF's
+except ``IntegerField``, ``DecimalField``, ``DateField`` and ``DateTimeField`` (and
+``ModelSerializer``, whose generated fields are these). Python's ``int()`` and
+``Decimal()`` and Django's date parsing read any Unicode digit (``"٣"``, ``"３"``) and
+``int()`` / ``Decimal()`` also digit-group underscores (``"1_000"``); the API takes
+ASCII digits only and answers anything else with a 400 naming the field.
+``core/tests/test_api_strict_input.py`` checks that every API serializer module uses
+this module.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers as _drf
+from rest_framework.serializers import *  # noqa: F403 - re-exported on purpose
+
+
+def _not_ascii_digits(data) -> bool:
+    """True for text that ``int()`` / ``Decimal()`` / Django would read as a number or date
+    although it is not written in ASCII: other scripts' digits, digit-group underscores."""
+    return isinstance(data, str) and (not data.isascii() or "_" in data)
+
+
+class IntegerField(_drf.IntegerField):
+    default_error_messages = {
+        "ascii_digits": _("Write the number with the digits 0-9 only."),
+    }
+
+    def to_internal_value(self, data):
+        if _not_ascii_digits(data):
+            self.fail("ascii_digits")
+        return super().to_internal_value(data)
+
+
+class DecimalField(_drf.DecimalField):
+    default_error_messages = {
+        "ascii_digits": _("Write the number with the digits 0-9 only."),
+    }
+
+    def to_internal_value(self, data):
+        if _not_ascii_digits(data):
+            self.fail("ascii_digits")
+        return super().to_internal_value(data)
+
+
+class DateField(_drf.DateField):
+    default_error_messages = {
+        "ascii_digits": _("Write the date with the digits 0-9 only (ISO 8601)."),
+    }
+
+    def to_internal_value(self, value):
+        if _not_ascii_digits(value):
+            self.fail("ascii_digits")
+        return super().to_internal_value(value)
+
+
+class DateTimeField(_drf.DateTimeField):
+    default_error_messages = {
+        "ascii_digits": _("Write the date with the digits 0-9 only (ISO 8601)."),
+    }
+
+    def to_internal_value(self, value):
+        if _not_ascii_digits(value):
+            self.fail("ascii_digits")
+        return super().to_internal_value(value)
+
+
+class ModelSerializer(_drf.ModelSerializer):
+    serializer_field_mapping = {
+        **_drf.ModelSerializer.serializer_field_mapping,
+        models.AutoField: IntegerField,
+        models.BigAutoField: IntegerField,
+        models.BigIntegerField: IntegerField,
+        models.IntegerField: IntegerField,
+        models.PositiveBigIntegerField: IntegerField,
+        models.PositiveIntegerField: IntegerField,
+        models.PositiveSmallIntegerField: IntegerField,
+        models.SmallAutoField: IntegerField,
+        models.SmallIntegerField: IntegerField,
+        models.DecimalField: DecimalField,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
