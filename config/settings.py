@@ -307,9 +307,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 4xx answers as one warning line, without the traceback Django attaches to
+    # PermissionDenied & co.; 5xx keep theirs. On the handler for every logger, and on
+    # django.request itself so that its other handlers (and tests' caplog) see the same.
+    "filters": {"client_errors": {"()": "core.logging.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_errors"]},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -1,7 +1,15 @@
 """OpenAPI generation: every operation documents the error answers it can give
-(the shape of ``core.api.exceptions``) and every POST its ``Idempotency-Key`` header."""
+(the shape of ``core.api.exceptions``) and every POST its ``Idempotency-Key`` header.
+
+The schema states what the API accepts, so that a client (or schemathesis) generating
+schema-valid data is not refused: decimal strings get a pattern of ASCII digits that
+honours the field's sign and bounds (drf-spectacular's allows ``""``, ``"-"`` and any
+Unicode digit), and lists that refuse to be empty say ``minItems: 1``.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -30,13 +38,52 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or not visible to this client (`not_found`).",
     "409": "Conflict (`idempotency_key_reused`, `idempotency_key_in_progress`, "
     "`already_exists`, domain conflicts).",
+    "411": "Body sent without `Content-Length` (chunked), not supported (`length_required`).",
     "413": "Request body too large (`payload_too_large`).",
     "415": "Request body is not JSON (`unsupported_media_type`).",
     "429": "Rate limited (`throttled`); see the `Retry-After` header.",
 }
 
 
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """An ECMA/Python regex for the strings ``field`` accepts (a subset, for the bounds
+    it cannot state: ``min_value`` 0 or the smallest step, ``max_value`` a power of ten).
+    """
+    places = field.decimal_places
+    whole = field.max_whole_digits
+    fraction = f"(?:\\.[0-9]{{1,{places}}})?" if places else ""
+    number = f"[0-9]{{1,{whole}}}{fraction}" if whole else f"0?{fraction}"
+    low, high = field.min_value, field.max_value
+    if high is not None:
+        exponent = Decimal(high).normalize().as_tuple()
+        power = len(str(int(high))) - 1
+        if Decimal(high) != Decimal(10) ** power or exponent.exponent < 0:
+            raise ValueError(f"{field}: max_value must be a power of ten for the schema")
+        zeros = f"(?:\\.0{{1,{places}}})?" if places else ""
+        below = f"[0-9]{{1,{power}}}{fraction}" if power else f"0{fraction}"
+        number = f"(?:1{'0' * power}{zeros}|{below})"
+    sign = "-?" if low is None or low < 0 else ""
+    if low is not None and low > 0:
+        if Decimal(low) != Decimal(1).scaleb(-places):
+            raise ValueError(f"{field}: min_value must be 0 or the smallest step for the schema")
+        return f"^(?=.*[1-9]){number}$"
+    return f"^{sign}{number}$"
+
+
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(schema, dict):
+            return schema
+        if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = decimal_pattern(field)
+        if isinstance(field, serializers.ListSerializer | serializers.ListField):
+            if not getattr(field, "allow_empty", True):
+                schema["minItems"] = max(schema.get("minItems", 0), 1)
+            if getattr(field, "max_length", None) is not None:
+                schema.setdefault("maxItems", field.max_length)
+        return schema
+
     def get_override_parameters(self):
         params = list(super().get_override_parameters())
         if self.method == "POST":
@@ -59,7 +106,7 @@ class ApiAutoSchema(AutoSchema):
         if "{" in self.path or self.method == "DELETE":
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["409", "413", "415"]
+            codes += ["409", "411", "413", "415"]
         return codes
 
     def _get_response_bodies(self, direction="response"):
