@@ -1,12 +1,15 @@
 # The two commands of the README:  `make run`  and  `make test`.
 # Both set up everything they need on a fresh machine (virtualenv, packages,
 # compiled translations); `make test` also installs Debian's Chromium for the
-# browser tests when it is missing.
+# browser tests and Debian's nginx for the proxy test when they are missing.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails and printed by seed_demo point at the port `make run` serves on,
+# unless SITE_URL is set (an empty one counts as unset).
+SITE_URL := $(or $(SITE_URL),http://localhost:$(PORT))
 
-.PHONY: run test install messages pdflibs chromium lint worker beat
+.PHONY: run test install messages pdflibs chromium nginx lint worker beat
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,12 +33,17 @@ messages: install pdflibs
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# The proxy test (tests/test_proxy.py) runs Debian's nginx in front of gunicorn.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
+
 run: messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
-test: messages chromium
+test: messages chromium nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -5,6 +5,8 @@ emails printed to the console, DEBUG on. Production sets ``DEBUG=0`` and real va
 it refuses to start with the development secret key.
 """
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import environ
@@ -14,7 +16,26 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+class SetVariables(Mapping):
+    """``os.environ`` without its empty variables: ``DATABASE_URL=`` (or any setting
+    left blank in an ``.env`` file) means "not set", so the default applies."""
+
+    def __getitem__(self, name):
+        value = os.environ[name]
+        if not value.strip():
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name, value in os.environ.items() if value.strip())
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
 env = environ.Env()
+env.ENVIRON = SetVariables()
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused when DEBUG is off
 
@@ -63,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SessionIdleExpiryMiddleware",
+    "core.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,13 +140,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "portal:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation links stay valid three days
 
-# Wrong passwords are rate-limited per username and address (django-axes).
+# Wrong passwords are rate-limited (django-axes): per email and address (axes' own
+# lockout), and by core.axes.TieredAxesHandler per address across emails and per
+# account across addresses, each with its own limit and cool-off (axes itself has one
+# limit and one cool-off for every parameter combination).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "core.axes.TieredAxesHandler"
+# The wider caps count the failure log (one row per failed password check).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A refused attempt (already locked) checks no password: it is not counted and does not
+# extend a lockout, so an attacker cannot keep an account locked by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.axes.client_ip_address"
+# One address (an office, or an attacker) across every email: a wide cap, a long cool-off.
+LOGIN_FAILURE_LIMIT_PER_IP = env.int("LOGIN_FAILURE_LIMIT_PER_IP", default=30)
+LOGIN_COOLOFF_HOURS_PER_IP = env.float("LOGIN_COOLOFF_HOURS_PER_IP", default=1.0)
+# One account from every address: higher than the per-address limit and a short
+# cool-off, so that others' failures lock a real user out for minutes at most.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", default=20)
+LOGIN_COOLOFF_HOURS_PER_ACCOUNT = env.float("LOGIN_COOLOFF_HOURS_PER_ACCOUNT", default=0.1)
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Sessions end after this long without a request (refreshed at most every
+# SESSION_REFRESH_SECONDS, to spare a database write per request).
+SESSION_IDLE_HOURS_STAFF = env.float("SESSION_IDLE_HOURS_STAFF", default=8.0)
+SESSION_IDLE_HOURS_CUSTOMER = env.float("SESSION_IDLE_HOURS_CUSTOMER", default=24.0 * 7)
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "es"
@@ -294,8 +340,13 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# Behind our reverse proxy (deploy/nginx.conf.template), which sets X-Forwarded-Proto and
+# X-Forwarded-For itself: only then are they believed (the scheme, and the client address
+# the sign-in limits count). Without a proxy any client could claim HTTPS.
+TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Cookies only over https; SECURE_COOKIES=0 for a local plain-http trial of the stack.
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)

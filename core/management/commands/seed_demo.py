@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from core.demo import demo_clock, quiet, workday
@@ -28,8 +29,9 @@ class Command(BaseCommand):
         if emails.count:
             self.stdout.write(f"{emails.count} demo emails recorded as sent; none was sent.")
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
-        self.stdout.write("  back-office: http://localhost:8000/backoffice/")
-        self.stdout.write("  portal:      http://localhost:8000/portal/")
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"  back-office: {site}/backoffice/")
+        self.stdout.write(f"  portal:      {site}/portal/")
         width = max(len(who) for who, _ in logins)
         for who, email in logins:
             self.stdout.write(f"  {who.ljust(width)}  {email}")
