@@ -66,11 +66,14 @@ class ApiFilterSet(django_filters.FilterSet):
     def is_valid(self):
         valid = super().is_valid()
         for name, filter_ in self.filters.items():
-            if (
-                self.data.get(name) == ""
-                and name in self.data
-                and not isinstance(filter_, django_filters.CharFilter)
-            ):
+            if name not in self.data or isinstance(filter_, django_filters.CharFilter):
+                continue
+            if self.data.get(name) == "":
                 self.form.add_error(name, _("This value cannot be empty."))
+                valid = False
+            elif not all(str(value).isascii() for value in self.data.getlist(name)):
+                # Numbers and dates: int() and Django's date parsing read any script's
+                # digits ("٣"); the API takes ASCII digits only, as in bodies.
+                self.form.add_error(name, _("Write the value with the digits 0-9 only."))
                 valid = False
         return valid

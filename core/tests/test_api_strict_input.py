@@ -158,3 +158,17 @@ def test_chunked_body_is_411_with_the_error_body(live_server, company):
     assert "application/json" in head
     assert json.loads(payload)["code"] == "length_required"
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("customer", "٣"), ("created_after", "٢٠٢٦-01-01"), ("updated_since", "２０２６-01-01")],
+)
+def test_filters_in_other_digits_are_400(api, seller_key, company, param, value):
+    response = api(seller_key).get(ORDERS, {param: value})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == [param]
+    assert api(seller_key).get(ORDERS, {param: value.translate(ASCII)}).status_code == 200
+
+
+ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩０１２３４５６７８９", "01234567890123456789")
