@@ -4,7 +4,10 @@
   and, once that commits, asks the relay to hand it to Celery at once.
 - ``relay()`` sends pending events to the ``core.tasks.process_event`` task and marks
   them dispatched. When the broker is down the events stay pending and the periodic
-  sweep (Celery beat, ``core.tasks.relay_outbox``) delivers them later.
+  sweep (Celery beat, ``core.tasks.relay_outbox``) delivers them later. After a broker
+  failure the on-commit relays of the process leave their events to the sweep for
+  ``BROKER_BACKOFF`` seconds: with Redis hanging rather than refusing, each request
+  would otherwise wait for the broker's timeouts.
 - Consumers register per event type (``@consumer("order.created")``, or ``"*"`` for
   all); ``process_event`` runs each once per event: a ``ProcessedEvent`` row, written
   in the consumer's own transaction, makes repeats no-ops. A consumer should do only
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -30,6 +34,9 @@ ALL_EVENTS = "*"
 # While one relay hands an event to the broker, no other relay does.
 LEASE = timedelta(minutes=2)
 SWEEP_BATCH = 500
+BROKER_BACKOFF = 10.0
+# Per broker URL: until when (time.monotonic()) on-commit relays do not try it.
+_broker_down_until: dict[str, float] = {}
 
 Consumer = Callable[[OutboxEvent], Any]
 _consumers: dict[str, dict[str, Consumer]] = {}
@@ -103,6 +110,10 @@ def relay(*, event_ids=None, limit: int = SWEEP_BATCH) -> int:
     """
     from core.tasks import process_event
 
+    # In-process (eager) mode has no broker to spare.
+    broker = None if process_event.app.conf.task_always_eager else process_event.app.conf.broker_url
+    if event_ids is not None and time.monotonic() < _broker_down_until.get(broker, 0.0):
+        return 0  # the broker failed a moment ago: the sweep sends these
     now = timezone.now()
     pending = OutboxEvent.objects.filter(dispatched_at__isnull=True).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
@@ -126,8 +137,11 @@ def relay(*, event_ids=None, limit: int = SWEEP_BATCH) -> int:
                 lease_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
             )
             if not _is_task_failure(exc):
+                if broker is not None:
+                    _broker_down_until[broker] = time.monotonic() + BROKER_BACKOFF
                 break  # the broker is down: the sweep tries the rest later
             continue
+        _broker_down_until.pop(broker, None)
         OutboxEvent.objects.filter(pk=event_id).update(
             dispatched_at=timezone.now(), lease_until=None, last_error=""
         )

@@ -245,7 +245,7 @@ def _sync_low_stock(items: Iterable[StockItem]) -> list[LowStockAlert]:
 def _email_alert_after_commit(alert_id: int) -> None:
     from .tasks import send_low_stock_email
 
-    transaction.on_commit(lambda: send_low_stock_email.delay(alert_id))
+    transaction.on_commit(lambda: send_low_stock_email.delay(alert_id), robust=True)
 
 
 def _single_change(
