@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.test import TestCase
 from django.utils import timezone
 
@@ -40,6 +42,11 @@ def _committed():
 
 
 def seed_orders_in_every_state() -> Seed:
+    # The migrations' carriers and staff groups, gone if a transactional test flushed.
+    from conftest import REFERENCE_DATA
+
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(django_apps, None)
     manager = StaffUserFactory(email="seed-manager@example.com", roles=[StaffRole.MANAGER])
     mad = WarehouseFactory(code="MAD", name="Madrid", is_default=True)
     WarehouseFactory(code="WAW", name="Warszawa")
