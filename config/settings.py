@@ -164,6 +164,7 @@ LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", def
 LOGIN_COOLOFF_HOURS_PER_ACCOUNT = env.float("LOGIN_COOLOFF_HOURS_PER_ACCOUNT", default=0.1)
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "core.axes.client_username"
 
 # Sessions end after this long without a request (refreshed at most every
 # SESSION_REFRESH_SECONDS, to spare a database write per request).

@@ -10,7 +10,18 @@ from django.views.generic import RedirectView
 from .forms import BootstrapFormMixin
 
 
-class StaffAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
+class EmailAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
+    """Sign-in by email, whatever its case: addresses are stored in lower case."""
+
+    def clean_username(self):
+        return normalize_sign_in_email(self.cleaned_data.get("username"))
+
+
+def normalize_sign_in_email(value) -> str:
+    return (value or "").strip().lower()
+
+
+class StaffAuthenticationForm(EmailAuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.is_staff:
@@ -19,7 +30,7 @@ class StaffAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
             )
 
 
-class CustomerAuthenticationForm(BootstrapFormMixin, AuthenticationForm):
+class CustomerAuthenticationForm(EmailAuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.company_id is None:

@@ -43,6 +43,16 @@ def client_ip_address(request) -> str | None:
         return remote
 
 
+def client_username(request, credentials=None) -> str | None:
+    """The email signing in, in lower case as stored: ``Buyer@x`` and ``buyer@x`` are one
+    account to every limit (otherwise changing the case would dodge them)."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def wider_caps() -> list[tuple[str, int, float]]:
     """(field of the failure log, limit, cool-off in hours); a limit of 0 is off."""
     return [

@@ -114,3 +114,21 @@ def test_forwarded_address_counts_only_behind_the_proxy(client, limits, buyer, t
         assert addresses == {"203.0.113.1", "203.0.113.2", "203.0.113.3"}
     else:
         assert addresses == {"10.0.0.2"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", [PORTAL, BACKOFFICE])
+def test_sign_in_ignores_the_case_of_the_email(client, buyer, manager, view):
+    user = buyer if view == PORTAL else manager
+    response = sign_in(client, view, f"  {user.email.upper()} ", PASSWORD, "198.51.100.3")
+    assert response.status_code == 302
+    assert signed_in(client)
+
+
+@pytest.mark.django_db
+def test_changing_the_case_does_not_dodge_the_lockout(client, limits, buyer):
+    for email in (buyer.email, buyer.email.upper(), buyer.email.title()):
+        sign_in(client, PORTAL, email, "wrong", "203.0.113.9")
+    # Three failures of one account from one address, whatever the case: locked.
+    assert sign_in(client, PORTAL, buyer.email, PASSWORD, "203.0.113.9").status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {buyer.email}
