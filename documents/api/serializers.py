@@ -48,7 +48,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
         if document is None or not document.is_ready:
             return None
         return reverse(
-            "api-invoice-pdf", kwargs={"number": invoice.number}, request=self.context.get("request")
+            "api-invoice-pdf",
+            kwargs={"number": invoice.number},
+            request=self.context.get("request"),
         )
 
 
