@@ -4,13 +4,15 @@
 The schema states what the API accepts, so that a client (or schemathesis) generating
 schema-valid data is not refused: decimal strings get a pattern of ASCII digits that
 honours the field's sign and bounds (drf-spectacular's allows ``""``, ``"-"`` and any
-Unicode digit), and lists that refuse to be empty say ``minItems: 1``.
+Unicode digit), required text that is trimmed says it needs a character other than
+whitespace, and lists that refuse to be empty say ``minItems: 1``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -70,6 +72,14 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     return f"^{sign}{number}$"
 
 
+#: Text with at least one character that is not whitespace as ``str.strip`` (which DRF
+#: trims with) sees it; spelled out because regex engines disagree on ``\s``.
+NOT_BLANK_PATTERN = (
+    r"[^\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000]"
+)
+
+
 class ApiAutoSchema(AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -77,6 +87,17 @@ class ApiAutoSchema(AutoSchema):
             return schema
         if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
             schema["pattern"] = decimal_pattern(field)
+        if (
+            direction == "request"
+            and type(field) is serializers.CharField
+            and not field.allow_blank
+            and field.trim_whitespace
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
+        ):
+            # The field trims whitespace first, so only-spaces is blank, and refused.
+            schema["pattern"] = NOT_BLANK_PATTERN
         if isinstance(field, serializers.ListSerializer | serializers.ListField):
             if not getattr(field, "allow_empty", True):
                 schema["minItems"] = max(schema.get("minItems", 0), 1)

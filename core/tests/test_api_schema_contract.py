@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from core.api import serializers
 from core.api.pagination import CURSOR_SCHEMA_PATTERN
-from core.api.schema import decimal_pattern
+from core.api.schema import NOT_BLANK_PATTERN, decimal_pattern
 from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from customers.tests.factories import CompanyFactory
 
@@ -163,3 +163,26 @@ def test_webhook_secret_and_delete_id_are_stated(openapi):
 def test_length_required_is_documented_on_posts(openapi):
     assert "411" in openapi["paths"]["/api/v1/orders/"]["post"]["responses"]
     assert "411" not in openapi["paths"]["/api/v1/orders/"]["get"]["responses"]
+
+
+def test_required_trimmed_text_must_hold_a_non_space(openapi):
+    """DRF trims text before checking it is not blank: the schema says so (only-spaces
+    text was schema-valid and refused)."""
+    request = component(openapi, "CustomerRequest")
+    assert request["name"]["pattern"] == NOT_BLANK_PATTERN
+    assert request["tags"]["items"]["pattern"] == NOT_BLANK_PATTERN
+    assert "pattern" not in component(openapi, "Customer")["name"]  # answers
+    secret = component(openapi, "SubscriptionCreateRequest")["secret"]
+    assert secret["pattern"].startswith("^whsec_")  # a field's own pattern stays
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=4))
+def test_the_not_blank_pattern_agrees_with_the_field(text):
+    field = serializers.CharField()
+    try:
+        field.run_validation(text)
+        accepted = True
+    except serializers.ValidationError:
+        accepted = False
+    assert accepted == (re.search(NOT_BLANK_PATTERN, text) is not None)
