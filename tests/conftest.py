@@ -98,3 +98,14 @@ def worker(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         print(log_path.read_text()[-3000:])  # shown by pytest when the test fails
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # Earlier transactional tests flush the tables: content types come back with new
+    # ids, so the process-wide cache must not hand out the old ones.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()

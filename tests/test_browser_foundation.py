@@ -5,20 +5,13 @@ from playwright.sync_api import expect
 
 from customers.models import CustomerRole
 from customers.tests.factories import (
-    PASSWORD,
     CompanyFactory,
     CustomerUserFactory,
     StaffUserFactory,
 )
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, url, email):
-    page.goto(url)
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].w-100")
 
 
 def test_staff_adds_a_timeline_note_and_customer_sees_profile(live_server, page):

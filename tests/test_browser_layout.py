@@ -10,35 +10,17 @@ from playwright.sync_api import expect
 from customers.models import CustomerRole, TimelineKind, Visibility
 from customers.services import append_timeline
 from customers.tests.factories import (
-    PASSWORD,
     CompanyFactory,
     CustomerUserFactory,
     StaffUserFactory,
 )
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # 200 characters, no spaces: the worst case for line breaking.
 LONG_EMAIL = "comprador.departamento.de.compras." * 5 + "x" * 16 + "@gomez.example"
 assert len(LONG_EMAIL) == 200
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    # Earlier transactional tests flush the tables: content types come back with new
-    # ids, so the process-wide cache must not hand out the old ones.
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
-
-
-def sign_in(page, url, email):
-    page.goto(url)
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].w-100")
 
 
 def horizontal_overflow(page) -> dict:

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from customers.models import CustomerRole
 from customers.tests.factories import (
-    PASSWORD,
     CompanyFactory,
     CustomerUserFactory,
     StaffUserFactory,
@@ -18,26 +17,9 @@ from customers.tests.factories import (
 from inventory.tests.factories import WarehouseFactory
 from orders.models import Order, OrderStatus
 from orders.tests.factories import CarrierFactory, stocked_product
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    # Earlier transactional tests flush the tables: content types come back with new
-    # ids, so the process-wide cache must not hand out the old ones.
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
-
-
-def sign_in(page, url, email):
-    page.goto(url)
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].w-100")
 
 
 def test_quick_order_prepare_ship_and_track(live_server, page, browser):

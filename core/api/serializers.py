@@ -24,10 +24,8 @@ def _not_ascii_digits(data) -> bool:
     return isinstance(data, str) and (not data.isascii() or "_" in data)
 
 
-class IntegerField(_drf.IntegerField):
-    default_error_messages = {
-        "ascii_digits": _("Write the number with the digits 0-9 only."),
-    }
+class _AsciiDigits:
+    """Refuses numbers and dates not written in ASCII digits, before the field reads them."""
 
     def to_internal_value(self, data):
         if _not_ascii_digits(data):
@@ -35,37 +33,24 @@ class IntegerField(_drf.IntegerField):
         return super().to_internal_value(data)
 
 
-class DecimalField(_drf.DecimalField):
-    default_error_messages = {
-        "ascii_digits": _("Write the number with the digits 0-9 only."),
-    }
-
-    def to_internal_value(self, data):
-        if _not_ascii_digits(data):
-            self.fail("ascii_digits")
-        return super().to_internal_value(data)
+_NUMBER = {"ascii_digits": _("Write the number with the digits 0-9 only.")}
+_DATE = {"ascii_digits": _("Write the date with the digits 0-9 only (ISO 8601).")}
 
 
-class DateField(_drf.DateField):
-    default_error_messages = {
-        "ascii_digits": _("Write the date with the digits 0-9 only (ISO 8601)."),
-    }
-
-    def to_internal_value(self, value):
-        if _not_ascii_digits(value):
-            self.fail("ascii_digits")
-        return super().to_internal_value(value)
+class IntegerField(_AsciiDigits, _drf.IntegerField):
+    default_error_messages = _NUMBER
 
 
-class DateTimeField(_drf.DateTimeField):
-    default_error_messages = {
-        "ascii_digits": _("Write the date with the digits 0-9 only (ISO 8601)."),
-    }
+class DecimalField(_AsciiDigits, _drf.DecimalField):
+    default_error_messages = _NUMBER
 
-    def to_internal_value(self, value):
-        if _not_ascii_digits(value):
-            self.fail("ascii_digits")
-        return super().to_internal_value(value)
+
+class DateField(_AsciiDigits, _drf.DateField):
+    default_error_messages = _DATE
+
+
+class DateTimeField(_AsciiDigits, _drf.DateTimeField):
+    default_error_messages = _DATE
 
 
 class ModelSerializer(_drf.ModelSerializer):
