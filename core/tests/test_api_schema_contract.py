@@ -177,8 +177,9 @@ def test_required_trimmed_text_must_hold_a_non_space(openapi):
 
 
 @settings(max_examples=300)
-@given(st.text(max_size=4))
+@given(st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=4))
 def test_the_not_blank_pattern_agrees_with_the_field(text):
+    # NUL and lone surrogates are refused everywhere, by the parser before any field.
     field = serializers.CharField()
     try:
         field.run_validation(text)
