@@ -1,4 +1,8 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.utils.cache import patch_vary_headers
 
 # Scripts and styles come only from our own static files: no inline scripts, no CDN.
 DEFAULT_POLICY = (
@@ -55,10 +59,6 @@ class SessionIdleExpiryMiddleware:
         return int(hours * 3600)
 
     def __call__(self, request):
-        import time
-
-        from django.contrib.auth import SESSION_KEY, logout
-
         session = request.session
         signed_in_as = session.get(SESSION_KEY)
         user = None
@@ -99,8 +99,6 @@ class PrivateCacheControlMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils.cache import patch_vary_headers
-
         response = self.get_response(request)
         path = request.path_info
         user = getattr(request, "user", None)
