@@ -21,3 +21,16 @@ class DomainError(Exception):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (its role does not own the action, or the object is
+    not its company's). The API answers 403; the UI shows the message."""
+
+    code = "permission_denied"
+    status = 403
+
+    def __init__(self, message=None, *, code: str | None = None):
+        from django.utils.translation import gettext
+
+        super().__init__(message or gettext("You are not allowed to do this."), code=code)

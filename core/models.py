@@ -145,3 +145,55 @@ class ProcessedEvent(models.Model):
 
     def __str__(self):
         return f"{self.consumer} {self.event_id}"
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    DELETED = "deleted", _("Deleted")
+
+
+class AuditEntry(models.Model):
+    """One change to a configuration or master-data row: who (a person or which API key),
+    what (the object and, for a change, each changed field before and after), when.
+
+    Written by ``core.audit`` from inside the service that made the change, in its
+    transaction. The key is kept by id and label (no foreign key: keys live in an app
+    above ``core``), so an entry survives the key's deletion.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_key_id = models.PositiveBigIntegerField(_("API key"), null=True, blank=True)
+    actor_label = models.CharField(_("by"), max_length=200)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("object type"),
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    #: ``{field: [before, after]}`` (JSON values; secrets appear as "***").
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-created_at"], name="audit_object_recent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -24,3 +24,12 @@ def link_reference(text, reference, url):
     if not found:
         return format_html("{} · {}", text, link)
     return format_html("{}{}{}", before, link, after)
+
+
+@register.inclusion_tag("includes/audit_trail.html", takes_context=True)
+def audit_trail(context, instance, limit=20):
+    """The object's newest audit entries (``{% audit_trail product %}``), for managers
+    and the staff who may change it; the full trail is on the audit page."""
+    from core.audit import entries_for
+
+    return {"entries": list(entries_for(instance, limit=limit)), "request": context.get("request")}
