@@ -77,9 +77,7 @@ def is_customer_actor(actor) -> bool:
         return False
     if is_api_key(actor):
         return actor.company_id is not None
-    return getattr(actor, "company_id", None) is not None and not getattr(
-        actor, "is_staff", False
-    )
+    return getattr(actor, "company_id", None) is not None and not getattr(actor, "is_staff", False)
 
 
 def company_id_of(actor) -> int | None:
