@@ -37,3 +37,39 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+def apply_domain_error(form: forms.Form | None, error) -> bool:
+    """Show what a service refused on the form that sent it.
+
+    ``error`` is a ``core.errors.DomainError`` (its ``fields`` map field names to
+    messages) or a Django ``ValidationError``. Messages for a field the form has go
+    on that field; the rest, and the error's own message when no field took it, go
+    above the form. Returns True when at least one message landed on a field.
+    """
+    from django.core.exceptions import ValidationError
+
+    if form is None:
+        return False
+    if isinstance(error, ValidationError):
+        fields = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+        message = None
+    else:
+        fields = dict(getattr(error, "fields", None) or {})
+        message = getattr(error, "message", str(error))
+    placed = False
+    for name, messages in fields.items():
+        if isinstance(messages, str | ValidationError):
+            messages = [messages]
+        target = name if name in form.fields else None
+        for text in messages:
+            form.add_error(target, text)
+        if target is not None:
+            placed = True
+            widget = form.fields[target].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+    if not fields and message:
+        form.add_error(None, message)
+    return placed
