@@ -197,3 +197,41 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.actor_label} {self.action} {self.object_repr}"
+
+
+class SequenceCounter(models.Model):
+    """The last number taken in one gap-free series and year (``core.numbering.next_number``:
+    invoices and credit notes). The table was ``orders_sequencecounter`` until the model
+    moved here; migration ``core.0003`` renamed it and kept its rows."""
+
+    series = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("numbering counter")
+        verbose_name_plural = _("numbering counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year"], name="core_sequencecounter_series_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last_value}"
+
+
+class SequenceTicket(models.Model):
+    """The database-sequence fallback for databases without ``CREATE SEQUENCE`` (SQLite,
+    the embedded mode): ``core.numbering.next_sequence_value`` inserts a row and uses its
+    auto-increment id (SQLite serializes writers anyway). Only the newest row of each
+    sequence is kept."""
+
+    sequence = models.CharField(max_length=63, db_index=True)
+
+    class Meta:
+        verbose_name = _("sequence value")
+        verbose_name_plural = _("sequence values")
+
+    def __str__(self):
+        return f"{self.sequence}: {self.pk}"

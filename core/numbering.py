@@ -1,23 +1,32 @@
-"""Document numbers: ``<SERIES>-<YEAR>-<000123>``, sequential per series and year.
+"""Document numbers: ``<SERIES>-<YEAR>-<000123>`` (6 digits or more), two kinds.
 
-A counter row per (series, year) is locked (``SELECT ... FOR UPDATE``) and incremented
-in the caller's transaction: two transactions never get the same number, and a rollback
-gives the number back (no gaps for invoices that roll back).
+Gap-free (``next_number``; invoices and credit notes, which are fiscal documents): a
+counter row per (series, year) is locked (``SELECT ... FOR UPDATE``) and incremented in
+the caller's transaction. Two transactions never get the same number and a rollback
+gives the number back, so there are no gaps; the price is that every transaction that
+takes a number of a series waits for the previous one to commit.
 
-The ``SequenceCounter`` model lives in the ``orders`` app for now (the core app had a
-migration in flight when numbering was added); it is looked up through the app
-registry so callers only ever import this module.
+Non-blocking (``next_sequence_number``; orders): the value comes from a database
+sequence (PostgreSQL ``nextval``), which never waits for another transaction. A
+sequence is not transactional, so a placement that rolls back burns its number: the
+series may have gaps. One sequence per series, not per year: the year in the number is
+the year it was taken, and the count does not restart on 1 January (numbers stay unique
+because the value alone is). The sequence is created by a migration of the app that owns
+the series (``create_sequence``). Databases without sequences (SQLite, the embedded
+mode) use ``SequenceTicket``: insert a row, use its auto-increment id.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db import connection
+import re
+
+from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import SequenceCounter, SequenceTicket
 
-def _counter_model():
-    return apps.get_model("orders", "SequenceCounter")
+_SERIES = re.compile(r"^[A-Za-z0-9]{1,10}$")
+_SEQUENCE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def format_number(series: str, year: int, value: int, *, width: int = 6) -> str:
@@ -25,19 +34,91 @@ def format_number(series: str, year: int, value: int, *, width: int = 6) -> str:
 
 
 def next_number(series: str, *, year: int | None = None, width: int = 6) -> str:
-    """Take the next number of ``series`` for ``year`` (default: this year, local time).
+    """Take the next gap-free number of ``series`` for ``year`` (default: this year,
+    local time).
 
     Must run inside a transaction (the lock lasts until it commits).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("next_number() must run inside a transaction")
     year = year or timezone.localdate().year
-    counter_model = _counter_model()
     # Create the row once (concurrent creators do not collide), then lock it.
-    counter_model.objects.bulk_create(
-        [counter_model(series=series, year=year, last_value=0)], ignore_conflicts=True
+    SequenceCounter.objects.bulk_create(
+        [SequenceCounter(series=series, year=year, last_value=0)], ignore_conflicts=True
     )
-    counter = counter_model.objects.select_for_update().get(series=series, year=year)
+    counter = SequenceCounter.objects.select_for_update().get(series=series, year=year)
     counter.last_value += 1
-    counter_model.objects.filter(pk=counter.pk).update(last_value=counter.last_value)
+    SequenceCounter.objects.filter(pk=counter.pk).update(last_value=counter.last_value)
     return format_number(series, year, counter.last_value, width=width)
+
+
+# --- database sequences (gaps allowed, no lock) ---------------------------------------
+
+
+def sequence_name(series: str) -> str:
+    """The database sequence behind ``next_sequence_number(series)``."""
+    if not _SERIES.match(series):
+        raise ValueError(f"invalid numbering series {series!r}")
+    return f"numbering_{series.lower()}_seq"
+
+
+def _checked(name: str) -> str:
+    if not _SEQUENCE.match(name):
+        raise ValueError(f"invalid sequence name {name!r}")
+    return name
+
+
+def next_sequence_value(name: str) -> int:
+    """The next value of the database sequence ``name``; never waits for another
+    transaction and is not given back on rollback (gaps are possible)."""
+    name = _checked(name)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s::regclass)", [name])
+            return cursor.fetchone()[0]
+    # No sequences (SQLite): the ticket's auto-increment id is the value. SQLite lets one
+    # writer in at a time, so this serializes exactly as every other write there does.
+    with transaction.atomic():
+        ticket = SequenceTicket.objects.create(sequence=name)
+        SequenceTicket.objects.filter(sequence=name, pk__lt=ticket.pk).delete()
+    return ticket.pk
+
+
+def next_sequence_number(series: str, *, year: int | None = None, width: int = 6) -> str:
+    """``<series>-<year>-<value>`` with the value from ``sequence_name(series)``: unique,
+    increasing, without a lock, possibly with gaps (orders)."""
+    year = year or timezone.localdate().year
+    return format_number(series, year, next_sequence_value(sequence_name(series)), width=width)
+
+
+def create_sequence(schema_editor, name: str, *, start: int = 1) -> None:
+    """Create the sequence ``name`` so that its next value is ``start`` (for migrations;
+    on databases without sequences the fallback table is seeded instead)."""
+    name = _checked(name)
+    start = max(int(start), 1)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE SEQUENCE IF NOT EXISTS {schema_editor.quote_name(name)} START WITH {start}"
+        )
+        return
+    if start > 1:
+        ticket_model = SequenceTicket
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {schema_editor.quote_name(ticket_model._meta.db_table)} "
+                "(id, sequence) VALUES (%s, %s)",
+                [start - 1, name],
+            )
+
+
+def drop_sequence(schema_editor, name: str) -> None:
+    name = _checked(name)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP SEQUENCE IF EXISTS {schema_editor.quote_name(name)}")
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {schema_editor.quote_name(SequenceTicket._meta.db_table)} "
+            "WHERE sequence = %s",
+            [name],
+        )

@@ -1,4 +1,4 @@
-"""Orders, their lines, payments and events; coupons and carriers; numbering counters.
+"""Orders, their lines, payments and events; coupons and carriers.
 
 The order's ``status`` is a protected django-fsm field: only the transition methods
 below change it, and only ``orders.services`` calls them (with the row locked, the
@@ -22,24 +22,6 @@ from core.models import TimeStampedModel
 from customers.models import Currency
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
-class SequenceCounter(models.Model):
-    """The last number taken in one series and year (see ``core.numbering``)."""
-
-    series = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("numbering counter")
-        verbose_name_plural = _("numbering counters")
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="sequencecounter_series_year")
-        ]
-
-    def __str__(self):
-        return f"{self.series}-{self.year}: {self.last_value}"
 
 
 class Carrier(TimeStampedModel):

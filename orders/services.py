@@ -35,7 +35,7 @@ from django_fsm import can_proceed
 from core.countries import COUNTRIES
 from core.models import ApiKey
 from core.money import CENT
-from core.numbering import next_number
+from core.numbering import next_sequence_number
 from customers.models import Address, Company, PaymentTerms
 from inventory import services as inventory
 from inventory.models import Product
@@ -487,7 +487,7 @@ def place_order(
     with transaction.atomic():
         totals = quote.totals
         order = Order(
-            number=next_number(ORDER_SERIES),
+            number=next_sequence_number(ORDER_SERIES),
             company=company,
             placed_by=user,
             api_key=actor if isinstance(actor, ApiKey) else None,
