@@ -68,11 +68,17 @@ def _checked(name: str) -> str:
     return name
 
 
+def has_sequences(conn=None) -> bool:
+    """Whether the database has ``CREATE SEQUENCE`` / ``nextval`` (PostgreSQL)."""
+    return (conn or connection).vendor == "postgresql"
+
+
 def next_sequence_value(name: str) -> int:
     """The next value of the database sequence ``name``; never waits for another
-    transaction and is not given back on rollback (gaps are possible)."""
+    transaction and is not given back on rollback (gaps are possible). Without
+    sequences (SQLite) a rolled-back value is taken again by the next caller."""
     name = _checked(name)
-    if connection.vendor == "postgresql":
+    if has_sequences():
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(%s::regclass)", [name])
             return cursor.fetchone()[0]
@@ -96,29 +102,26 @@ def create_sequence(schema_editor, name: str, *, start: int = 1) -> None:
     on databases without sequences the fallback table is seeded instead)."""
     name = _checked(name)
     start = max(int(start), 1)
-    if schema_editor.connection.vendor == "postgresql":
+    if has_sequences(schema_editor.connection):
         schema_editor.execute(
             f"CREATE SEQUENCE IF NOT EXISTS {schema_editor.quote_name(name)} START WITH {start}"
         )
         return
     if start > 1:
-        ticket_model = SequenceTicket
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {schema_editor.quote_name(ticket_model._meta.db_table)} "
-                "(id, sequence) VALUES (%s, %s)",
+                "INSERT INTO core_sequenceticket (id, sequence) VALUES (%s, %s)",
                 [start - 1, name],
             )
 
 
 def drop_sequence(schema_editor, name: str) -> None:
     name = _checked(name)
-    if schema_editor.connection.vendor == "postgresql":
+    if has_sequences(schema_editor.connection):
         schema_editor.execute(f"DROP SEQUENCE IF EXISTS {schema_editor.quote_name(name)}")
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {schema_editor.quote_name(SequenceTicket._meta.db_table)} "
-            "WHERE sequence = %s",
+            "DELETE FROM core_sequenceticket WHERE sequence = %s",
             [name],
         )

@@ -76,9 +76,7 @@ class Migration(migrations.Migration):
                         "verbose_name": "numbering counter",
                         "verbose_name_plural": "numbering counters",
                         "constraints": [
-                            models.UniqueConstraint(
-                                fields=("series", "year"), name=NEW_CONSTRAINT
-                            )
+                            models.UniqueConstraint(fields=("series", "year"), name=NEW_CONSTRAINT)
                         ],
                     },
                 ),

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,7 +56,9 @@ def nothing_written(before_movements):
 def test_place_order_prices_reserves_and_records(place, buyer, drill, gloves):
     order = place(buyer, po_number="PO-77", notes="Dejar en recepción")
     year = timezone.localdate().year
-    assert order.number == f"PED-{year}-000001"
+    # From the order sequence (PostgreSQL does not give values back on rollback, so the
+    # value depends on the tests before this one): the format is what is fixed.
+    assert re.fullmatch(rf"PED-{year}-\d{{6,}}", order.number)
     assert order.status == OrderStatus.PENDIENTE
     assert order.channel == "portal"
     assert order.placed_by == buyer
@@ -86,9 +89,11 @@ def test_place_order_prices_reserves_and_records(place, buyer, drill, gloves):
     assert event.payload["company_email"] == order.company.email
 
 
-def test_numbers_are_sequential_per_year(place, buyer):
+def test_consecutive_placements_get_consecutive_numbers(place, buyer):
     first, second = place(buyer), place(buyer)
-    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+    year = timezone.localdate().year
+    assert first.number.startswith(f"PED-{year}-") and second.number.startswith(f"PED-{year}-")
+    assert int(second.number.split("-")[-1]) == int(first.number.split("-")[-1]) + 1
 
 
 def test_numbering_helper_is_per_series_and_year(db):
