@@ -18,7 +18,9 @@ from .factories import stocked_product
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL"
+    ),
 ]
 
 #: A placement that does not wait for another one finishes well within this.
