@@ -158,6 +158,8 @@ def test_moving_the_counter_keeps_an_existing_database_s_counters_and_numbers():
     with transaction.atomic():
         assert next_number("FV") == f"FV-{year}-000042"
         assert next_number("AB") == f"AB-{year}-000004"
+        # New rows still get ids in the renamed table.
+        assert next_number("FV", year=year + 1) == f"FV-{year + 1}-000001"
     # Above the highest PED value of any year: no number can repeat an earlier one.
     assert next_sequence_number("PED") == f"PED-{year}-000901"
     with connection.cursor() as cursor:
@@ -167,3 +169,28 @@ def test_moving_the_counter_keeps_an_existing_database_s_counters_and_numbers():
     if connection.vendor == "postgresql":
         # Renamed with its table: orders.0001 on a new database can create its own.
         assert "core_sequencecounter_series_year" in constraints
+
+
+def test_the_order_sequence_also_starts_after_numbers_of_existing_orders(db):
+    """Orders numbered without a counter row (e.g. imported) count too."""
+    import importlib
+
+    from django.apps import apps
+
+    from customers.tests.factories import CompanyFactory, StaffUserFactory
+    from orders import services
+    from orders.models import Order
+    from orders.tests.factories import stocked_product
+
+    migration = importlib.import_module("orders.migrations.0004_order_number_sequence")
+    assert migration._taken(apps) == 0
+    stocked_product(5, sku="NUM")
+    order = services.place_order(
+        actor=StaffUserFactory(is_superuser=True),
+        company=CompanyFactory(),
+        lines=[{"sku": "NUM", "quantity": 1}],
+    )
+    Order.objects.filter(pk=order.pk).update(number="PED-2020-001234")
+    SequenceCounter.objects.create(series="PED", year=2021, last_value=1000)
+    SequenceCounter.objects.create(series="FV", year=2021, last_value=5000)
+    assert migration._taken(apps) == 1234
