@@ -229,9 +229,13 @@ def create_customer_user(
         visibility=Visibility.CUSTOMER,
     )
     if send_invitation and not password:
-        from .tasks import send_invitation_email
+        from core import outbox
 
-        transaction.on_commit(lambda: send_invitation_email.delay(user.pk), robust=True)
+        from .events import CUSTOMER_USER_INVITED
+
+        outbox.publish(
+            CUSTOMER_USER_INVITED, {"user_id": user.pk, "company_id": company.pk, "resend": False}
+        )
     return user
 
 
@@ -282,11 +286,12 @@ def invite_customer_user(
         subject=holder,
         visibility=Visibility.STAFF,
     )
-    from .tasks import send_invitation_attempt_email
+    from core import outbox
 
-    holder_pk, company_pk = holder.pk, company.pk
-    transaction.on_commit(
-        lambda: send_invitation_attempt_email.delay(holder_pk, company_pk), robust=True
+    from .events import CUSTOMER_USER_INVITATION_ATTEMPTED
+
+    outbox.publish(
+        CUSTOMER_USER_INVITATION_ATTEMPTED, {"user_id": holder.pk, "company_id": company.pk}
     )
     return None
 
@@ -307,9 +312,13 @@ def resend_invitation(*, user: User, actor: User | None) -> None:
         raise DomainError(
             _("This user has already set a password; they can sign in."), code="already_active"
         )
-    from .tasks import send_invitation_email
+    from core import outbox
 
-    transaction.on_commit(lambda: send_invitation_email.delay(user.pk), robust=True)
+    from .events import CUSTOMER_USER_INVITED
+
+    outbox.publish(
+        CUSTOMER_USER_INVITED, {"user_id": user.pk, "company_id": user.company_id, "resend": True}
+    )
 
 
 @transaction.atomic

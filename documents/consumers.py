@@ -1,9 +1,14 @@
 """Outbox consumers: an order's status change issues documents (in the consumer's
 transaction, once per event: ``core.outbox``) and queues their rendering after commit.
 
+This is the only code that decides which document exists after which status:
+
 - en_preparacion: invoice (FV number), packing list, shipping label;
-- enviado: the shipping label again, now with carrier and tracking number;
+- enviado: the invoice if the order has none yet, and the shipping label again, now
+  with carrier and tracking number;
 - cancelado: a credit note (AB number) when the order was invoiced.
+
+The emails that attach them (``notifications``) wait until their PDF is rendered.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ def on_order_status_changed(event) -> None:
     if target == OrderStatus.EN_PREPARACION:
         documents = services.prepare_order_documents(order=order_id)
     elif target == OrderStatus.ENVIADO:
+        invoice = services.issue_invoice(order=order_id)
         documents = services.refresh_shipping_label(order=order_id)
+        if invoice is not None and not invoice.document.is_ready:
+            documents = [invoice.document, *documents]
     elif target == OrderStatus.CANCELADO:
         credit = services.credit_cancelled_order(order=order_id)
         documents = [credit.document] if credit is not None else []

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -219,7 +218,7 @@ def _write(
 
 def _sync_low_stock(items: Iterable[StockItem]) -> list[LowStockAlert]:
     """Raise one alert when an item crosses below its reorder point; clear the flag when
-    it is back at or above it. The email leaves after commit, on Celery."""
+    it is back at or above it. ``stock.low`` is published (the email is notifications')."""
     raised = []
     now = timezone.now()
     for item in items:
@@ -233,19 +232,12 @@ def _sync_low_stock(items: Iterable[StockItem]) -> list[LowStockAlert]:
                 stock_item=item, available=item.available, reorder_point=item.reorder_point
             )
             events.publish(events.STOCK_LOW, events.stock_low_payload(item, alert))
-            _email_alert_after_commit(alert.pk)
             raised.append(alert)
         else:
             LowStockAlert.objects.filter(stock_item=item, resolved_at__isnull=True).update(
                 resolved_at=now
             )
     return raised
-
-
-def _email_alert_after_commit(alert_id: int) -> None:
-    from .tasks import send_low_stock_email
-
-    transaction.on_commit(lambda: send_low_stock_email.delay(alert_id), robust=True)
 
 
 def _single_change(
@@ -792,9 +784,10 @@ def set_bin_location(
 
 
 def sweep_low_stock() -> dict[str, int]:
-    """Daily safety net: alert crossings nobody flagged (levels edited elsewhere), clear
-    stale flags, and re-queue alert emails that never left (broker down at the time)."""
-    stats = {"raised": 0, "cleared": 0, "requeued": 0}
+    """Daily safety net: alert crossings nobody flagged (levels edited elsewhere) and
+    clear stale flags. (An alert's email that never left is the outbox's and the
+    notifications' sweeps' business.)"""
+    stats = {"raised": 0, "cleared": 0}
     mismatched = StockItem.objects.filter(
         models.Q(low_stock=False, reorder_point__gt=F("on_hand") - F("reserved"))
         | models.Q(low_stock=True, reorder_point__lte=F("on_hand") - F("reserved"))
@@ -808,13 +801,6 @@ def sweep_low_stock() -> dict[str, int]:
             stats["cleared"] += sum(
                 1 for item in items.values() if was_low[item.pk] and not item.low_stock
             )
-    stale = timezone.now() - timedelta(minutes=10)
-    for alert_id in LowStockAlert.objects.filter(
-        emailed_at__isnull=True, raised_at__lt=stale
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            _email_alert_after_commit(alert_id)
-        stats["requeued"] += 1
     return stats
 
 

@@ -5,8 +5,9 @@ from .models import SatisfactionRating, SentNotification
 
 @admin.register(SentNotification)
 class SentNotificationAdmin(admin.ModelAdmin):
-    list_display = ("kind", "order", "company", "status", "subject", "sent_at")
+    list_display = ("kind", "order", "company", "user", "status", "attempts", "subject", "sent_at")
     list_filter = ("kind", "status")
+    list_select_related = ("order", "company", "user")
     readonly_fields = [field.name for field in SentNotification._meta.fields]
 
     def has_add_permission(self, request):

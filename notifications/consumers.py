@@ -1,7 +1,10 @@
-"""Outbox consumers that decide which customer emails an event causes.
+"""Outbox consumers that decide which emails an event causes: every email of the
+project starts here.
 
 Each writes one ``SentNotification`` per (event, kind) in the consumer's transaction
-and queues the sending task after commit; nothing is sent for en_preparacion.
+and queues the sending task after commit (``notifications.mailer`` sends it once);
+nothing is sent for en_preparacion. The documents an email attaches are issued by
+``documents.consumers``: the email waits for them.
 """
 
 from __future__ import annotations
@@ -9,8 +12,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.outbox import consumer
+from customers.events import CUSTOMER_USER_INVITATION_ATTEMPTED, CUSTOMER_USER_INVITED
+from inventory.events import STOCK_LOW
 from orders.events import ORDER_CREATED, ORDER_STATUS_CHANGED
 from orders.models import Order, OrderStatus
+from webhooks.events import SUBSCRIPTION_DISABLED
 
 from . import services
 from .models import NotificationKind
@@ -50,19 +56,70 @@ def on_order_status_changed(event) -> None:
     order = _order(event.payload)
     if order is None:
         return
-    from documents import services as documents
-
-    # The attachment exists before the email goes (both are get-or-create: whichever
-    # consumer of this event runs first issues the document).
-    if kind == NotificationKind.ORDER_SHIPPED:
-        documents.issue_invoice(order=order.pk)
-    elif kind == NotificationKind.ORDER_CANCELLED:
-        documents.credit_cancelled_order(order=order.pk)
     _queue(
         services.record_notification(
             event_id=event.pk, kind=kind, order=order, payload=event.payload
         )
     )
+
+
+@consumer(CUSTOMER_USER_INVITED, name="notifications.customer_user_invited")
+def on_customer_user_invited(event) -> None:
+    user_id = _int(event.payload, "user_id")
+    if user_id is not None:
+        _queue(
+            services.record_invitation(
+                event_id=event.pk,
+                user_id=user_id,
+                kind=NotificationKind.INVITATION,
+                payload=event.payload,
+            )
+        )
+
+
+@consumer(CUSTOMER_USER_INVITATION_ATTEMPTED, name="notifications.invitation_attempted")
+def on_invitation_attempted(event) -> None:
+    user_id = _int(event.payload, "user_id")
+    if user_id is not None and _int(event.payload, "company_id") is not None:
+        _queue(
+            services.record_invitation(
+                event_id=event.pk,
+                user_id=user_id,
+                kind=NotificationKind.INVITATION_ATTEMPT,
+                payload=event.payload,
+            )
+        )
+
+
+@consumer(STOCK_LOW, name="notifications.stock_low")
+def on_stock_low(event) -> None:
+    if _int(event.payload, "alert_id") is not None:
+        _queue(
+            services.record_staff_alert(
+                event_id=event.pk, kind=NotificationKind.LOW_STOCK, payload=event.payload
+            )
+        )
+
+
+@consumer(SUBSCRIPTION_DISABLED, name="notifications.webhook_subscription_disabled")
+def on_webhook_subscription_disabled(event) -> None:
+    if _int(event.payload, "subscription_id") is not None:
+        _queue(
+            services.record_staff_alert(
+                event_id=event.pk, kind=NotificationKind.WEBHOOK_DISABLED, payload=event.payload
+            )
+        )
+
+
+def _int(payload, key: str) -> int | None:
+    """``payload[key]`` as an id, None when missing or malformed."""
+    value = (payload or {}).get(key) if isinstance(payload, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def _queue(notification) -> None:

@@ -107,7 +107,7 @@ class EmailSpec:
     def render(self, context: dict) -> tuple[str, str, str]:
         """(subject, text, html) in the active language."""
         context = {**context, "seller": settings.SELLER}
-        subject = str(self.subject) % context
+        subject = str(self.subject) % {**context, "seller": settings.SELLER["legal_name"]}
         context["subject"] = subject
         text = render_to_string(f"notifications/email/{self.template}.txt", context)
         html = render_to_string(f"notifications/email/{self.template}.html", context)
@@ -150,7 +150,69 @@ SPECS = {
         gettext_lazy("Orders on hold for review: %(count)s"),
         gettext_lazy("Daily, to STAFF_ALERT_EMAIL, while any order is held for review."),
     ),
+    NotificationKind.INVITATION: EmailSpec(
+        NotificationKind.INVITATION,
+        gettext_lazy("Invitation"),
+        "invitation",
+        gettext_lazy("Your access to the %(seller)s customer portal"),
+        gettext_lazy(
+            "To a new customer user (and again on each resend): a link to choose a password."
+        ),
+    ),
+    NotificationKind.INVITATION_ATTEMPT: EmailSpec(
+        NotificationKind.INVITATION_ATTEMPT,
+        gettext_lazy("Invitation attempt"),
+        "invitation_attempt",
+        gettext_lazy("Someone tried to invite your email address"),
+        gettext_lazy(
+            "To the holder of an address a customer admin tried to invite, at most once a day."
+        ),
+    ),
+    NotificationKind.LOW_STOCK: EmailSpec(
+        NotificationKind.LOW_STOCK,
+        gettext_lazy("Low stock"),
+        "low_stock",
+        gettext_lazy("Low stock: %(sku)s in %(warehouse)s"),
+        gettext_lazy("To STAFF_ALERT_EMAIL, once per low-stock alert (stock.low)."),
+    ),
+    NotificationKind.WEBHOOK_DISABLED: EmailSpec(
+        NotificationKind.WEBHOOK_DISABLED,
+        gettext_lazy("Webhook disabled"),
+        "webhook_disabled",
+        gettext_lazy("Webhook disabled: %(url)s"),
+        gettext_lazy("To STAFF_ALERT_EMAIL when a webhook subscription is disabled."),
+    ),
 }
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    text: str
+    html: str
+    attachments: list[tuple[str, bytes, str]]
+    missing_attachment: bool = False
+
+
+def compose(notification, *, require_attachments: bool = True) -> Composed:
+    """The email of a stored notification, in the active language.
+
+    Raises ``mailer.Skip`` when there is nothing to send any more and, with
+    ``require_attachments``, ``mailer.AttachmentNotReady`` while the document it carries
+    is not rendered yet."""
+    from .mailer import AttachmentNotReady
+
+    context = context_for(notification)
+    documents = expected_documents(notification)
+    attachments = [document_attachment(invoice) for invoice in documents]
+    missing = any(attachment is None for attachment in attachments)
+    if missing and require_attachments:
+        issued = [invoice.number for invoice in documents if invoice is not None]
+        raise AttachmentNotReady(f"waiting for the PDF of {', '.join(issued) or 'a document'}")
+    subject, text, html = SPECS[notification.kind].render(context)
+    return Composed(
+        subject, text, html, [a for a in attachments if a is not None], missing_attachment=missing
+    )
 
 
 def context_for(notification) -> dict:
@@ -159,6 +221,8 @@ def context_for(notification) -> dict:
     payload = notification.payload or {}
     if notification.kind == NotificationKind.HELD_ORDERS_DIGEST:
         return {"orders": payload.get("orders", []), "count": len(payload.get("orders", []))}
+    if notification.kind in STAFF_CONTEXTS:
+        return STAFF_CONTEXTS[notification.kind](notification)
     order = Order.objects.select_related("company", "carrier", "coupon").get(
         pk=notification.order_id
     )
@@ -202,22 +266,136 @@ def _credit_note(order):
     ).first()
 
 
-def attachments_for(notification) -> list[tuple[str, bytes, str]]:
-    """PDFs attached: the invoice when shipped, the credit note when cancelled."""
+def expected_documents(notification) -> list:
+    """The invoices whose PDF the email carries (None for one not issued yet): the
+    invoice when shipped; the credit note when an invoiced order is cancelled."""
     from documents.models import Invoice, InvoiceKind
+
+    if notification.kind not in (NotificationKind.ORDER_SHIPPED, NotificationKind.ORDER_CANCELLED):
+        return []
+    invoice = Invoice.objects.filter(
+        order_id=notification.order_id, kind=InvoiceKind.INVOICE
+    ).first()
+    if notification.kind == NotificationKind.ORDER_SHIPPED:
+        return [invoice]
+    if invoice is None:  # cancelled before it was invoiced: nothing to credit
+        return []
+    return [_credit_note(notification.order)]
+
+
+def document_attachment(invoice) -> tuple[str, bytes, str] | None:
+    """``(filename, content, mimetype)`` of an invoice's rendered PDF; None until the
+    documents worker has rendered it (an email never renders documents itself)."""
     from documents.services import document_bytes
 
-    if notification.kind == NotificationKind.ORDER_SHIPPED:
-        invoice = Invoice.objects.filter(
-            order_id=notification.order_id, kind=InvoiceKind.INVOICE
-        ).first()
-    elif notification.kind == NotificationKind.ORDER_CANCELLED:
-        invoice = _credit_note(notification.order)
-    else:
-        invoice = None
-    if invoice is None or not hasattr(invoice, "document"):
-        return []
-    return [(f"{invoice.number}.pdf", document_bytes(invoice.document), "application/pdf")]
+    document = getattr(invoice, "document", None) if invoice is not None else None
+    if document is None or not document.is_ready:
+        return None
+    return (f"{invoice.number}.pdf", document_bytes(document), "application/pdf")
+
+
+def attachments_for(notification) -> list[tuple[str, bytes, str]]:
+    """The PDFs attached that are ready now (the invoice when shipped, the credit note
+    when cancelled)."""
+    documents = [document_attachment(invoice) for invoice in expected_documents(notification)]
+    return [attachment for attachment in documents if attachment is not None]
+
+
+# --- the staff and account emails -------------------------------------------------------
+
+
+def _person(user) -> dict:
+    return {"first_name": user.first_name, "email": user.email}
+
+
+def _invitation_context(notification) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .mailer import Skip
+
+    user = notification.user
+    if user is None or not user.is_active:
+        raise Skip("the user no longer exists or is deactivated")
+    if user.has_usable_password():
+        raise Skip("the user has already chosen a password")
+    path = reverse(
+        "portal:invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    company = user.company
+    return {
+        "user": _person(user),
+        "company": {"legal_name": company.legal_name if company else ""},
+        "link": absolute(path),
+    }
+
+
+def _invitation_attempt_context(notification) -> dict:
+    from customers.models import Company
+
+    from .mailer import Skip
+
+    user = notification.user
+    company = Company.objects.filter(pk=(notification.payload or {}).get("company_id")).first()
+    if user is None or not user.is_active or company is None:
+        raise Skip("the account or the company no longer exists")
+    return {"user": _person(user), "company": {"legal_name": company.legal_name}}
+
+
+def _low_stock_context(notification) -> dict:
+    from inventory.models import LowStockAlert
+
+    from .mailer import Skip
+
+    alert = (
+        LowStockAlert.objects.select_related("stock_item__product", "stock_item__warehouse")
+        .filter(pk=(notification.payload or {}).get("alert_id"))
+        .first()
+    )
+    if alert is None:
+        raise Skip("the alert no longer exists")
+    item = alert.stock_item
+    return {
+        "sku": item.product.sku,
+        "name": item.product.name,
+        "warehouse": item.warehouse.code,
+        "available": alert.available,
+        "reorder_point": alert.reorder_point,
+        "on_hand": item.on_hand,
+        "reserved": item.reserved,
+        "reorder_quantity": item.reorder_quantity,
+        "link": absolute(reverse("backoffice:stock_list") + f"?q={item.product.sku}"),
+    }
+
+
+def _webhook_disabled_context(notification) -> dict:
+    from webhooks.models import Subscription
+
+    from .mailer import Skip
+
+    subscription = Subscription.objects.filter(
+        pk=(notification.payload or {}).get("subscription_id")
+    ).first()
+    if subscription is None:
+        raise Skip("the subscription no longer exists")
+    return {
+        "url": subscription.url,
+        "days": settings.WEBHOOK_DISABLE_AFTER_DAYS,
+        "link": absolute(reverse("backoffice:webhook_detail", args=[subscription.pk])),
+    }
+
+
+STAFF_CONTEXTS = {
+    NotificationKind.INVITATION: _invitation_context,
+    NotificationKind.INVITATION_ATTEMPT: _invitation_attempt_context,
+    NotificationKind.LOW_STOCK: _low_stock_context,
+    NotificationKind.WEBHOOK_DISABLED: _webhook_disabled_context,
+}
 
 
 def sample_context(kind: str) -> dict:
@@ -282,6 +460,30 @@ def sample_context(kind: str) -> dict:
         "reason": _("The customer no longer needs the goods."),
         "credit_note_number": f"AB-{today.year}-000007",
     }
+    if kind in (NotificationKind.INVITATION, NotificationKind.INVITATION_ATTEMPT):
+        return {
+            "user": {"first_name": "Ana", "email": "ana.garcia@ferreteria-gomez.example"},
+            "company": {"legal_name": "Ferretería Gómez S.L."},
+            "link": absolute("/portal/invitation/sample/"),
+        }
+    if kind == NotificationKind.LOW_STOCK:
+        return {
+            "sku": "SHOVEL-PL",
+            "name": "Łopata ogrodowa — żółta",
+            "warehouse": "MAD",
+            "available": 4,
+            "reorder_point": 10,
+            "on_hand": 6,
+            "reserved": 2,
+            "reorder_quantity": 50,
+            "link": absolute("/backoffice/stock/?q=SHOVEL-PL"),
+        }
+    if kind == NotificationKind.WEBHOOK_DISABLED:
+        return {
+            "url": "https://erp.example.com/hooks/mayorista",
+            "days": settings.WEBHOOK_DISABLE_AFTER_DAYS,
+            "link": absolute("/backoffice/webhooks/1/"),
+        }
     if kind == NotificationKind.HELD_ORDERS_DIGEST:
         orders = [
             {

@@ -3,6 +3,7 @@ ratings recorded from the delivered email's one-click links."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,10 @@ class NotificationKind(models.TextChoices):
     ORDER_DELIVERED = "order_delivered", _("Order delivered")
     ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
     HELD_ORDERS_DIGEST = "held_orders_digest", _("Orders on hold (staff digest)")
+    INVITATION = "invitation", _("Invitation")
+    INVITATION_ATTEMPT = "invitation_attempt", _("Invitation attempt")
+    LOW_STOCK = "low_stock", _("Low stock")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook disabled")
 
 
 class NotificationStatus(models.TextChoices):
@@ -23,12 +28,15 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    #: Nothing to send any more (the invited user set a password, the alert is gone).
+    SKIPPED = "skipped", _("Skipped")
 
 
 class SentNotification(models.Model):
     """One email for one event. The unique (event, kind) row is written by the outbox
-    consumer; the sending task claims it (pending -> sending) before it sends, so a
-    repeated event or a repeated task never sends twice."""
+    consumer; the sending task claims it (pending -> sending, under a row lock, for
+    ``locked_until``) before it sends, so a repeated event or a repeated task never
+    sends twice (``notifications.mailer``)."""
 
     event_id = models.UUIDField(_("event"))
     kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
@@ -48,6 +56,15 @@ class SentNotification(models.Model):
         related_name="notifications",
         verbose_name=_("order"),
     )
+    #: The person the email is about (an invited user, the holder of an address).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     recipients = models.JSONField(_("recipients"), default=list)
     language = models.CharField(_("language"), max_length=2)
     #: The event's payload (what was true when it happened: reason, carrier...).
@@ -60,6 +77,8 @@ class SentNotification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    #: While ``sending``: until when the claim holds (a crashed worker's claim expires).
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

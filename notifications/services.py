@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -42,11 +43,16 @@ def record_notification(
     payload: dict | None = None,
     recipients: list[str] | None = None,
     language: str | None = None,
+    company=None,
+    user=None,
 ) -> SentNotification | None:
     """The notification row of one event and kind, written once (None if it exists)."""
+    if company is None and order is not None:
+        company = order.company
     fields = {
-        "company": order.company if order else None,
+        "company": company,
         "order": order,
+        "user": user,
         "recipients": recipients if recipients is not None else customer_recipients(order),
         "language": language or (order.company.language if order else settings.LANGUAGE_CODE),
         "payload": payload or {},
@@ -58,22 +64,65 @@ def record_notification(
         return None
 
 
-def claim(notification_id: int) -> bool:
-    """Take a pending notification for sending (False when sent or being sent)."""
-    from django.db.models import F
+def language_of(user) -> str:
+    """The language a person reads their emails in: theirs, else their company's."""
+    if user.language:
+        return user.language
+    return user.company.language if user.company_id else settings.LANGUAGE_CODE
 
-    return bool(
-        SentNotification.objects.filter(
-            pk=notification_id, status=NotificationStatus.PENDING
-        ).update(status=NotificationStatus.SENDING, attempts=F("attempts") + 1)
+
+#: At most one "someone tried to invite you" email per holder and company in this time,
+#: so that repeated invitations cannot flood someone's inbox.
+INVITATION_ATTEMPT_QUIET_PERIOD = timedelta(hours=24)
+
+
+def record_invitation(*, event_id, user_id: int, kind: str, payload: dict):
+    """The invitation (or invitation-attempt) email of an event, to the user's address.
+
+    An attempt is recorded at most once per holder and inviting company within
+    ``INVITATION_ATTEMPT_QUIET_PERIOD``: the earlier notification row is the quiet
+    mark (the holder's row is locked while it is looked up, so two concurrent
+    attempts do not both pass)."""
+    from customers.models import User
+
+    user = (
+        User.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .filter(pk=user_id, is_active=True)
+        .first()
+    )
+    if user is None or not user.email:
+        return None
+    if kind == NotificationKind.INVITATION_ATTEMPT:
+        recent = SentNotification.objects.filter(
+            kind=NotificationKind.INVITATION_ATTEMPT,
+            user=user,
+            payload__company_id=payload.get("company_id"),
+            created_at__gte=timezone.now() - INVITATION_ATTEMPT_QUIET_PERIOD,
+        ).exclude(status__in=[NotificationStatus.FAILED, NotificationStatus.SKIPPED])
+        if recent.exists():
+            return None
+    return record_notification(
+        event_id=event_id,
+        kind=kind,
+        company=user.company,
+        user=user,
+        payload=payload,
+        recipients=[user.email],
+        language=language_of(user),
     )
 
 
-def release(notification_id: int, *, error: str, failed: bool = False) -> None:
-    """Sending failed: back to pending (retried) or failed for good."""
-    SentNotification.objects.filter(pk=notification_id).update(
-        status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
-        last_error=error[:2000],
+def record_staff_alert(*, event_id, kind: str, payload: dict):
+    """A staff email (low stock, a disabled webhook) to ``STAFF_ALERT_EMAIL``."""
+    if not settings.STAFF_ALERT_EMAIL:
+        return None
+    return record_notification(
+        event_id=event_id,
+        kind=kind,
+        payload=payload,
+        recipients=[settings.STAFF_ALERT_EMAIL],
+        language=settings.LANGUAGE_CODE,
     )
 
 
@@ -82,20 +131,38 @@ def mark_sent(notification: SentNotification, *, subject: str) -> None:
     """Sent: the row says so and the customer timeline shows it (subject and time)."""
     now = timezone.now()
     SentNotification.objects.filter(pk=notification.pk).update(
-        status=NotificationStatus.SENT, subject=subject[:255], sent_at=now, last_error=""
+        status=NotificationStatus.SENT,
+        subject=subject[:255],
+        sent_at=now,
+        last_error="",
+        locked_until=None,
     )
-    if notification.company_id:
-        with override(notification.language):
-            summary = _("Email sent: %(subject)s") % {"subject": subject}
-        append_timeline(
-            company=notification.company,
-            kind=TimelineKind.EMAIL,
-            summary=summary,
-            body=", ".join(notification.recipients),
-            subject=notification.order,
-            visibility=Visibility.CUSTOMER,
-            at=now,
+    if notification.kind == NotificationKind.LOW_STOCK:
+        from inventory.models import LowStockAlert
+
+        LowStockAlert.objects.filter(pk=(notification.payload or {}).get("alert_id")).update(
+            emailed_at=now
         )
+    if not notification.company_id:  # staff emails; staff users belong to no company
+        return
+    with override(notification.language):
+        summary = _("Email sent: %(subject)s") % {"subject": subject}
+    if notification.kind == NotificationKind.INVITATION_ATTEMPT:
+        # The holder's company sees nothing of another company's attempt; staff do.
+        subject_object, visibility = notification.user, Visibility.STAFF
+    elif notification.kind == NotificationKind.INVITATION:
+        subject_object, visibility = notification.user, Visibility.CUSTOMER
+    else:
+        subject_object, visibility = notification.order, Visibility.CUSTOMER
+    append_timeline(
+        company=notification.company,
+        kind=TimelineKind.EMAIL,
+        summary=summary,
+        body=", ".join(notification.recipients),
+        subject=subject_object,
+        visibility=visibility,
+        at=now,
+    )
 
 
 def held_digest_notification(*, day=None) -> SentNotification | None:

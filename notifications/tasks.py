@@ -6,12 +6,10 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 
-from core.mail import build_message, send_or_retry
-
-from . import services
-from .emails import SPECS, attachments_for, context_for
+from . import mailer, services
 from .models import NotificationStatus, SentNotification
 
 logger = logging.getLogger(__name__)
@@ -21,42 +19,21 @@ MAX_RETRIES = 10
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_notification(self, notification_id: int) -> bool:
-    """Send one notification exactly once: claimed (pending -> sending) before sending;
-    an SMTP failure puts it back to pending and retries with a growing delay."""
-    if not services.claim(notification_id):
-        return False
-    notification = SentNotification.objects.select_related("company", "order").get(
-        pk=notification_id
-    )
-    try:
-        with translation.override(notification.language):
-            subject, text, html = SPECS[notification.kind].render(context_for(notification))
-            attachments = attachments_for(notification)
-    except Exception as exc:  # a bug or missing data: not worth retrying blindly
-        logger.exception("Notification %s could not be built", notification_id)
-        services.release(notification_id, error=f"{type(exc).__name__}: {exc}", failed=True)
-        return False
-    message = build_message(subject, text, html, notification.recipients, attachments)
-    sent = send_or_retry(
-        self,
-        message,
-        on_failure=lambda exc: services.release(
-            notification_id, error=f"{type(exc).__name__}: {exc}"
-        ),
-    )
-    if sent:
-        services.mark_sent(notification, subject=subject)
-    return sent
+    """Send one notification at most once (``notifications.mailer.deliver``: claimed
+    before sending; an SMTP failure or a missing attachment retries with a delay)."""
+    return mailer.deliver(self, notification_id)
 
 
 @shared_task
 def sweep_pending_notifications() -> int:
     """Periodic: queue notifications left pending (broker outage, SMTP down in eager
-    mode) for a few minutes."""
-    cutoff = timezone.now() - timedelta(minutes=5)
+    mode, an attachment not rendered yet) for a few minutes, and those whose sender
+    died while sending (an expired claim)."""
+    now = timezone.now()
     ids = list(
         SentNotification.objects.filter(
-            status=NotificationStatus.PENDING, created_at__lt=cutoff
+            Q(status=NotificationStatus.PENDING, created_at__lt=now - timedelta(minutes=5))
+            | Q(status=NotificationStatus.SENDING, locked_until__lt=now)
         ).values_list("pk", flat=True)[:200]
     )
     for notification_id in ids:

@@ -289,9 +289,10 @@ def test_rate_limit_still_counts_in_a_working_redis(redis_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tasks_queued_after_commit_do_not_fail_the_caller_when_the_broker_is_down(company):
-    """The invitation and low-stock emails are queued with ``on_commit``: a broker
-    outage logs, it does not turn a committed write into a server error."""
+def test_writes_whose_emails_need_the_broker_succeed_when_it_is_down(company):
+    """The invitation and low-stock emails leave through the outbox: a broker outage
+    leaves their events pending for the sweep, it does not turn a committed write into
+    a server error."""
     from customers import services as customers
     from customers.models import User
     from inventory import services as inventory
@@ -312,7 +313,12 @@ def test_tasks_queued_after_commit_do_not_fail_the_caller_when_the_broker_is_dow
         restore_broker(saved)
     assert User.objects.filter(email="nueva@gomez.example").exists()
     alert = LowStockAlert.objects.get()
-    assert alert.emailed_at is None  # the daily sweep sends it
+    assert alert.emailed_at is None
+    pending = OutboxEvent.objects.filter(dispatched_at__isnull=True)
+    assert set(pending.values_list("event_type", flat=True)) >= {
+        "customer_user.invited",
+        "stock.low",
+    }  # the outbox sweep relays them once the broker is back
 
 
 # --- the outage, end to end, with a real worker ---------------------------------------
@@ -473,6 +479,49 @@ def test_orders_placed_while_redis_is_down_are_saved_and_emailed_once(
     )
     assert received.count() == 9
     assert set(received.values_list("status", flat=True)) == {NotificationStatus.SENT}
+
+
+@worker_test
+def test_an_invitation_made_while_the_broker_is_down_is_sent_once_when_it_is_back(
+    outage_worker, redis_server, company
+):
+    from core.tasks import relay_outbox
+    from customers import services as customers
+    from customers.models import User
+    from notifications.models import NotificationKind, NotificationStatus, SentNotification
+
+    mail_dir = outage_worker
+
+    def invitations_to(address: str) -> int:
+        return sum(address in path.read_text(errors="replace") for path in mail_dir.iterdir())
+
+    redis_server.stop()
+    user, took = timed(
+        lambda: customers.create_customer_user(
+            company=company, actor=None, email="tarde@gomez.example", role="buyer"
+        )
+    )
+    assert took < 15, took
+    assert User.objects.filter(pk=user.pk).exists()  # committed, no error to the caller
+    event = OutboxEvent.objects.get(event_type="customer_user.invited")
+    assert event.dispatched_at is None
+    time.sleep(2)
+    assert invitations_to("tarde@gomez.example") == 0
+
+    redis_server.start()
+    outbox._broker_down_until.clear()
+
+    def swept() -> bool:
+        relay_outbox()
+        return not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+    assert wait_for(swept, timeout=60), list(OutboxEvent.objects.values("last_error"))
+    assert wait_for(lambda: invitations_to("tarde@gomez.example") >= 1, timeout=120)
+    time.sleep(3)  # anything sent twice would show up by now
+    assert relay_outbox() == 0
+    assert invitations_to("tarde@gomez.example") == 1
+    (notification,) = SentNotification.objects.filter(kind=NotificationKind.INVITATION)
+    assert notification.status == NotificationStatus.SENT and notification.user_id == user.pk
 
 
 @pytest.mark.django_db(transaction=True)

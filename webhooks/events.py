@@ -15,3 +15,8 @@ class EventType(models.TextChoices):
     COMPLAINT_STATUS_CHANGED = "complaint.status_changed", _("Complaint status changed")
     COMPLAINT_SLA_BREACHED = "complaint.sla_breached", _("Complaint SLA breached")
     STOCK_LOW = "stock.low", _("Stock low")
+
+
+#: Internal (never delivered to ERPs): a subscription was disabled after failing for
+#: days; staff are emailed. ``{"subscription_id"}``
+SUBSCRIPTION_DISABLED = "webhook.subscription_disabled"

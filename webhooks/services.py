@@ -264,11 +264,11 @@ def _disable_failing(subscription_id: int) -> bool:
                 last_error=_("Subscription disabled"),
                 updated_at=now,
             )
-            from .tasks import notify_subscription_disabled
+            from core import outbox
 
-            transaction.on_commit(
-                lambda: notify_subscription_disabled.delay(subscription_id), robust=True
-            )
+            from .events import SUBSCRIPTION_DISABLED
+
+            outbox.publish(SUBSCRIPTION_DISABLED, {"subscription_id": subscription_id})
     return bool(disabled)
 
 

@@ -115,23 +115,6 @@ def test_invited_user_gets_an_email_with_a_link_in_the_company_language(
 
 
 @pytest.mark.django_db
-def test_invitation_task_is_idempotent_once_password_is_set(
-    manager, django_capture_on_commit_callbacks
-):
-    from customers.tasks import send_invitation_email
-
-    company = CompanyFactory()
-    with django_capture_on_commit_callbacks(execute=False):
-        user = services.create_customer_user(
-            company=company, actor=manager, email="x@y.example", role="buyer"
-        )
-    user.set_password("chosen-password-1")
-    user.save()
-    assert send_invitation_email(user.pk) is False
-    assert mail.outbox == []
-
-
-@pytest.mark.django_db
 def test_last_admin_cannot_be_demoted_or_deactivated(customer_admin):
     with pytest.raises(LastAdminError):
         services.change_customer_user_role(user=customer_admin, actor=customer_admin, role="buyer")

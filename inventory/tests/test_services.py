@@ -339,20 +339,6 @@ def test_low_stock_alerts_once_per_crossing(
     assert len(mail.outbox) == 2
 
 
-def test_low_stock_email_task_is_idempotent(product, mad, django_capture_on_commit_callbacks):
-    from inventory.tasks import send_low_stock_email
-
-    services.receive(product=product, quantity=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.set_reorder_levels(
-            product=product, warehouse=mad, reorder_point=5, reorder_quantity=10
-        )
-    alert = LowStockAlert.objects.get()
-    assert len(mail.outbox) == 1
-    assert send_low_stock_email(alert.pk) is False
-    assert len(mail.outbox) == 1
-
-
 def test_sweep_raises_missed_alerts_and_clears_stale_flags(product, other_product, mad):
     services.receive(product=product, quantity=1)
     services.receive(product=other_product, quantity=10)
