@@ -1,25 +1,26 @@
-"""What every order transition shares: the row lock, the permission check, the
-event row and outbox event, and the copy back into the caller's instance."""
+"""What every order action shares: the row lock and the one question to the action
+registry (role, state, guards), the event row and outbox event, and the copy back
+into the caller's instance."""
 
 from __future__ import annotations
 
-from core.models import ApiKey
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actors import user_of
 
 from .. import events
-from ..errors import (
-    NotAllowed,
-    TransitionNotAllowed,
-)
-from ..models import (
-    Order,
-)
-from ..permissions import ACTION_LABELS, allowed
+from ..actions import registry
+from ..models import Order
+
+#: Seconds of clock skew allowed before a time counts as "in the future".
+FUTURE_TOLERANCE = dt.timedelta(seconds=5)
 
 
 def _user(actor):
-    if actor is None or isinstance(actor, ApiKey) or not getattr(actor, "pk", None):
-        return None
-    return actor
+    return user_of(actor)
 
 
 def _lock(order: Order) -> Order:
@@ -31,17 +32,12 @@ def _lock(order: Order) -> Order:
     )
 
 
-def _ensure_allowed(actor, action: str, order: Order) -> None:
-    if not allowed(actor, action, order=order):
-        raise NotAllowed()
-
-
-def _not_now(order: Order, action: str, message=None) -> TransitionNotAllowed:
-    return TransitionNotAllowed(
-        action=str(ACTION_LABELS[action]),
-        status=str(order.get_status_display()),
-        message=message,
-    )
+def _lock_for(action: str, order: Order, actor) -> Order:
+    """Lock the order, then ask the registry once: may ``actor`` do ``action`` on it
+    now? Raises ``NotAllowed``, ``TransitionNotAllowed`` or ``ChecksFailed``."""
+    locked = _lock(order)
+    registry.ensure(action, locked, actor)
+    return locked
 
 
 def _finish_transition(order: Order, *, actor, kind: str, from_status: str, note="", data=None):
@@ -60,5 +56,17 @@ def _sync(target: Order, source: Order) -> Order:
     target.__dict__.update(
         {k: v for k, v in source.__dict__.items() if not k.startswith("_") or k == "_state"}
     )
+    target.forget_checklist()
     target._update_initial_state()
     return target
+
+
+def _past_time(value: dt.datetime | None, *, field: str, errors: dict) -> dt.datetime:
+    """``value`` (now when None) as an aware time that is not in the future."""
+    if value is None:
+        return timezone.now()
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + FUTURE_TOLERANCE:
+        errors[field] = [_("This cannot be in the future.")]
+    return value

@@ -2,72 +2,53 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
 from core.money import CENT
 
 from .. import events
-from ..errors import (
-    InvalidInput,
-)
-from ..models import (
-    Order,
-    OrderStatus,
-    Payment,
-    PaymentStatus,
-)
-from ._common import _ensure_allowed, _lock, _not_now, _sync, _user
-from .fulfilment import _parse_datetime
-from .quote import (
-    MAX_AMOUNT,
-    _clean_text,
-)
+from ..errors import InvalidInput
+from ..models import Order, Payment, PaymentStatus
+from ._common import _lock_for, _past_time, _sync, _user
+from .quote import MAX_AMOUNT, _clean_text
 
 
-def _parse_amount(value, errors: dict) -> Decimal | None:
-    if isinstance(value, bool | float):
-        amount = None
-    else:
-        try:
-            amount = Decimal(str(value).strip())
-        except (InvalidOperation, ValueError):
-            amount = None
-    if amount is None or not amount.is_finite():
-        errors["amount"] = [_("Enter an amount, e.g. 125.50.")]
-        return None
+def _amount_problem(amount: Decimal) -> str | None:
+    if not amount.is_finite():
+        return _("Enter an amount, e.g. 125.50.")
     if amount != amount.quantize(CENT):
-        errors["amount"] = [_("At most two decimals.")]
-        return None
+        return _("At most two decimals.")
     if amount <= 0:
-        errors["amount"] = [_("The amount must be greater than zero.")]
-        return None
+        return _("The amount must be greater than zero.")
     if amount > MAX_AMOUNT:
-        errors["amount"] = [_("The amount is too large.")]
-        return None
-    return amount.quantize(CENT)
+        return _("The amount is too large.")
+    return None
 
 
-def record_payment(*, order: Order, actor, amount, paid_at=None, reference: str = "") -> Payment:
+def record_payment(
+    *,
+    order: Order,
+    actor: Actor,
+    amount: Decimal,
+    paid_at: dt.datetime | None = None,
+    reference: str = "",
+) -> Payment:
     """Record a payment (> 0, in the order's currency, at most the balance due);
     ``paid_at`` defaults to now, never in the future. Updates the payment status."""
     errors: dict[str, list[str]] = {}
-    amount = _parse_amount(amount, errors)
-    when = (
-        timezone.now()
-        if paid_at in (None, "")
-        else _parse_datetime(paid_at, field="paid_at", errors=errors)
-    )
+    problem = _amount_problem(amount)
+    if problem:
+        errors["amount"] = [problem]
+    when = _past_time(paid_at, field="paid_at", errors=errors)
     reference = _clean_text(reference, field="reference", max_length=100, errors=errors)
     with transaction.atomic():
-        locked = _lock(order)
-        _ensure_allowed(actor, "record_payment", locked)
-        if locked.status == OrderStatus.CANCELADO:
-            raise _not_now(locked, "record_payment")
-        if amount is not None and amount > locked.balance_due:
+        locked = _lock_for("record_payment", order, actor)
+        if "amount" not in errors and amount > locked.balance_due:
             errors["amount"] = [
                 _("More than the balance due (%(due)s %(currency)s).")
                 % {"due": locked.balance_due, "currency": locked.currency}

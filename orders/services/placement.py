@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.models import ApiKey
+from core.actors import Actor, company_id_of, is_api_key, is_customer_actor, key_of
 from core.numbering import next_number
 from customers.models import Company, PaymentTerms
 from inventory import services as inventory
@@ -31,7 +31,7 @@ from ..models import (
     OrderStatus,
     ShippingMethod,
 )
-from ..permissions import allowed
+from ..permissions import may_place
 from ._common import _user
 from .quote import (
     Quote,
@@ -45,12 +45,9 @@ ORDER_SERIES = "PED"
 
 
 def _company_for(actor, company) -> Company:
-    if isinstance(actor, ApiKey) and actor.company_id is not None:
-        if company is not None and getattr(company, "pk", company) != actor.company_id:
-            raise NotAllowed()
-        return actor.company
-    if actor is not None and getattr(actor, "company_id", None) is not None:
-        if company is not None and getattr(company, "pk", company) != actor.company_id:
+    """A customer acts for its own company; the seller's side names the customer."""
+    if is_customer_actor(actor):
+        if company is not None and getattr(company, "pk", company) != company_id_of(actor):
             raise NotAllowed()
         return actor.company
     if company is None:
@@ -59,9 +56,9 @@ def _company_for(actor, company) -> Company:
 
 
 def _channel_for(actor) -> str:
-    if isinstance(actor, ApiKey):
+    if is_api_key(actor):
         return Channel.API
-    if actor is not None and getattr(actor, "company_id", None) is not None:
+    if is_customer_actor(actor):
         return Channel.PORTAL
     return Channel.BACKOFFICE
 
@@ -91,7 +88,7 @@ def _auto_hold_reasons(order: Order, quote: Quote) -> list[str]:
 
 def place_order(
     *,
-    actor,
+    actor: Actor,
     lines,
     company: Company | None = None,
     po_number: str = "",
@@ -106,7 +103,7 @@ def place_order(
     ``CouponNotApplicable``, ``InsufficientStock`` (per-line availability),
     ``CustomerBlocked`` or ``NotAllowed``; nothing is written when it raises."""
     company = _company_for(actor, company)
-    if not allowed(actor, "place", company_id=company.pk):
+    if not may_place(actor, company_id=company.pk):
         raise NotAllowed()
     if company.is_blocked:
         raise CustomerBlocked()
@@ -126,7 +123,7 @@ def place_order(
             number=next_number(ORDER_SERIES),
             company=company,
             placed_by=user,
-            api_key=actor if isinstance(actor, ApiKey) else None,
+            api_key=key_of(actor),
             channel=channel or _channel_for(actor),
             po_number=quote.po_number,
             shipping_method=quote.shipping_method,
