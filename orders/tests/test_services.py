@@ -744,7 +744,11 @@ def test_system_actor_may_do_everything(place, buyer, tomorrow):
     order = place(buyer)
     services.prepare_order(order=order, actor=None)
     services.ship_order(
-        order=order, actor=None, carrier=services.resolve_carrier("seur"), tracking_number="1", estimated_delivery=tomorrow
+        order=order,
+        actor=None,
+        carrier=services.resolve_carrier("seur"),
+        tracking_number="1",
+        estimated_delivery=tomorrow,
     )
     assert order.events.last().actor_label
 
