@@ -9,18 +9,12 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actors import user_of
-
 from .. import events
 from ..actions import registry
 from ..models import Order
 
 #: Seconds of clock skew allowed before a time counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(seconds=5)
-
-
-def _user(actor):
-    return user_of(actor)
 
 
 def _lock(order: Order) -> Order:

@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.actors import Actor
+from core.actors import Actor, user_of
 from core.money import CENT
 
 from .. import events
 from ..errors import InvalidInput
 from ..models import Order, Payment, PaymentStatus
-from ._common import _lock_for, _past_time, _sync, _user
+from ._common import _lock_for, _past_time, _sync
 from .quote import MAX_AMOUNT, _clean_text
 
 
@@ -60,7 +60,7 @@ def record_payment(
             amount=amount,
             paid_at=when,
             reference=reference,
-            recorded_by=_user(actor),
+            recorded_by=user_of(actor),
         )
         locked.amount_paid = locked.amount_paid + amount
         locked.payment_status = (

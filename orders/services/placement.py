@@ -10,7 +10,14 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.actors import Actor, company_id_of, is_api_key, is_customer_actor, key_of
+from core.actors import (
+    Actor,
+    company_id_of,
+    is_api_key,
+    is_customer_actor,
+    key_of,
+    user_of,
+)
 from core.numbering import next_number
 from customers.models import Company, PaymentTerms
 from inventory import services as inventory
@@ -32,7 +39,6 @@ from ..models import (
     ShippingMethod,
 )
 from ..permissions import may_place
-from ._common import _user
 from .quote import (
     Quote,
     address_snapshot,
@@ -116,7 +122,7 @@ def place_order(
         po_number=po_number,
         notes=notes,
     )
-    user = _user(actor)
+    user = user_of(actor)
     with transaction.atomic():
         totals = quote.totals
         order = Order(
