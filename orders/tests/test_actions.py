@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.routers import SimpleRouter
+from rest_framework.test import APIRequestFactory
 
 from core.actions import Action, ActionRegistry
 from orders import services
@@ -148,7 +149,9 @@ def archive():
     registry.remove("archive")
 
 
-def test_a_new_declaration_reaches_every_face(archive, place, buyer, service_agent, client_for):
+def test_a_new_declaration_reaches_every_face(
+    archive, place, buyer, service_agent, client_for, seller_key
+):
     order = place(buyer)
     assert "archive" in names(registry.available(order, service_agent))
     assert "archive" in names(registry.available(order, buyer))
@@ -173,6 +176,16 @@ def test_a_new_declaration_reaches_every_face(archive, place, buyer, service_age
     router = SimpleRouter()
     router.register("orders", Probe, basename="probe")
     assert "probe-archive" in {url.name for url in router.urls}
+    endpoint = Probe.as_view({"post": "archive"})
+    request = APIRequestFactory().post(
+        f"/api/v1/orders/{order.number}/archive/",
+        {"note": "api"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Api-Key {seller_key}",
+    )
+    response = endpoint(request, number=order.number)
+    assert response.status_code == 200 and response.data["number"] == order.number
+    assert order.events.filter(kind=EventKind.NOTE, note="archived api").exists()
 
 
 def test_unknown_actions_are_404(place, buyer, service_agent, client_for):
