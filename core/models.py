@@ -26,6 +26,9 @@ class ApiKey(models.Model):
     """A machine client's key. Only a SHA-256 hash of the secret is stored; the
     ``prefix`` (the key's first characters) identifies it in lists and logs."""
 
+    #: How ``core.actors`` recognises a key without importing this model.
+    is_api_key = True
+
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     hashed_key = models.CharField(max_length=64, unique=True, editable=False)

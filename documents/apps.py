@@ -8,4 +8,12 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Registers the outbox consumers (order.status_changed -> invoices, PDFs).
+        # The API order detail lists an order's documents through orders' hook, so
+        # that orders never imports documents.
+        from orders.hooks import register_order_documents
+
         from . import consumers  # noqa: F401
+        from .api.serializers import OrderDocumentSerializer
+        from .selectors import documents_for_order
+
+        register_order_documents(fetch=documents_for_order, serializer=OrderDocumentSerializer)

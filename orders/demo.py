@@ -169,7 +169,7 @@ def _step(action: str, offset: int, orders: dict[int, Order], *, manager, wareho
         services.ship_order(
             order=order,
             actor=warehouse,
-            carrier=["seur", "inpost", "GLS"][offset % 3],
+            carrier=services.resolve_carrier(["seur", "inpost", "GLS"][offset % 3]),
             tracking_number=f"DEMO{order.pk:06d}",
             estimated_delivery=add_business_days(timezone.localdate(), 2),
         )

@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.actions import guard
 from core.models import TimeStampedModel
 from customers.models import Currency
 
@@ -55,6 +57,16 @@ class Carrier(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        template = self.tracking_url_template.strip()
+        if template and "{tracking}" not in template:
+            raise ValidationError(
+                {"tracking_url_template": _("Put {tracking} where the tracking number goes.")}
+            )
+        if template and not template.startswith(("https://", "http://")):
+            raise ValidationError({"tracking_url_template": _("Enter an http(s) address.")})
 
     def tracking_url(self, tracking_number: str) -> str:
         if not self.tracking_url_template or not tracking_number:
@@ -271,15 +283,45 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     def __str__(self):
         return self.number or _("(new order)")
 
-    # --- guards (plain methods named after the rule) -------------------------------------
+    # --- guards (plain methods named after the rule; ``core.actions`` reads them) ------
+    @guard()
     def is_not_on_hold(self) -> bool:
         return not self.on_hold
 
+    @guard(_("The order is not on hold."))
+    def is_on_hold(self) -> bool:
+        return self.on_hold
+
+    @guard(_("Nothing is left to pay on this order."))
+    def has_balance_due(self) -> bool:
+        return self.amount_paid < self.total
+
+    @guard(_("Only pending orders can be cancelled here; please contact us."))
+    def is_pending(self) -> bool:
+        return self.status == OrderStatus.PENDIENTE
+
+    def preparation_checklist(self):
+        """The three preparation checks, evaluated once per loaded instance (the
+        availability answer, the transition's condition and the page share them)."""
+        checks = self.__dict__.get("_checklist")
+        if checks is None:
+            from .checks import preparation_checks
+
+            checks = self.__dict__["_checklist"] = preparation_checks(self)
+        return checks
+
+    def forget_checklist(self) -> None:
+        self.__dict__.pop("_checklist", None)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.forget_checklist()
+        return super().refresh_from_db(*args, **kwargs)
+
+    @guard(error=lambda order: _checks_failed(order.preparation_checklist()))
     def passes_preparation_checks(self) -> bool:
-        from .checks import preparation_checks
+        return all(check.passed for check in self.preparation_checklist())
 
-        return all(check.passed for check in preparation_checks(self))
-
+    @guard(on_input=True)
     def has_shipment_details(self) -> bool:
         return bool(
             self.carrier_id
@@ -288,11 +330,13 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
             and self.estimated_delivery >= timezone.localdate()
         )
 
+    @guard(on_input=True)
     def has_delivery_date(self) -> bool:
         return self.delivered_at is not None and self.delivered_at <= timezone.now() + timedelta(
             seconds=5
         )
 
+    @guard(on_input=True)
     def has_cancel_reason(self) -> bool:
         return bool(self.cancel_reason.strip())
 
@@ -305,6 +349,7 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     )
     def prepare(self):
         self.prepared_at = timezone.now()
+        self.forget_checklist()
 
     @transition(
         field=status,
@@ -378,6 +423,12 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
             return STATUS_FLOW.index(self.status)
         except ValueError:
             return -1
+
+
+def _checks_failed(checks):
+    from .errors import ChecksFailed
+
+    return ChecksFailed(checks)
 
 
 class OrderLine(models.Model):

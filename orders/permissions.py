@@ -1,115 +1,53 @@
-"""Who may do what with an order: the roles that own each action.
+"""Who may do what with orders: the role rules (the roles each action needs are in its
+declaration, ``orders/actions.py``).
 
-``actor`` is a ``customers.User`` (staff or customer user), a ``core.ApiKey`` or None
-(the system: seed data, tasks). Services call ``ensure_allowed``; the faces call
-``allowed`` to decide which buttons to show.
+``actor`` is a staff or customer user, an API key or None (the system: seed data,
+tasks); see ``core.actors``.
 
-- place: customer service, manager; customer admin/buyer (own company); seller key;
-  company key (own company).
-- prepare, hold, release, record_payment: customer service, manager; seller key.
-- ship, deliver: warehouse, manager; seller key.
-- cancel: customer service, manager; seller key; customer admin/buyer and company key
-  of the order's company while it is pendiente.
-- add_note: any staff role; seller key.
+- The seller's side (the system, a seller key, staff holding one of the action's
+  roles) may do every declared action it holds the role for.
+- A customer (a portal user whose role may order, or a company key) acts only on its
+  own company's orders and only on actions declared ``customer=True``.
+- Placing: customer service, manager, seller keys, and customers for their company.
+- Coupons and carriers: customer service and manager (and the system).
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
-from core.models import ApiKey
-from core.roles import StaffRole, has_staff_role
-
-from .models import OrderStatus
+from core.actors import company_id_of, has_role, is_active_actor, is_api_key, is_customer_actor
+from core.roles import StaffRole
 
 CS, WH, MGR = StaffRole.CUSTOMER_SERVICE, StaffRole.WAREHOUSE, StaffRole.MANAGER
-
-STAFF_ROLES = {
-    "place": (CS, MGR),
-    "prepare": (CS, MGR),
-    "ship": (WH, MGR),
-    "deliver": (WH, MGR),
-    "cancel": (CS, MGR),
-    "hold": (CS, MGR),
-    "release": (CS, MGR),
-    "record_payment": (CS, MGR),
-    "add_note": (CS, WH, MGR),
-}
-#: Actions a customer (portal user with an ordering role, or a company key) may do.
-CUSTOMER_ACTIONS = ("place", "cancel")
-
-ACTION_LABELS = {
-    "place": _("Place order"),
-    "prepare": _("Start preparation"),
-    "ship": _("Ship"),
-    "deliver": _("Mark delivered"),
-    "cancel": _("Cancel"),
-    "hold": _("Hold"),
-    "release": _("Release hold"),
-    "record_payment": _("Record payment"),
-    "add_note": _("Add note"),
-}
+#: Customer service and managers: placing for customers, holds, payments, coupons...
+EDITORS = (CS, MGR)
+#: The warehouse's actions: shipping and delivering.
+FULFILMENT = (WH, MGR)
+ANY_STAFF = (CS, WH, MGR)
 
 
-def is_customer_actor(actor) -> bool:
-    if isinstance(actor, ApiKey):
-        return actor.company_id is not None
-    return actor is not None and getattr(actor, "company_id", None) is not None
+def customer_may_order(actor) -> bool:
+    """A company key, or a portal user whose company role may place and cancel orders."""
+    return is_api_key(actor) or bool(getattr(actor, "can_order", False))
 
 
-def actor_company_id(actor):
-    return getattr(actor, "company_id", None)
-
-
-def allowed(actor, action: str, *, company_id=None, order=None) -> bool:
-    """True when ``actor`` owns ``action`` (for ``order``'s or ``company_id``'s company).
-
-    This is about roles only; whether the order's state allows it now is the state
-    machine's business (``actions_now`` combines both for the UI).
-    """
-    if order is not None:
-        company_id = order.company_id
-    if actor is None:
-        return True
-    if isinstance(actor, ApiKey):
-        if actor.revoked_at is not None:
-            return False
-        if actor.company_id is None:
-            return True
-        return action in CUSTOMER_ACTIONS and actor.company_id == company_id
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+def owns(actor, *, roles: tuple[str, ...], customer: bool, company_id) -> bool:
+    """The role rule every orders action follows (see the module docstring)."""
+    if not is_active_actor(actor):
         return False
-    if actor.is_staff:
-        return has_staff_role(actor, *STAFF_ROLES.get(action, ()))
-    if actor.company_id is None or actor.company_id != company_id:
-        return False
-    return action in CUSTOMER_ACTIONS and actor.can_order
+    if is_customer_actor(actor):
+        return customer and company_id_of(actor) == company_id and customer_may_order(actor)
+    return has_role(actor, *roles)
 
 
-def customer_cancel_window(order) -> bool:
-    """Customers may cancel only while the order is pending."""
-    return order.status == OrderStatus.PENDIENTE
+def owns_action(actor, action, order) -> bool:
+    """``core.actions`` asks this for every declared order action."""
+    return owns(actor, roles=action.roles, customer=action.customer, company_id=order.company_id)
 
 
-def actions_now(order, actor, *, checks_passed: bool | None = None) -> set[str]:
-    """The actions ``actor`` may do on ``order`` right now (role and state).
+def may_place(actor, *, company_id) -> bool:
+    return owns(actor, roles=EDITORS, customer=True, company_id=company_id)
 
-    ``prepare`` is included only when ``checks_passed`` is true (when given).
-    """
-    status = order.status
-    possible = set()
-    if status == OrderStatus.PENDIENTE and not order.on_hold and checks_passed is not False:
-        possible.add("prepare")
-    if status == OrderStatus.EN_PREPARACION and not order.on_hold:
-        possible.add("ship")
-    if status == OrderStatus.ENVIADO:
-        possible.add("deliver")
-    if status in (OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION):
-        possible.add("cancel")
-        possible.add("release" if order.on_hold else "hold")
-    if status != OrderStatus.CANCELADO and order.amount_paid < order.total:
-        possible.add("record_payment")
-    possible.add("add_note")
-    if is_customer_actor(actor) and not customer_cancel_window(order):
-        possible.discard("cancel")
-    return {action for action in possible if allowed(actor, action, order=order)}
+
+def may_edit_catalog(actor) -> bool:
+    """Coupons and carriers: customer service and managers."""
+    return owns(actor, roles=EDITORS, customer=False, company_id=None)

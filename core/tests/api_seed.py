@@ -66,7 +66,7 @@ def seed_orders_in_every_state() -> Seed:
             return function(order=order, actor=manager, **kwargs)
 
     ship = {
-        "carrier": "seur",
+        "carrier": orders.resolve_carrier("seur"),
         "tracking_number": "TRK-SEED-1",
         "estimated_delivery": timezone.localdate() + dt.timedelta(days=2),
     }

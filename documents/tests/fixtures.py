@@ -106,7 +106,7 @@ def ship(manager, flush):
             return orders.ship_order(
                 order=order,
                 actor=manager,
-                carrier=carrier,
+                carrier=orders.resolve_carrier(carrier),
                 tracking_number="TRK123456",
                 estimated_delivery=timezone.localdate() + dt.timedelta(days=2),
             )

@@ -8,11 +8,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.api import serializers
 from core.countries import COUNTRIES
-from documents.api.serializers import OrderDocumentSerializer
-from documents.selectors import documents_for_order
 
+from ..hooks import order_documents
 from ..models import OrderEvent, OrderStatus, Payment, ShippingMethod
-from ..services import MAX_LINE_QUANTITY, MAX_LINES
+from ..services import MAX_LINE_QUANTITY, MAX_LINES, resolve_carrier
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -120,15 +119,11 @@ class OrderDetailSerializer(OrderSerializer):
 
     @extend_schema_field(CheckSerializer(many=True))
     def get_checks(self, order):
-        from ..checks import preparation_checks
+        return [check.as_dict() for check in order.preparation_checklist()]
 
-        return [check.as_dict() for check in preparation_checks(order)]
-
-    @extend_schema_field(OrderDocumentSerializer(many=True))
     def get_documents(self, order):
-        return OrderDocumentSerializer(
-            documents_for_order(order), many=True, context=self.context
-        ).data
+        """Filled in by the documents app (``orders.hooks``)."""
+        return order_documents.serialize(order, self.context)
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -213,8 +208,20 @@ class OptionalNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class CarrierField(serializers.CharField):
+    """An active carrier given by its code or name, any case (None when no carrier has
+    it: the service then answers the field error with the other input errors)."""
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return resolve_carrier(value) if isinstance(value, str) else value
+
+    def to_representation(self, value):
+        return getattr(value, "code", value)
+
+
 class ShipInputSerializer(serializers.Serializer):
-    carrier = serializers.CharField(max_length=100, help_text=_("Code or name, any case."))
+    carrier = CarrierField(max_length=100, help_text=_("Code or name, any case."))
     tracking_number = serializers.CharField(max_length=100)
     estimated_delivery = serializers.DateField(help_text=_("Not before today."))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)

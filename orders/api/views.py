@@ -17,22 +17,17 @@ from customers.models import Company
 from inventory.errors import InsufficientStock
 
 from .. import services
+from ..actions import registry
 from ..errors import ChecksFailed
 from ..models import Channel, Order
 from ..selectors import events_for, order_detail, order_list
 from .filters import OrderFilterSet
 from .serializers import (
-    CancelInputSerializer,
-    DeliverInputSerializer,
-    NoteInputSerializer,
-    OptionalNoteInputSerializer,
     OrderCreateSerializer,
     OrderDetailSerializer,
     OrderEventSerializer,
     OrderSerializer,
-    PaymentInputSerializer,
     PaymentRecordedSerializer,
-    ShipInputSerializer,
 )
 
 
@@ -46,7 +41,14 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
     lookup_field = "number"
     lookup_value_regex = "[A-Za-z0-9-]{1,20}"
     company_field = "company"
-    company_key_actions = ("list", "retrieve", "create", "cancel", "events")
+    #: Reads, placing, and the actions a customer may do (``customer=True``).
+    company_key_actions = (
+        "list",
+        "retrieve",
+        "create",
+        "events",
+        *(action.api_path for action in registry.api_actions() if action.customer),
+    )
 
     def get_queryset(self):
         base = order_list().prefetch_related("lines") if self.action == "list" else order_detail()
@@ -111,76 +113,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
         return response
 
     def _input(self, serializer_class):
+        if serializer_class is None:
+            return {}
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-    @extend_schema(request=OptionalNoteInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def prepare(self, request, number=None):
-        data = self._input(OptionalNoteInputSerializer)
-        order = services.prepare_order(
-            order=self.get_object(), actor=self.actor_or_key, note=data.get("note", "")
-        )
-        return self._detail(order)
-
-    @extend_schema(request=ShipInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def ship(self, request, number=None):
-        order = self.get_object()
-        data = self._input(ShipInputSerializer)
-        order = services.ship_order(order=order, actor=self.actor_or_key, **data)
-        return self._detail(order)
-
-    @extend_schema(request=DeliverInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, number=None):
-        order = self.get_object()
-        data = self._input(DeliverInputSerializer)
-        order = services.deliver_order(order=order, actor=self.actor_or_key, **data)
-        return self._detail(order)
-
-    @extend_schema(request=CancelInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, number=None):
-        order = self.get_object()
-        data = self._input(CancelInputSerializer)
-        order = services.cancel_order(order=order, actor=self.actor_or_key, reason=data["reason"])
-        return self._detail(order)
-
-    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def hold(self, request, number=None):
-        order = self.get_object()
-        data = self._input(NoteInputSerializer)
-        order = services.hold_order(order=order, actor=self.actor_or_key, note=data["note"])
-        return self._detail(order)
-
-    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def release(self, request, number=None):
-        order = self.get_object()
-        data = self._input(NoteInputSerializer)
-        order = services.release_order(order=order, actor=self.actor_or_key, note=data["note"])
-        return self._detail(order)
-
-    @extend_schema(request=PaymentInputSerializer, responses={201: PaymentRecordedSerializer})
-    @action(detail=True, methods=["post"])
-    def payments(self, request, number=None):
-        order = self.get_object()
-        data = self._input(PaymentInputSerializer)
-        payment = services.record_payment(order=order, actor=self.actor_or_key, **data)
-        order.refresh_from_db()
-        body = {
-            "payment": payment,
-            "payment_status": order.payment_status,
-            "amount_paid": order.amount_paid,
-            "balance_due": order.balance_due,
-        }
-        return Response(
-            PaymentRecordedSerializer(body, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
 
     @extend_schema(request=None, responses={200: OrderEventSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -192,3 +129,53 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
         return Response(
             OrderEventSerializer(events, many=True, context=self.get_serializer_context()).data
         )
+
+
+def payment_recorded(view, order, payment):
+    """The answer of ``POST .../payments/``: the payment and the order's new balance."""
+    order.refresh_from_db()
+    body = {
+        "payment": payment,
+        "payment_status": order.payment_status,
+        "amount_paid": order.amount_paid,
+        "balance_due": order.balance_due,
+    }
+    return Response(
+        PaymentRecordedSerializer(body, context=view.get_serializer_context()).data,
+        status=status.HTTP_201_CREATED,
+    )
+
+
+payment_recorded.response_serializer = PaymentRecordedSerializer
+
+
+def action_endpoint(declared, actions=registry):
+    """``POST /orders/{number}/<api_path>/`` for one declared action: the action's
+    serializer validates the body, the registry performs it, the answer is the order
+    (or what ``api_response`` builds)."""
+
+    def endpoint(self, request, number=None):
+        order = self.get_object()
+        data = self._input(declared.serializer_class)
+        result = actions.perform(declared.name, order, self.actor_or_key, **data)
+        if declared.api_response_function is not None:
+            return declared.api_response_function(self, order, result)
+        return self._detail(order, declared.api_status)
+
+    endpoint.__name__ = endpoint.__qualname__ = declared.api_path
+    endpoint.__doc__ = str(declared.label)
+    respond = declared.api_response_function
+    response = getattr(respond, "response_serializer", None) or OrderDetailSerializer
+    endpoint = action(detail=True, methods=["post"], url_path=declared.api_path)(endpoint)
+    return extend_schema(
+        request=declared.serializer_class, responses={declared.api_status: response}
+    )(endpoint)
+
+
+def install_actions(viewset, actions=registry) -> None:
+    """Give ``viewset`` one endpoint per action with an ``api_path``."""
+    for declared in actions.api_actions():
+        setattr(viewset, declared.api_path, action_endpoint(declared, actions))
+
+
+install_actions(OrderViewSet)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin
 from customers.models import Address, Company
 
+from ..actions import registry
 from ..forms import LinesField
 from ..models import Carrier, Coupon, ShippingMethod
 
@@ -100,18 +101,20 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
 
 
 class BulkActionForm(forms.Form):
-    ACTIONS = [
-        ("prepare", _("Start preparation")),
-        ("hold", _("Hold")),
-        ("release", _("Release hold")),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
+    """One of the actions declared ``bulk=True`` (``orders.actions``) on chosen orders."""
+
+    action = forms.ChoiceField(choices=())
     orders = forms.TypedMultipleChoiceField(coerce=int, choices=())
     note = forms.CharField(max_length=2000, required=False)
 
     def __init__(self, *args, order_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["action"].choices = self.action_choices()
         self.fields["orders"].choices = [(pk, pk) for pk in order_ids]
+
+    @staticmethod
+    def action_choices() -> list[tuple[str, str]]:
+        return [(action.name, action.label) for action in registry.bulk_actions()]
 
 
 class CouponForm(BootstrapFormMixin, forms.ModelForm):
@@ -148,11 +151,3 @@ class CarrierForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().lower()
-
-    def clean_tracking_url_template(self):
-        value = self.cleaned_data["tracking_url_template"].strip()
-        if value and "{tracking}" not in value:
-            raise forms.ValidationError(_("Put {tracking} where the tracking number goes."))
-        if value and not value.startswith(("https://", "http://")):
-            raise forms.ValidationError(_("Enter an http(s) address."))
-        return value

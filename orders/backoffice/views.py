@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,15 +14,16 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.errors import DomainError
-from core.roles import StaffRole, has_staff_role
-from core.views import FilteredListView, StaffRequiredMixin
+from core.forms import apply_domain_error
+from core.roles import has_staff_role
+from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
 from inventory.errors import InsufficientStock
 
 from .. import services
-from ..checks import preparation_checks
+from ..actions import registry
 from ..forms import line_messages, parse_lines_text
 from ..models import Carrier, Coupon, OrderStatus
-from ..permissions import ACTION_LABELS, actions_now
+from ..permissions import EDITORS
 from ..selectors import (
     QUEUE_TABS,
     carrier_list,
@@ -35,45 +37,14 @@ from .forms import (
     BulkActionForm,
     CarrierForm,
     CouponForm,
-    DeliverForm,
-    NoteForm,
     OrderCreateForm,
-    OrderNoteForm,
-    PaymentForm,
-    ReasonForm,
-    ShipForm,
 )
-
-EDITORS = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
 
 TAB_LABELS = {
     **{status.value: status.label for status in OrderStatus},
     "held": gettext_lazy("On hold"),
     "all": gettext_lazy("All"),
 }
-
-#: action -> (form class or None, form prefix)
-ACTION_FORMS = {
-    "prepare": None,
-    "ship": ShipForm,
-    "deliver": DeliverForm,
-    "cancel": ReasonForm,
-    "hold": NoteForm,
-    "release": NoteForm,
-    "record_payment": PaymentForm,
-    "add_note": OrderNoteForm,
-}
-
-
-def _apply_errors(form, error: DomainError) -> bool:
-    """Put a service's field errors on the form; False when none fit a field."""
-    placed = False
-    for name, errors in (error.fields or {}).items():
-        if form is not None and name in form.fields:
-            for message in errors:
-                form.add_error(name, message)
-            placed = True
-    return placed
 
 
 class OrderQueueView(StaffRequiredMixin, FilteredListView):
@@ -96,19 +67,24 @@ class OrderQueueView(StaffRequiredMixin, FilteredListView):
             {"key": key, "label": TAB_LABELS[key], "count": counts[key]} for key in QUEUE_TABS
         ]
         context["can_bulk"] = has_staff_role(self.request.user, *EDITORS)
-        context["bulk_actions"] = BulkActionForm.ACTIONS
+        context["bulk_actions"] = BulkActionForm.action_choices()
         return context
 
 
+def _action_form(action, data=None):
+    form_class = action.form_class
+    return form_class(data, prefix=action.name) if form_class is not None else None
+
+
 def _detail_context(request, order, forms=None):
+    """The order page: its checklist (evaluated once, shared with the availability
+    answer) and one button, and form if the action takes input, per available action."""
     forms = forms or {}
-    checks = preparation_checks(order) if order.status == OrderStatus.PENDIENTE else None
-    passed = all(c.passed for c in checks) if checks is not None else None
-    actions = actions_now(order, request.user, checks_passed=passed)
-    action_forms = {
-        name: forms.get(name) or (cls(prefix=name) if cls else None)
-        for name, cls in ACTION_FORMS.items()
-    }
+    checks = order.preparation_checklist() if order.status == OrderStatus.PENDIENTE else None
+    actions = [
+        {"action": action, "form": forms.get(action.name) or _action_form(action)}
+        for action in registry.available(order, request.user)
+    ]
     return {
         "order": order,
         "lines": list(order.lines.all()),
@@ -116,8 +92,7 @@ def _detail_context(request, order, forms=None):
         "payments": list(order.payments.all()),
         "checks": checks,
         "actions": actions,
-        "action_labels": ACTION_LABELS,
-        "forms": action_forms,
+        "action_names": {item["action"].name for item in actions},
         "open_form": next(iter(forms), None),
     }
 
@@ -134,68 +109,34 @@ class OrderDetailView(StaffRequiredMixin, View):
 
 
 class OrderActionView(StaffRequiredMixin, View):
-    """POST one action of the order page; field errors re-render the page (400)."""
+    """POST one declared action of the order page (``orders.actions``); field errors
+    re-render the page (400), refusals show their reason with the error's status."""
 
     def post(self, request, number, action):
-        if action not in ACTION_FORMS:
+        if action not in registry:
             raise Http404
+        declared = registry.get(action)
         order = _get_order(number)
-        form_class = ACTION_FORMS[action]
-        form = form_class(request.POST, prefix=action) if form_class else None
+        form = _action_form(declared, request.POST)
         if form is not None and not form.is_valid():
             context = _detail_context(request, order, {action: form})
             return render(request, OrderDetailView.template_name, context, status=400)
         data = form.cleaned_data if form is not None else {}
         try:
-            self.perform(order, action, data)
+            registry.perform(action, order, request.user, **data)
         except DomainError as error:
-            if not _apply_errors(form, error):
+            if not apply_domain_error(form, error):
                 messages.error(request, error.message)
             order = _get_order(number)
             context = _detail_context(request, order, {action: form} if form else None)
             return render(request, OrderDetailView.template_name, context, status=error.status)
-        messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+        messages.success(request, _("%(action)s: done.") % {"action": declared.label})
         return redirect("backoffice:order_detail", number=number)
-
-    def perform(self, order, action, data):
-        actor = self.request.user
-        if action == "prepare":
-            services.prepare_order(order=order, actor=actor)
-        elif action == "ship":
-            services.ship_order(
-                order=order,
-                actor=actor,
-                carrier=data["carrier"],
-                tracking_number=data["tracking_number"],
-                estimated_delivery=data["estimated_delivery"],
-            )
-        elif action == "deliver":
-            services.deliver_order(order=order, actor=actor, delivered_at=data["delivered_at"])
-        elif action == "cancel":
-            services.cancel_order(order=order, actor=actor, reason=data["reason"])
-        elif action == "hold":
-            services.hold_order(order=order, actor=actor, note=data["note"])
-        elif action == "release":
-            services.release_order(order=order, actor=actor, note=data["note"])
-        elif action == "record_payment":
-            services.record_payment(
-                order=order,
-                actor=actor,
-                amount=data["amount"],
-                paid_at=data["paid_at"],
-                reference=data["reference"],
-            )
-        elif action == "add_note":
-            services.add_order_note(
-                order=order,
-                actor=actor,
-                note=data["note"],
-                customer_visible=data["customer_visible"],
-            )
 
 
 class BulkActionView(StaffRequiredMixin, View):
-    """Apply one action to the selected orders; each order reports its own result."""
+    """Apply one bulk action (declared ``bulk=True``) to the selected orders; the note
+    goes through the action's own form; each order reports its own result."""
 
     required_roles = EDITORS
 
@@ -209,21 +150,25 @@ class BulkActionView(StaffRequiredMixin, View):
         if not form.is_valid() or not form.cleaned_data["orders"]:
             messages.error(request, _("Choose an action and at least one order."))
             return redirect(target)
-        action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+        action = registry.get(form.cleaned_data["action"])
+        data = {}
+        if action.form_class is not None:
+            input_form = action.form_class({"note": form.cleaned_data["note"]})
+            if not input_form.is_valid():
+                for errors in input_form.errors.values():
+                    for message in errors:
+                        messages.error(request, f"{action.label}: {message}")
+                return redirect(target)
+            data = input_form.cleaned_data
         done = 0
         for order in order_detail().filter(pk__in=form.cleaned_data["orders"]).order_by("pk"):
             try:
-                if action == "prepare":
-                    services.prepare_order(order=order, actor=request.user)
-                elif action == "hold":
-                    services.hold_order(order=order, actor=request.user, note=note)
-                else:
-                    services.release_order(order=order, actor=request.user, note=note)
+                registry.perform(action.name, order, request.user, **data)
             except DomainError as error:
                 messages.error(request, f"{order.number}: {error.message}")
             else:
                 done += 1
-                messages.success(request, f"{order.number}: {ACTION_LABELS[action]} ✓")
+                messages.success(request, f"{order.number}: {action.label} ✓")
         messages.info(
             request,
             _("%(done)d of %(total)d orders done.")
@@ -319,57 +264,50 @@ class CarrierListView(StaffRequiredMixin, ListView):
         return context
 
 
-class _EditView(StaffRequiredMixin, View):
+class _EditView(StaffRequiredMixin, ServiceFormView):
+    """Create or edit one coupon or carrier through its service; the page shows the
+    object's audit trail."""
+
     required_roles = EDITORS
     template_name = "orders/backoffice/simple_form.html"
     model = None
-    form_class = None
     list_url = ""
     title_new = title_edit = ""
 
-    def get_object(self, pk):
+    def get_object(self):
+        pk = self.kwargs.get("pk")
         return get_object_or_404(self.model, pk=pk) if pk else None
 
-    def context(self, form, obj):
-        return {
-            "form": form,
-            "object": obj,
-            "list_url": self.list_url,
-            "title": self.title_edit if obj else self.title_new,
-        }
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = self.list_url
+        context["title"] = self.title_edit if self.object else self.title_new
+        return context
 
-    def get(self, request, pk=None):
-        obj = self.get_object(pk)
-        return render(request, self.template_name, self.context(self.form_class(instance=obj), obj))
+    def cleaned_fields(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.Meta.fields}
 
-    def post(self, request, pk=None):
-        obj = self.get_object(pk)
-        form = self.form_class(request.POST, instance=obj)
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            if obj is not None:
-                obj.refresh_from_db()
-            try:
-                self.save(obj, fields)
-            except DomainError as error:
-                _apply_errors(form, error) or form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(self.list_url)
-        return render(request, self.template_name, self.context(form, obj), status=400)
+    def get_success_url(self, result) -> str:
+        return reverse(self.list_url)
 
 
 class CouponEditView(_EditView):
     model, form_class, list_url = Coupon, CouponForm, "backoffice:coupon_list"
     title_new, title_edit = gettext_lazy("New coupon"), gettext_lazy("Edit coupon")
 
-    def save(self, obj, fields):
-        services.save_coupon(actor=self.request.user, coupon=obj, **fields)
+    def perform(self, form):
+        coupon = Coupon.objects.get(pk=self.object.pk) if self.object else None
+        return services.save_coupon(
+            actor=self.request.user, coupon=coupon, **self.cleaned_fields(form)
+        )
 
 
 class CarrierEditView(_EditView):
     model, form_class, list_url = Carrier, CarrierForm, "backoffice:carrier_list"
     title_new, title_edit = gettext_lazy("New carrier"), gettext_lazy("Edit carrier")
 
-    def save(self, obj, fields):
-        services.save_carrier(actor=self.request.user, carrier=obj, **fields)
+    def perform(self, form):
+        carrier = Carrier.objects.get(pk=self.object.pk) if self.object else None
+        return services.save_carrier(
+            actor=self.request.user, carrier=carrier, **self.cleaned_fields(form)
+        )

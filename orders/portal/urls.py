@@ -9,6 +9,16 @@ urlpatterns = [
     path("cart/<slug:step>/", views.CheckoutView.as_view(), name="checkout"),
     path("orders/", views.OrderListView.as_view(), name="order_list"),
     path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order_detail"),
-    path("orders/<str:number>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
+    path(
+        "orders/<str:number>/cancel/",
+        views.OrderActionView.as_view(),
+        {"action": "cancel"},
+        name="order_cancel",
+    ),
+    path(
+        "orders/<str:number>/do/<slug:action>/",
+        views.OrderActionView.as_view(),
+        name="order_action",
+    ),
     path("orders/<str:number>/reorder/", views.ReorderView.as_view(), name="order_reorder"),
 ]

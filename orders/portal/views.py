@@ -23,6 +23,7 @@ from inventory.models import Product
 from inventory.selectors import available_by_sku, product_list
 
 from .. import services
+from ..actions import registry
 from ..forms import line_messages, parse_lines_csv, parse_lines_text, quantity_from_text
 from ..models import STATUS_FLOW, OrderStatus
 from ..pricing import unit_price
@@ -298,25 +299,46 @@ class OrderDetailView(CustomerRequiredMixin, View):
                 "events": events_for(order, customer_view=True),
                 "steps": steps,
                 "progress": max(order.progress_step, 0) + 1,
-                "can_cancel": request.user.can_order and order.status == OrderStatus.PENDIENTE,
+                "actions": [
+                    {"action": action, "form": _portal_form(action)}
+                    for action in registry.available(order, request.user)
+                ],
                 "can_order": request.user.can_order,
             },
         )
 
 
-class OrderCancelView(CustomerRequiredMixin, View):
+def _portal_form(action, data=None):
+    return action.form_class(data) if action.form_class is not None else None
+
+
+class OrderActionView(CustomerRequiredMixin, View):
+    """POST one of the actions a customer may do (declared ``customer=True`` in
+    ``orders.actions``, e.g. cancel while pending); the result is a message."""
+
     required_company_roles = ORDERING_ROLES
 
-    def post(self, request, number):
+    def post(self, request, number, action):
+        if action not in registry or not registry.get(action).customer:
+            raise Http404
+        declared = registry.get(action)
         order = get_object_or_404(orders_for(self.company), number=number)
+        form = _portal_form(declared, request.POST)
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("portal:order_detail", number=number)
         try:
-            services.cancel_order(
-                order=order, actor=request.user, reason=request.POST.get("reason", "")
-            )
+            registry.perform(action, order, request.user, **(form.cleaned_data if form else {}))
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Order %(number)s cancelled.") % {"number": number})
+            messages.success(
+                request,
+                _("%(action)s: done (order %(number)s).")
+                % {"action": declared.label, "number": number},
+            )
         return redirect("portal:order_detail", number=number)
 
 

@@ -217,7 +217,7 @@ def test_future_delivery_is_refused(
     services.ship_order(
         order=order,
         actor=warehouse_worker,
-        carrier="dpd",
+        carrier=services.resolve_carrier("dpd"),
         tracking_number="1",
         estimated_delivery=tomorrow,
     )

@@ -90,7 +90,7 @@ def test_double_ship_ships_once():
         return services.ship_order(
             order=fresh,
             actor=staff,
-            carrier="seur",
+            carrier=services.resolve_carrier("seur"),
             tracking_number=f"T{index}",
             estimated_delivery=timezone.localdate(),
         ).status

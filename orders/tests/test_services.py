@@ -400,9 +400,11 @@ def test_prepaid_order_needs_payment_before_preparation(place, buyer, service_ag
     with pytest.raises(ChecksFailed) as error:
         services.prepare_order(order=order, actor=service_agent)
     assert [c.name for c in error.value.checks if not c.passed] == ["payment"]
-    services.record_payment(order=order, actor=service_agent, amount="100.00", reference="T1")
+    services.record_payment(
+        order=order, actor=service_agent, amount=Decimal("100.00"), reference="T1"
+    )
     assert order.payment_status == PaymentStatus.PARTIAL
-    services.record_payment(order=order, actor=service_agent, amount=str(order.balance_due))
+    services.record_payment(order=order, actor=service_agent, amount=order.balance_due)
     assert order.payment_status == PaymentStatus.PAID
     services.prepare_order(order=order, actor=service_agent)
     assert order.status == OrderStatus.EN_PREPARACION
@@ -435,7 +437,7 @@ def test_transitions_out_of_order_are_refused(place, buyer, service_agent, manag
         services.ship_order(
             order=order,
             actor=manager,
-            carrier="seur",
+            carrier=services.resolve_carrier("seur"),
             tracking_number="1",
             estimated_delivery=tomorrow,
         )
@@ -460,9 +462,9 @@ def test_ship_moves_stock_out_and_records_the_shipment(prepared, warehouse_worke
     services.ship_order(
         order=prepared,
         actor=warehouse_worker,
-        carrier="Correos express",
+        carrier=services.resolve_carrier("Correos express"),
         tracking_number=" CX123 ",
-        estimated_delivery=tomorrow.isoformat(),
+        estimated_delivery=tomorrow,
     )
     assert prepared.status == OrderStatus.ENVIADO
     assert prepared.carrier.code == "correos-express"
@@ -481,8 +483,6 @@ def test_ship_moves_stock_out_and_records_the_shipment(prepared, warehouse_worke
         ("nope", "1", "tomorrow", "carrier"),
         ("seur", "  ", "tomorrow", "tracking_number"),
         ("seur", "1", "yesterday", "estimated_delivery"),
-        ("seur", "1", "31/12/2099", "estimated_delivery"),
-        ("seur", "1", None, "estimated_delivery"),
     ],
 )
 def test_ship_needs_carrier_tracking_and_date(
@@ -496,7 +496,7 @@ def test_ship_needs_carrier_tracking_and_date(
         services.ship_order(
             order=prepared,
             actor=warehouse_worker,
-            carrier=carrier,
+            carrier=services.resolve_carrier(carrier),
             tracking_number=tracking,
             estimated_delivery=date,
         )
@@ -510,7 +510,7 @@ def test_ship_today_is_allowed(prepared, warehouse_worker):
     services.ship_order(
         order=prepared,
         actor=warehouse_worker,
-        carrier="UPS",
+        carrier=services.resolve_carrier("UPS"),
         tracking_number="1Z",
         estimated_delivery=timezone.localdate(),
     )
@@ -522,7 +522,7 @@ def shipped(prepared, warehouse_worker, tomorrow):
     return services.ship_order(
         order=prepared,
         actor=warehouse_worker,
-        carrier="gls",
+        carrier=services.resolve_carrier("gls"),
         tracking_number="G1",
         estimated_delivery=tomorrow,
     )
@@ -538,13 +538,17 @@ def test_deliver_defaults_to_now(shipped, warehouse_worker):
 
 def test_deliver_accepts_any_past_time(shipped, warehouse_worker):
     services.deliver_order(
-        order=shipped, actor=warehouse_worker, delivered_at="2019-05-01T10:00:00+02:00"
+        order=shipped,
+        actor=warehouse_worker,
+        delivered_at=dt.datetime(2019, 5, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))),
     )
     assert shipped.delivered_at.year == 2019
 
 
-@pytest.mark.parametrize("value", ["2999-01-01T00:00:00", "yesterday-ish", 12])
-def test_deliver_refuses_future_and_garbage(shipped, warehouse_worker, value):
+@pytest.mark.parametrize(
+    "value", [dt.datetime(2999, 1, 1), timezone.now() + dt.timedelta(minutes=5)]
+)
+def test_deliver_refuses_a_future_time(shipped, warehouse_worker, value):
     with pytest.raises(InvalidInput) as error:
         services.deliver_order(order=shipped, actor=warehouse_worker, delivered_at=value)
     assert "delivered_at" in error.value.fields
@@ -558,7 +562,7 @@ def test_held_order_cannot_ship(prepared, service_agent, warehouse_worker, tomor
         services.ship_order(
             order=prepared,
             actor=warehouse_worker,
-            carrier="dhl",
+            carrier=services.resolve_carrier("dhl"),
             tracking_number="D1",
             estimated_delivery=tomorrow,
         )
@@ -614,13 +618,12 @@ def test_other_company_user_cannot_cancel(place, buyer, other_buyer):
 @pytest.mark.parametrize(
     ("amount", "paid_at"),
     [
-        ("0", None),
-        ("-5", None),
-        ("abc", None),
-        ("1.005", None),
-        ("99999", None),
-        ("10", "2999-01-01T00:00:00"),
-        (1.5, None),
+        (Decimal("0"), None),
+        (Decimal("-5"), None),
+        (Decimal("NaN"), None),
+        (Decimal("1.005"), None),
+        (Decimal("99999"), None),
+        (Decimal("10"), dt.datetime(2999, 1, 1, tzinfo=dt.UTC)),
     ],
 )
 def test_bad_payments_are_refused(place, buyer, service_agent, amount, paid_at):
@@ -635,8 +638,8 @@ def test_payment_is_on_the_timeline(place, buyer, service_agent):
     payment = services.record_payment(
         order=order,
         actor=service_agent,
-        amount="10.00",
-        paid_at="2026-01-02T10:00:00",
+        amount=Decimal("10.00"),
+        paid_at=dt.datetime(2026, 1, 2, 10, 0),
         reference="TR-1",
     )
     assert payment.reference == "TR-1"
@@ -693,7 +696,7 @@ def _do(action, order, actor):
     if action == "hold":
         return services.hold_order(order=order, actor=actor, note="n")
     if action == "record_payment":
-        return services.record_payment(order=order, actor=actor, amount="1.00")
+        return services.record_payment(order=order, actor=actor, amount=Decimal("1.00"))
     if action == "cancel":
         return services.cancel_order(order=order, actor=actor, reason="r")
     raise AssertionError(action)
@@ -726,7 +729,7 @@ def test_roles_for_ship_and_deliver(request, prepared, who, ok, tomorrow):
             services.ship_order(
                 order=prepared,
                 actor=actor,
-                carrier="seur",
+                carrier=services.resolve_carrier("seur"),
                 tracking_number="1",
                 estimated_delivery=tomorrow,
             )
@@ -734,7 +737,7 @@ def test_roles_for_ship_and_deliver(request, prepared, who, ok, tomorrow):
     services.ship_order(
         order=prepared,
         actor=actor,
-        carrier="seur",
+        carrier=services.resolve_carrier("seur"),
         tracking_number="1",
         estimated_delivery=tomorrow,
     )
@@ -746,7 +749,11 @@ def test_system_actor_may_do_everything(place, buyer, tomorrow):
     order = place(buyer)
     services.prepare_order(order=order, actor=None)
     services.ship_order(
-        order=order, actor=None, carrier="seur", tracking_number="1", estimated_delivery=tomorrow
+        order=order,
+        actor=None,
+        carrier=services.resolve_carrier("seur"),
+        tracking_number="1",
+        estimated_delivery=tomorrow,
     )
     assert order.events.last().actor_label
 

@@ -89,7 +89,7 @@ class OrderMachine(RuleBasedStateMachine):
         self._act(
             pk,
             services.ship_order,
-            carrier="seur",
+            carrier=services.resolve_carrier("seur"),
             tracking_number=tracking,
             estimated_delivery=timezone.localdate() + dt.timedelta(days=days),
         )

@@ -1,0 +1,355 @@
+"""Validating and pricing an order before it is placed: lines, address, coupon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.countries import COUNTRIES
+from customers.models import Address, Company
+from inventory.models import Product
+
+from ..errors import (
+    CouponNotApplicable,
+    InvalidOrder,
+)
+from ..models import (
+    Coupon,
+    ShippingMethod,
+)
+from ..pricing import Totals, totals_for, unit_price
+
+MAX_LINES = 500
+MAX_LINE_QUANTITY = 100_000
+MAX_AMOUNT = Decimal("9999999999.99")
+ADDRESS_KEYS = (
+    "label",
+    "recipient",
+    "phone",
+    "line1",
+    "line2",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+)
+ADDRESS_REQUIRED = ("line1", "postal_code", "city", "country")
+ADDRESS_MAX = {
+    "label": 100,
+    "recipient": 200,
+    "phone": 40,
+    "line1": 200,
+    "line2": 200,
+    "postal_code": 20,
+    "city": 100,
+    "region": 100,
+    "country": 2,
+}
+COUNTRY_CODES = {code for code, _name in COUNTRIES}
+# ASCII digits only (``\d`` also matches "٣"), and few enough for int() to be cheap.
+_DIGITS = re.compile(r"^\s*[0-9]{1,18}\s*$")
+
+
+def parse_quantity(value) -> int | None:
+    """A whole number of units from an int or a string of digits; None when not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _DIGITS.match(value):
+        return int(value)
+    return None
+
+
+def normalize_lines(lines) -> tuple[list[tuple[str, int, int]], dict[str, list[str]]]:
+    """``(sku, quantity, first position)`` with duplicates merged, and field errors by
+    position (``lines.<i>.sku`` / ``lines.<i>.quantity``, i from 0)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(lines, Sequence) or isinstance(lines, str | bytes) or not lines:
+        return [], {"lines": [_("Add at least one line.")]}
+    if len(lines) > MAX_LINES:
+        return [], {"lines": [_("At most %(max)d lines per order.") % {"max": MAX_LINES}]}
+    merged: dict[str, int] = {}
+    first_index: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if isinstance(line, Mapping):
+            sku, quantity = line.get("sku"), line.get("quantity")
+        elif isinstance(line, Sequence) and not isinstance(line, str) and len(line) == 2:
+            sku, quantity = line
+        else:
+            errors[f"lines.{index}"] = [_("Each line needs a SKU and a quantity.")]
+            continue
+        sku = sku.strip() if isinstance(sku, str) else ""
+        if not sku or len(sku) > 64 or "\x00" in sku:
+            errors[f"lines.{index}.sku"] = [_("Enter a SKU.")]
+        qty = parse_quantity(quantity)
+        if qty is None:
+            errors[f"lines.{index}.quantity"] = [_("Enter a whole number of units.")]
+        elif qty < 1:
+            errors[f"lines.{index}.quantity"] = [_("The quantity must be at least 1.")]
+        elif qty > MAX_LINE_QUANTITY:
+            errors[f"lines.{index}.quantity"] = [
+                _("At most %(max)d units per line.") % {"max": MAX_LINE_QUANTITY}
+            ]
+        if f"lines.{index}.sku" in errors or f"lines.{index}.quantity" in errors:
+            continue
+        merged[sku] = merged.get(sku, 0) + qty
+        first_index.setdefault(sku, index)
+    for sku, qty in merged.items():
+        if qty > MAX_LINE_QUANTITY:
+            errors.setdefault("lines", []).append(
+                _("%(sku)s: at most %(max)d units in total.")
+                % {"sku": sku, "max": MAX_LINE_QUANTITY}
+            )
+    return [(sku, qty, first_index[sku]) for sku, qty in merged.items()], errors
+
+
+def _clean_text(value, *, field: str, max_length: int, errors: dict, required=False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[field] = [_("Enter text.")]
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[field] = [_("Invalid characters.")]
+    elif len(value) > max_length:
+        errors[field] = [_("At most %(max)d characters.") % {"max": max_length}]
+    elif required and not value:
+        errors[field] = [_("This field is required.")]
+    return value
+
+
+def address_snapshot(source) -> dict:
+    """A model address (``Address`` or the company's billing fields) as a plain dict."""
+    return {key: getattr(source, key, "") or "" for key in ADDRESS_KEYS if hasattr(source, key)}
+
+
+def _address_key(data: Mapping) -> tuple:
+    return tuple(
+        re.sub(r"\s+", " ", str(data.get(k) or "")).strip().lower()
+        for k in ("line1", "postal_code", "city", "country")
+    )
+
+
+def _resolve_shipping_address(company: Company, value, errors: dict) -> tuple[dict, bool]:
+    """(snapshot, on file) for an Address, an address id, a dict or None (default)."""
+    addresses = list(company.addresses.all())
+    if value is None or value == "":
+        default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+        if default is None:
+            return {**address_snapshot(company), "label": company.legal_name}, True
+        return address_snapshot(default), True
+    if isinstance(value, Address) or parse_quantity(value) is not None:
+        pk = value.pk if isinstance(value, Address) else parse_quantity(value)
+        found = next((a for a in addresses if a.pk == pk), None)
+        if found is None:
+            errors["shipping_address"] = [_("Choose one of the customer's addresses.")]
+            return {}, False
+        return address_snapshot(found), True
+    if not isinstance(value, Mapping):
+        errors["shipping_address"] = [_("Give an address (line1, postal_code, city, country).")]
+        return {}, False
+    snapshot = {}
+    for key in ADDRESS_KEYS:
+        snapshot[key] = _clean_text(
+            value.get(key),
+            field=f"shipping_address.{key}",
+            max_length=ADDRESS_MAX[key],
+            errors=errors,
+            required=key in ADDRESS_REQUIRED,
+        )
+    unknown = set(value) - set(ADDRESS_KEYS)
+    if unknown:
+        errors["shipping_address"] = [
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(map(str, unknown)))}
+        ]
+    snapshot["country"] = snapshot["country"].upper()
+    if snapshot["country"] and snapshot["country"] not in COUNTRY_CODES:
+        errors["shipping_address.country"] = [_("Use a two-letter country code (e.g. ES, PL).")]
+    on_file = {_address_key(address_snapshot(a)) for a in addresses}
+    on_file.add(_address_key(address_snapshot(company)))
+    return snapshot, _address_key(snapshot) in on_file
+
+
+def find_coupon(code) -> Coupon | None:
+    if not isinstance(code, str) or not code.strip() or "\x00" in code:
+        return None
+    return Coupon.objects.filter(code__iexact=code.strip()).first()
+
+
+def coupon_problem(coupon: Coupon, subtotal: Decimal, *, today=None) -> str | None:
+    """Why ``coupon`` cannot be used on an order of ``subtotal`` (None: it can)."""
+    today = today or timezone.localdate()
+    if not coupon.active:
+        return _("The coupon %(code)s is not active.") % {"code": coupon.code}
+    if today < coupon.valid_from:
+        return _("The coupon %(code)s is valid from %(date)s.") % {
+            "code": coupon.code,
+            "date": coupon.valid_from.isoformat(),
+        }
+    if today > coupon.valid_until:
+        return _("The coupon %(code)s expired on %(date)s.") % {
+            "code": coupon.code,
+            "date": coupon.valid_until.isoformat(),
+        }
+    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
+        return _("The coupon %(code)s has been used up.") % {"code": coupon.code}
+    if subtotal < coupon.minimum_order:
+        return _("The coupon %(code)s needs an order of at least %(amount)s.") % {
+            "code": coupon.code,
+            "amount": coupon.minimum_order,
+        }
+    return None
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def promised_date(method: str, *, today=None) -> dt.date:
+    """The delivery date promised at placement: preparation plus transit, business days."""
+    days = (
+        settings.PROMISED_DAYS_EXPRESS
+        if method == ShippingMethod.EXPRESS
+        else settings.PROMISED_DAYS_STANDARD
+    )
+    return add_business_days(today or timezone.localdate(), days)
+
+
+# --- quote -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product: Product
+    sku: str
+    name: str
+    list_price: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    quantity: int
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A validated, priced order that has not been placed (the portal's review page)."""
+
+    company: Company
+    lines: list[PricedLine]
+    totals: Totals
+    coupon: Coupon | None
+    shipping_method: str
+    shipping_address: dict
+    address_on_file: bool
+    po_number: str
+    notes: str
+    promised_delivery_date: dt.date
+
+
+def quote_order(
+    *,
+    company: Company,
+    lines,
+    shipping_method: str = ShippingMethod.STANDARD,
+    shipping_address=None,
+    coupon: str | Coupon | None = None,
+    po_number: str = "",
+    notes: str = "",
+) -> Quote:
+    """Validate and price an order without writing anything; raises ``InvalidOrder``
+    (every field error at once) or ``CouponNotApplicable`` (only the coupon is wrong)."""
+    errors: dict[str, list[str]] = {}
+    pairs, line_errors = normalize_lines(lines)
+    errors.update(line_errors)
+    if shipping_method not in ShippingMethod.values:
+        errors["shipping_method"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(ShippingMethod.values)}
+        ]
+    po_number = _clean_text(po_number, field="po_number", max_length=50, errors=errors)
+    notes = _clean_text(notes, field="notes", max_length=2000, errors=errors)
+    address, on_file = _resolve_shipping_address(company, shipping_address, errors)
+
+    priced: list[PricedLine] = []
+    if pairs:
+        wanted = {sku for sku, _q, _i in pairs} | {sku.upper() for sku, _q, _i in pairs}
+        products = {p.sku: p for p in Product.objects.filter(sku__in=wanted)}
+        for sku, quantity, index in pairs:
+            product = products.get(sku) or products.get(sku.upper())
+            if product is None:
+                errors[f"lines.{index}.sku"] = [_("Unknown SKU: %(sku)s.") % {"sku": sku}]
+                continue
+            if not product.active:
+                errors[f"lines.{index}.sku"] = [
+                    _("%(sku)s is no longer sold.") % {"sku": product.sku}
+                ]
+                continue
+            price = unit_price(product.unit_price, company.discount_percent)
+            priced.append(
+                PricedLine(
+                    product=product,
+                    sku=product.sku,
+                    name=product.name,
+                    list_price=product.unit_price,
+                    unit_price=price,
+                    vat_rate=product.vat_rate,
+                    quantity=quantity,
+                    line_total=price * quantity,
+                )
+            )
+        # Two spellings of the same SKU ("abc", "ABC") are one line too.
+        if len({line.product.pk for line in priced}) != len(priced):
+            merged: dict[int, PricedLine] = {}
+            for line in priced:
+                if line.product.pk in merged:
+                    first = merged[line.product.pk]
+                    qty = first.quantity + line.quantity
+                    merged[line.product.pk] = PricedLine(
+                        **{**first.__dict__, "quantity": qty, "line_total": first.unit_price * qty}
+                    )
+                else:
+                    merged[line.product.pk] = line
+            priced = list(merged.values())
+
+    coupon_obj = None
+    coupon_error = None
+    if coupon not in (None, ""):
+        coupon_obj = coupon if isinstance(coupon, Coupon) else find_coupon(coupon)
+        if coupon_obj is None:
+            coupon_error = _("Unknown coupon code.")
+        elif not errors:
+            subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
+            coupon_error = coupon_problem(coupon_obj, subtotal)
+    if errors:
+        if coupon_error:
+            errors["coupon"] = [coupon_error]
+        raise InvalidOrder(errors)
+    if coupon_error:
+        raise CouponNotApplicable(coupon_error)
+
+    totals = totals_for(priced, coupon=coupon_obj, shipping_method=shipping_method)
+    return Quote(
+        company=company,
+        lines=priced,
+        totals=totals,
+        coupon=coupon_obj,
+        shipping_method=shipping_method,
+        shipping_address=address,
+        address_on_file=on_file,
+        po_number=po_number,
+        notes=notes,
+        promised_delivery_date=promised_date(shipping_method),
+    )
