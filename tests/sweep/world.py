@@ -1,0 +1,263 @@
+"""The objects every sweep request points at, built once per module, and the personas.
+
+``build_world()`` creates an owning company ("owner") with one object of every kind a
+URL can name (order, invoice and its PDF, address, customer users, product, stock item,
+warehouse, category, coupon, carrier, webhook subscription and delivery, API keys) and
+a second company ("other") with its own user, key and order. Other-company personas
+are sent to the owner's ids: a foreign object must answer 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps as django_apps
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from core.api.keys import create_api_key
+from core.roles import StaffRole
+from customers.models import CustomerRole
+from customers.tests.factories import (
+    AddressFactory,
+    CompanyFactory,
+    CustomerUserFactory,
+    StaffUserFactory,
+)
+from documents import services as documents
+from documents.models import DocumentKind, DocumentStatus
+from inventory.models import StockItem
+from inventory.tests.factories import CategoryFactory, WarehouseFactory
+from notifications.models import NotificationKind
+from orders import services as orders
+from orders.tests.factories import CarrierFactory, CouponFactory, stocked_product
+
+#: Who the sweep requests every URL as.
+PERSONAS = (
+    "anonymous",
+    "other_user",  # an admin of another company (browser session)
+    "other_key",  # a company API key of another company
+    "company_key",  # a company API key of the owning company
+    "viewer",
+    "admin",
+    "buyer",
+    "customer_service",
+    "warehouse",
+    "manager",
+    "seller_key",
+)
+#: Shorthands a declaration may use for several personas at once.
+GROUPS = {
+    "customers": ("other_user", "viewer", "admin", "buyer"),
+    "own_customers": ("viewer", "admin", "buyer"),
+    "staff": ("customer_service", "warehouse", "manager"),
+    "keys": ("other_key", "company_key", "seller_key"),
+}
+#: Personas that belong to another company: nothing of the owner's may reach them.
+FOREIGN = ("other_user", "other_key")
+
+OWNER_NAME = "Sweepowner Ferretería S.L."
+OWNER_PO = "PO-SWEEP-OWNER-77"
+
+
+@dataclass
+class World:
+    ids: dict[str, object] = field(default_factory=dict)  # URL kwarg values by name
+    users: dict[str, object] = field(default_factory=dict)  # persona -> user
+    keys: dict[str, str] = field(default_factory=dict)  # persona -> raw API key
+    markers: tuple[str, ...] = ()  # strings only the owner's pages may show
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def client(self, persona: str) -> Client:
+        """A test client acting as ``persona`` (signed in, or sending its key)."""
+        client = Client()
+        if persona in self.users:
+            client.force_login(self.users[persona])
+        elif persona in self.keys:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {self.keys[persona]}"
+        return client
+
+
+def build_world() -> World:
+    world = World()
+    staff = {
+        role: StaffUserFactory(email=f"sweep-{role}@example.com", roles=[role])
+        for role in StaffRole.values
+    }
+    manager = staff[StaffRole.MANAGER]
+
+    owner = CompanyFactory(legal_name=OWNER_NAME)
+    other = CompanyFactory(legal_name="Hurtownia Obca Sp. z o.o.", country="PL", language="pl")
+    address = AddressFactory(company=owner, label="Sweep dock", line1="Calle Sweepdock 9")
+    AddressFactory(company=other, label="Obcy dock")
+    users = {
+        role: CustomerUserFactory(company=owner, role=role, email=f"sweep-{role}@owner.example")
+        for role in (CustomerRole.ADMIN, CustomerRole.BUYER, CustomerRole.VIEWER)
+    }
+    other_admin = CustomerUserFactory(
+        company=other, role=CustomerRole.ADMIN, email="sweep-admin@other.example"
+    )
+    invited = CustomerUserFactory(
+        company=owner, role=CustomerRole.BUYER, email="sweep-invited@owner.example"
+    )
+    invited.set_unusable_password()
+    invited.save()
+
+    warehouse = WarehouseFactory(code="SWP", name="Sweep warehouse", is_default=True)
+    category = CategoryFactory(name="Sweep tools")
+    product = stocked_product(
+        500,
+        warehouse,
+        sku="SWEEP-DRILL",
+        name="Sweep drill",
+        category=category,
+        unit_price=Decimal("25.00"),
+    )
+    stock_item = StockItem.objects.get(product=product, warehouse=warehouse)
+    coupon = CouponFactory(code="SWEEP10")
+    carrier = CarrierFactory(code="sweepcar", name="Sweep Carrier")
+
+    lines = [{"sku": product.sku, "quantity": 2}]
+    order = orders.place_order(actor=manager, company=owner, lines=lines, po_number=OWNER_PO)
+    other_order = orders.place_order(actor=manager, company=other, lines=lines, po_number="OBCY")
+    documents.prepare_order_documents(order=order)
+    invoice_document = order.documents.get(kind=DocumentKind.INVOICE)
+    invoice_document.file.save("sweep-invoice.pdf", ContentFile(b"%PDF-1.4\n% sweep\n"), save=False)
+    invoice_document.status = DocumentStatus.READY
+    invoice_document.save()
+
+    from webhooks.models import Delivery, Subscription
+    from webhooks.services import generate_secret
+
+    subscription = Subscription(url="https://erp.example/hooks", events=["order.created"])
+    subscription.secret = generate_secret()
+    subscription.save()
+    Delivery.objects.create(
+        subscription=subscription,
+        event_id="6f1c1b1e-0000-4000-8000-000000000001",
+        event_type="order.created",
+        body="{}",
+    )
+
+    seller_row, seller_raw = create_api_key(name="Sweep ERP")
+    company_row, company_raw = create_api_key(name="Sweep owner key", company=owner)
+    _other_row, other_raw = create_api_key(name="Sweep other key", company=other)
+    target_key, _raw = create_api_key(name="Sweep key to revoke", company=owner)
+
+    world.users = {
+        "other_user": other_admin,
+        "viewer": users[CustomerRole.VIEWER],
+        "admin": users[CustomerRole.ADMIN],
+        "buyer": users[CustomerRole.BUYER],
+        "customer_service": staff[StaffRole.CUSTOMER_SERVICE],
+        "warehouse": staff[StaffRole.WAREHOUSE],
+        "manager": manager,
+    }
+    world.keys = {"seller_key": seller_raw, "company_key": company_raw, "other_key": other_raw}
+    world.ids = {
+        "company": owner.pk,
+        "address": address.pk,
+        "customer_user": users[CustomerRole.BUYER].pk,
+        "invited_user": invited.pk,
+        "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
+        "token": default_token_generator.make_token(invited),
+        "order": order.number,
+        "invoice": invoice_document.invoice.number,
+        "document": invoice_document.pk,
+        "document_kind": "invoice",
+        "product": product.pk,
+        "sku": product.sku,
+        "stock_item": stock_item.pk,
+        "warehouse": warehouse.pk,
+        "warehouse_code": warehouse.code,
+        "category": category.pk,
+        "coupon": coupon.pk,
+        "carrier": carrier.pk,
+        "subscription": subscription.pk,
+        "api_key": target_key.pk,
+        "email_kind": NotificationKind.ORDER_RECEIVED.value,
+        "order_action": "cancel",
+        "checkout_step": "review",
+    }
+    world.markers = (OWNER_NAME, OWNER_PO, order.number, "Calle Sweepdock 9", "@owner.example")
+    world.objects = {
+        "owner": owner,
+        "other": other,
+        "order": order,
+        "other_order": other_order,
+        "seller_key_row": seller_row,
+        "company_key_row": company_row,
+    }
+    return world
+
+
+# --- "nothing changed" ------------------------------------------------------------------
+
+#: Rows a refused request may legitimately write: sign-in bookkeeping, not data.
+_IGNORED_MODELS = {
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "core.idempotencyrecord",
+    "admin.logentry",
+}
+_IGNORED_FIELDS = {"last_login", "last_used_at"}
+_PROJECT_APPS = {
+    "core",
+    "customers",
+    "inventory",
+    "orders",
+    "documents",
+    "notifications",
+    "webhooks",
+    "auth",
+}
+
+
+def _watched_models():
+    for model in django_apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in _PROJECT_APPS and label not in _IGNORED_MODELS:
+            fields = [
+                f.attname for f in model._meta.concrete_fields if f.name not in _IGNORED_FIELDS
+            ]
+            yield label, model, fields
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of every project table (one query per table)."""
+    digests = {}
+    for label, model, fields in _watched_models():
+        rows = model._base_manager.order_by("pk").values_list(*fields)
+        digests[label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+    return digests
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(label for label in after if before.get(label) != after[label])
+
+
+@contextmanager
+def module_world(django_db_blocker, media_root):
+    """Build the world in one transaction that is rolled back when the module ends; the
+    module's tests run inside it (each in its own savepoint, as pytest-django does)."""
+    settings = override_settings(
+        MEDIA_ROOT=str(media_root),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with django_db_blocker.unblock(), settings:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
