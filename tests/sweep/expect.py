@@ -41,21 +41,21 @@ def face_defaults(face: str, owned: bool) -> tuple[dict, dict]:
     kwargs name an object of the owning company."""
     foreign = 404 if owned else None
     if face == "backoffice":
-        read = {p: LOGIN for p in ("anonymous", *GROUPS["keys"])}
-        read.update({p: 404 for p in GROUPS["customers"]})
-        read.update({p: 200 for p in GROUPS["staff"]})
+        read = dict.fromkeys(("anonymous", *GROUPS["keys"]), LOGIN)
+        read.update(dict.fromkeys(GROUPS["customers"], 404))
+        read.update(dict.fromkeys(GROUPS["staff"], 200))
         write = {p: _refused_or(o, OK) for p, o in read.items()}
     elif face == "portal":
-        read = {p: LOGIN for p in ("anonymous", *GROUPS["keys"])}
-        read.update({p: 200 for p in GROUPS["own_customers"]})
+        read = dict.fromkeys(("anonymous", *GROUPS["keys"]), LOGIN)
+        read.update(dict.fromkeys(GROUPS["own_customers"], 200))
         read["other_user"] = foreign or 200
-        read.update({p: 404 for p in GROUPS["staff"]})
+        read.update(dict.fromkeys(GROUPS["staff"], 404))
         write = {p: _refused_or(o, OK) for p, o in read.items()}
         write["viewer"] = 403
     elif face == "api":
         # Customer users have no API access: their session is not an API credential.
-        read = {p: 401 for p in ("anonymous", *GROUPS["customers"])}
-        read.update({p: 200 for p in GROUPS["staff"]})
+        read = dict.fromkeys(("anonymous", *GROUPS["customers"]), 401)
+        read.update(dict.fromkeys(GROUPS["staff"], 200))
         read.update(seller_key=200, company_key=200, other_key=foreign or 200)
         write = {p: _refused_or(o, OK) for p, o in read.items()}
         write.update(company_key=403, other_key=foreign or 403)

@@ -9,15 +9,15 @@ are sent to the owner's ids: a foreign object must answer 404.
 
 from __future__ import annotations
 
-import hashlib
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -59,6 +59,7 @@ GROUPS = {
     "own_customers": ("viewer", "admin", "buyer"),
     "staff": ("customer_service", "warehouse", "manager"),
     "keys": ("other_key", "company_key", "seller_key"),
+    "company_keys": ("other_key", "company_key"),
 }
 #: Personas that belong to another company: nothing of the owner's may reach them.
 FOREIGN = ("other_user", "other_key")
@@ -75,10 +76,22 @@ class World:
     markers: tuple[str, ...] = ()  # strings only the owner's pages may show
     objects: dict[str, object] = field(default_factory=dict)
 
+    sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key
+
+    def sign_in_everyone(self) -> None:
+        """One session per signed-in persona, made with the world (and rolled back
+        with it), so the sweep does not sign in for each request."""
+        for persona, user in self.users.items():
+            client = Client()
+            client.force_login(user)
+            self.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
     def client(self, persona: str) -> Client:
         """A test client acting as ``persona`` (signed in, or sending its key)."""
         client = Client()
-        if persona in self.users:
+        if persona in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
+        elif persona in self.users:
             client.force_login(self.users[persona])
         elif persona in self.keys:
             client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {self.keys[persona]}"
@@ -200,49 +213,48 @@ def build_world() -> World:
 
 # --- "nothing changed" ------------------------------------------------------------------
 
-#: Rows a refused request may legitimately write: sign-in bookkeeping, not data.
-_IGNORED_MODELS = {
-    "sessions.session",
-    "axes.accessattempt",
-    "axes.accesslog",
-    "axes.accessfailurelog",
-    "core.idempotencyrecord",
-    "admin.logentry",
+#: Tables a refused request may legitimately write: sign-in bookkeeping, not data.
+_IGNORED_TABLES = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+    "core_idempotencyrecord",
 }
-_IGNORED_FIELDS = {"last_login", "last_used_at"}
-_PROJECT_APPS = {
-    "core",
-    "customers",
-    "inventory",
-    "orders",
-    "documents",
-    "notifications",
-    "webhooks",
-    "auth",
-}
+#: Bookkeeping columns: an UPDATE that sets only these is not a change of data.
+_IGNORED_COLUMNS = {"last_login", "last_used_at"}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+_SET = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.I | re.S)
 
 
-def _watched_models():
-    for model in django_apps.get_models():
-        label = model._meta.label_lower
-        if model._meta.app_label in _PROJECT_APPS and label not in _IGNORED_MODELS:
-            fields = [
-                f.attname for f in model._meta.concrete_fields if f.name not in _IGNORED_FIELDS
-            ]
-            yield label, model, fields
+def _is_data_write(sql: str) -> str | None:
+    """The table ``sql`` writes data to, or None (a read, or bookkeeping)."""
+    match = _WRITE.match(sql)
+    if match is None or match.group(1).lower() in _IGNORED_TABLES:
+        return None
+    if sql.lstrip()[:6].upper() == "UPDATE":
+        assignments = _SET.search(sql)
+        if assignments:
+            columns = set(re.findall(r'"(\w+)"\s*=', assignments.group(1)))
+            if columns and columns <= _IGNORED_COLUMNS:
+                return None
+    return match.group(1)
 
 
-def fingerprint() -> dict[str, str]:
-    """A digest of every row of every project table (one query per table)."""
-    digests = {}
-    for label, model, fields in _watched_models():
-        rows = model._base_manager.order_by("pk").values_list(*fields)
-        digests[label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-    return digests
+@contextmanager
+def data_writes():
+    """Collects the tables every INSERT/UPDATE/DELETE of the block wrote (statements,
+    not net effect: a refused request should not even try)."""
+    tables: list[str] = []
 
+    def watch(execute, sql, params, many, context):
+        table = _is_data_write(sql)
+        if table is not None:
+            tables.append(table)
+        return execute(sql, params, many, context)
 
-def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(label for label in after if before.get(label) != after[label])
+    with connection.execute_wrapper(watch):
+        yield tables
 
 
 @contextmanager
@@ -251,6 +263,8 @@ def module_world(django_db_blocker, media_root):
     module's tests run inside it (each in its own savepoint, as pytest-django does)."""
     settings = override_settings(
         MEDIA_ROOT=str(media_root),
+        # The world's users need passwords; the fast hasher keeps building them cheap.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     with django_db_blocker.unblock(), settings:
