@@ -17,11 +17,14 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.sweep.expect import LOGIN, OK, REFUSALS, Expect
 from tests.sweep.routes import all_routes
+from tests.sweep.rows import GROWERS, grow
 from tests.sweep.world import FOREIGN, PERSONAS, data_writes, module_world
 
 # fmt: off
@@ -32,7 +35,7 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:logout": Expect(customers=LOGIN, staff_write=LOGIN),
     "backoffice:customer_list": Expect(list="companies"),
     "backoffice:customer_create": Expect(warehouse=403),
-    "backoffice:customer_detail": Expect(pk="company"),
+    "backoffice:customer_detail": Expect(pk="company", list="orders"),
     "backoffice:customer_edit": Expect(pk="company", warehouse=403),
     "backoffice:customer_address_create": Expect(pk="company", warehouse=403),
     "backoffice:customer_address_edit": Expect(pk="company", warehouse=403),
@@ -46,12 +49,14 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:apikey_revoke": Expect(pk="api_key", staff=403, manager=200),
     "backoffice:webhook_list": Expect(list="subscriptions", staff=403, manager=200),
     "backoffice:webhook_create": Expect(staff=403, manager=200),
-    "backoffice:webhook_detail": Expect(pk="subscription", staff=403, manager=200),
+    "backoffice:webhook_detail": Expect(
+        pk="subscription", list="deliveries", staff=403, manager=200
+    ),
     "backoffice:webhook_active": Expect(pk="subscription", staff=403, manager=200),
     "backoffice:webhook_delete": Expect(pk="subscription", staff=403, manager=200),
     "backoffice:product_list": Expect(list="products"),
     "backoffice:product_create": Expect(staff=403, manager=200),
-    "backoffice:product_detail": Expect(pk="product"),
+    "backoffice:product_detail": Expect(pk="product", list="movements"),
     "backoffice:product_edit": Expect(pk="product", staff=403, manager=200),
     "backoffice:category_list": Expect(list="categories"),
     "backoffice:category_create": Expect(staff=403, manager=200),
@@ -65,7 +70,7 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:stock_adjust": Expect(customer_service=403),
     "backoffice:stock_import": Expect(customer_service=403),
     "backoffice:stock_levels": Expect(pk="stock_item", customer_service=403),
-    "backoffice:movement_list": Expect(list="products"),
+    "backoffice:movement_list": Expect(list="movements"),
     "backoffice:order_list": Expect(list="orders"),
     "backoffice:order_create": Expect(warehouse=403),
     "backoffice:order_bulk": Expect(warehouse=403),
@@ -95,7 +100,7 @@ DECLARATIONS: dict[str, Expect] = {
     "portal:order_cancel": Expect(),
     "portal:order_reorder": Expect(),
     "portal:document_download": Expect(pk="document"),
-    "portal:home": Expect(),
+    "portal:home": Expect(list="orders"),
     "portal:company": Expect(list="addresses"),
     "portal:address_create": Expect(own_customers=403, admin=200),
     "portal:address_edit": Expect(own_customers=403, admin=200),
@@ -129,7 +134,7 @@ DECLARATIONS: dict[str, Expect] = {
     "product-detail": Expect(owned=False, staff_write=403, manager_write=OK),
     "warehouse-list": Expect(list="warehouses", staff_write=403, manager_write=OK),
     "warehouse-detail": Expect(owned=False, staff_write=403, manager_write=OK),
-    "stock-movement-list": Expect(list="products", company_keys=403, customer_service_write=403),
+    "stock-movement-list": Expect(list="movements", company_keys=403, customer_service_write=403),
     "stock-list": Expect(list="products"),
     "invoice-list": Expect(list="invoices"),
     "invoice-detail": Expect(number="invoice"),
@@ -158,6 +163,7 @@ def test_declaration_is_well_formed(name):
     route = ROUTES[name]
     declaration = DECLARATIONS[name]
     declaration.check(route)
+    assert declaration.list is None or declaration.list in GROWERS, declaration.list
     read, write = declaration.outcomes(route)
     assert set(read) == set(PERSONAS)
     if route.writes:
@@ -290,3 +296,46 @@ def test_write_watch_sees_writes(world, db):
         response = world.client("viewer").post(path, {"reason": "no"})
     assert response.status_code == 403
     assert written == []
+
+
+# --- query budgets ------------------------------------------------------------------------
+
+#: Who reads each face's lists for the budgets.
+LIST_READER = {"backoffice": "manager", "portal": "admin", "api": "seller_key"}
+LISTS = [name for name in SWEPT if DECLARATIONS[name].list]
+
+
+def _count_queries(world, route, path) -> tuple[int, list[str], int]:
+    client = world.client(LIST_READER[route.face])
+    cache.clear()  # both measurements start cold
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    with CaptureQueriesContext(connection) as streamed:  # a CSV export reads as it streams
+        if getattr(response, "streaming", False):
+            body = b"".join(response.streaming_content)
+        else:
+            body = response.content
+    captured = [*queries.captured_queries, *streamed.captured_queries]
+    return len(captured), [q["sql"] for q in captured], len(body)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_queries_do_not_grow_with_rows(world, db, name):
+    """Every list answers with as many queries for 2 rows as for 20 (no N+1)."""
+    route = ROUTES[name]
+    declaration = DECLARATIONS[name]
+    path = reverse(name, kwargs=declaration.kwargs_for(route, world.ids))
+    grow(world, declaration.list, 1)  # the world's one, plus one: 2 rows
+    # A first request does the once-a-minute bookkeeping (a key's last use, the
+    # session's refresh), so that neither measurement pays for it.
+    _count_queries(world, route, path)
+    small, _, small_size = _count_queries(world, route, path)
+    grow(world, declaration.list, 18)  # 20 rows
+    large, sql, large_size = _count_queries(world, route, path)
+    # The grown rows are on the page (else the comparison proves nothing).
+    assert large_size > small_size, f"{path}: the 18 new {declaration.list} are not listed"
+    assert large == small, (
+        f"{path} ({declaration.list}): {small} queries for 2 rows, {large} for 20:\n"
+        + "\n".join(sql)
+    )

@@ -205,6 +205,7 @@ def build_world() -> World:
         "other": other,
         "order": order,
         "other_order": other_order,
+        "product": product,
         "seller_key_row": seller_row,
         "company_key_row": company_row,
     }
