@@ -13,6 +13,7 @@ persona's 200 never shows the owner's data.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlsplit
 
@@ -26,6 +27,12 @@ from tests.sweep.expect import LOGIN, OK, REFUSALS, Expect
 from tests.sweep.routes import all_routes
 from tests.sweep.rows import GROWERS, grow
 from tests.sweep.world import FOREIGN, PERSONAS, data_writes, module_world
+
+SHIPMENT = {
+    "carrier": "seur",
+    "tracking_number": "TRK-SWEEP",
+    "estimated_delivery": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+}
 
 # fmt: off
 DECLARATIONS: dict[str, Expect] = {
@@ -81,7 +88,7 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:carrier_create": Expect(warehouse=403),
     "backoffice:carrier_edit": Expect(pk="carrier", warehouse=403),
     "backoffice:order_detail": Expect(),
-    "backoffice:order_action": Expect(),
+    "backoffice:order_action": Expect(data={"cancel-reason": "Sweep"}, warehouse_write=403),
     "backoffice:document_download": Expect(pk="document"),
     "backoffice:document_retry": Expect(pk="document"),
     "backoffice:email_template_list": Expect(staff=403, manager=200),
@@ -119,14 +126,14 @@ DECLARATIONS: dict[str, Expect] = {
     "webhook-delivery-list": Expect(list="deliveries", company_keys=403),
     "order-list": Expect(list="orders", company_key_write=OK, other_key_write=OK),
     "order-detail": Expect(),
-    "order-cancel": Expect(company_key_write=OK),
+    "order-cancel": Expect(data={"reason": "Sweep"}, company_key_write=OK, warehouse_write=403),
     "order-deliver": Expect(customer_service=403),
     "order-events": Expect(list="order_events"),
-    "order-hold": Expect(),
-    "order-payments": Expect(),
+    "order-hold": Expect(data={"note": "Sweep"}, warehouse_write=403),
+    "order-payments": Expect(data={"amount": "1.00"}, warehouse_write=403),
     "order-prepare": Expect(warehouse=403),
-    "order-release": Expect(),
-    "order-ship": Expect(),
+    "order-release": Expect(data={"note": "Sweep"}, warehouse_write=403),
+    "order-ship": Expect(data=SHIPMENT, customer_service_write=403),
     "category-list": Expect(list="categories", staff_write=403, manager_write=OK),
     "category-detail": Expect(pk="category", owned=False, staff_write=403, manager_write=OK),
     "product-list": Expect(list="products", staff_write=403, manager_write=OK),
@@ -206,11 +213,14 @@ def _error_body_problem(response) -> str | None:
     return None
 
 
-def _request(client, route, method, path):
+def _request(client, route, method, path, data):
     if route.face == "api" and method != "get":
-        return client.generic(method.upper(), path, "{}", content_type="application/json")
-    if method in ("get", "post"):
-        return getattr(client, method)(path)
+        body = json.dumps(data)
+        return client.generic(method.upper(), path, body, content_type="application/json")
+    if method == "get":
+        return client.get(path)
+    if method == "post":
+        return client.post(path, data)
     return client.generic(method.upper(), path)
 
 
@@ -224,7 +234,7 @@ DEFECTS = {
 }
 
 
-def _sweep_persona(world, route, path, persona, expected_read, expected_write):
+def _sweep_persona(world, route, path, data, persona, expected_read, expected_write):
     problems = []
     client = world.client(persona)
     for method in route.methods:
@@ -232,7 +242,7 @@ def _sweep_persona(world, route, path, persona, expected_read, expected_write):
         watch = method != "get" and (expected in REFUSALS or persona == "viewer")
         try:
             with data_writes() as written:
-                response = _request(client, route, method, path)
+                response = _request(client, route, method, path, data)
         except Exception as error:  # the test client re-raises a view's exception
             problems.append(f"{method.upper()} {path} as {persona}: raised {error!r} (a 500)")
             continue
@@ -269,7 +279,9 @@ def test_sweep(world, db, name):
     problems, known = [], []
     for persona in PERSONAS:
         with transaction.atomic():  # what one persona's writes did, the next one never sees
-            found = _sweep_persona(world, route, path, persona, read[persona], write[persona])
+            found = _sweep_persona(
+                world, route, path, declaration.data, persona, read[persona], write[persona]
+            )
             transaction.set_rollback(True)
         defect = DEFECTS.get((name, persona))
         if defect is None:

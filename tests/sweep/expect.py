@@ -72,11 +72,13 @@ class Expect:
     ``viewer=200``) for reads (and for writes too when it is a refusal); the same with
     ``_write`` (``buyer_write=OK``) for POST/PUT/PATCH/DELETE; ``list=<rows>`` marks a
     list page for the query budgets; ``owned=`` overrides whether the kwargs name an
-    owner's object; ``query=`` a query string.
+    owner's object; ``query=`` a query string; ``data=`` the body of its writes (a valid
+    one, so that a role check behind the form's validation is reached too).
     """
 
-    def __init__(self, *, list=None, owned=None, query="", **options):
+    def __init__(self, *, list=None, owned=None, query="", data=None, **options):
         self.list = list
+        self.data = data or {}
         self.owned = owned
         self.query = query
         self.options = options
