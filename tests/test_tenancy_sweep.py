@@ -351,3 +351,11 @@ def test_list_queries_do_not_grow_with_rows(world, db, name):
         f"{path} ({declaration.list}): {small} queries for 2 rows, {large} for 20:\n"
         + "\n".join(sql)
     )
+
+
+@pytest.mark.parametrize("kind", sorted(GROWERS))
+def test_every_row_kind_inserts_rows(world, db, kind):
+    """Each ``list=`` kind a declaration may name really adds rows."""
+    with data_writes() as written:
+        grow(world, kind, 1)
+    assert written, kind

@@ -36,7 +36,14 @@ def _subscription(_world):
     return subscription
 
 
+def _audit_entry(world):
+    from core.audit import record_created
+
+    return record_created(actor=world.users["manager"], instance=CouponFactory())
+
+
 GROWERS = {
+    "audit_entries": _audit_entry,
     "companies": lambda w: CompanyFactory(),
     "api_keys": lambda w: create_api_key(name="Grown key", company=w.objects["owner"]),
     "subscriptions": _subscription,
