@@ -24,9 +24,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.sweep.expect import LOGIN, OK, REFUSALS, Expect
-from tests.sweep.routes import all_routes
+from tests.sweep.routes import Route, all_routes
 from tests.sweep.rows import GROWERS, grow
-from tests.sweep.world import FOREIGN, PERSONAS, data_writes, module_world
+from tests.sweep.world import FOREIGN, OWNER_NAME, PERSONAS, data_writes, module_world
 
 SHIPMENT = {
     "carrier": "seur",
@@ -152,8 +152,15 @@ ROUTES = {route.name: route for route in all_routes()}
 SWEPT = [name for name in ROUTES if name in DECLARATIONS]
 
 
+def undeclared(routes, declarations) -> list[str]:
+    """``name  (/pattern)`` of each route without a declaration."""
+    return [
+        f"{route.name}  ({route.pattern})" for route in routes if route.name not in declarations
+    ]
+
+
 def test_every_url_is_declared():
-    missing = [f"{name}  ({ROUTES[name].pattern})" for name in ROUTES if name not in DECLARATIONS]
+    missing = undeclared(ROUTES.values(), DECLARATIONS)
     assert not missing, (
         "URLs without a declaration in tests/test_tenancy_sweep.py DECLARATIONS "
         '(add one line each, e.g. \'"<name>": Expect(pk="order"),\'):\n  ' + "\n  ".join(missing)
@@ -359,3 +366,47 @@ def test_every_row_kind_inserts_rows(world, db, kind):
     with data_writes() as written:
         grow(world, kind, 1)
     assert written, kind
+
+
+def test_an_undeclared_url_is_named():
+    route = Route("backoffice:audit_list", "backoffice", "/backoffice/audit/", ("get",), ())
+    assert undeclared([route, ROUTES["portal:home"]], DECLARATIONS) == [
+        "backoffice:audit_list  (/backoffice/audit/)"
+    ]
+
+
+def test_declaration_precedence():
+    """A persona's own keyword beats its group's; a non-refusal read lets writes through;
+    a portal viewer's writes stay refused unless declared."""
+    route = ROUTES["portal:address_edit"]
+    read, write = Expect(own_customers=403, admin=200).outcomes(route)
+    assert (read["viewer"], read["buyer"], read["admin"]) == (403, 403, 200)
+    assert (write["buyer"], write["admin"]) == (403, OK)
+    assert read["other_user"] == 404 and read["anonymous"] == LOGIN
+    read, write = Expect(viewer=200).outcomes(route)
+    assert write["viewer"] == 403
+    api = ROUTES["order-detail"]
+    read, write = Expect().outcomes(api)
+    assert (read["anonymous"], read["other_key"], read["company_key"]) == (401, 404, 200)
+    with pytest.raises(AssertionError, match="unknown declaration keyword"):
+        Expect(viewr=200).check(api)
+
+
+@pytest.mark.parametrize(
+    "persona, name, marker",
+    [
+        ("admin", "portal:order_list", "order"),
+        ("admin", "portal:company", "company_name"),
+        ("manager", "backoffice:customer_detail", "company_name"),
+        ("company_key", "order-detail", "order"),
+    ],
+)
+def test_owner_markers_are_on_the_owners_pages(world, db, persona, name, marker):
+    """The leak check looks for strings the owner's own pages do show."""
+    route = ROUTES[name]
+    path = reverse(name, kwargs=DECLARATIONS[name].kwargs_for(route, world.ids))
+    response = world.client(persona).get(path)
+    assert response.status_code == 200
+    expected = world.ids["order"] if marker == "order" else OWNER_NAME
+    assert expected in response.content.decode()
+    assert expected in world.markers
