@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.sweep.expect import LOGIN, OK, REFUSALS, Expect
 from tests.sweep.routes import Route, all_routes
@@ -31,7 +32,7 @@ from tests.sweep.world import FOREIGN, OWNER_NAME, PERSONAS, data_writes, module
 SHIPMENT = {
     "carrier": "seur",
     "tracking_number": "TRK-SWEEP",
-    "estimated_delivery": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+    "estimated_delivery": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
 }
 
 # fmt: off

@@ -32,10 +32,10 @@ from customers.tests.factories import (
     StaffUserFactory,
 )
 from documents import services as documents
-from documents.models import DocumentKind, DocumentStatus
+from documents.models import CreditReason, DocumentKind, DocumentStatus
 from inventory.models import StockItem
 from inventory.tests.factories import CategoryFactory, WarehouseFactory
-from notifications.models import NotificationKind
+from notifications.models import NotificationKind, SentNotification
 from orders import services as orders
 from orders.tests.factories import CarrierFactory, CouponFactory, stocked_product
 
@@ -140,11 +140,27 @@ def build_world() -> World:
     lines = [{"sku": product.sku, "quantity": 2}]
     order = orders.place_order(actor=manager, company=owner, lines=lines, po_number=OWNER_PO)
     other_order = orders.place_order(actor=manager, company=other, lines=lines, po_number="OBCY")
-    documents.prepare_order_documents(order=order)
+    documents.prepare_order_documents(order=order)  # its invoice's PDF is a stub
     invoice_document = order.documents.get(kind=DocumentKind.INVOICE)
     invoice_document.file.save("sweep-invoice.pdf", ContentFile(b"%PDF-1.4\n% sweep\n"), save=False)
     invoice_document.status = DocumentStatus.READY
     invoice_document.save()
+
+    # A second order, invoiced and corrected by a credit note; an email sent about it.
+    credited = orders.place_order(actor=manager, company=owner, lines=lines, po_number=OWNER_PO)
+    credit_note = documents.issue_credit_note(
+        invoice=documents.issue_invoice(order=credited),
+        reason_code=CreditReason.CORRECTION,
+        reason="Sweep correction",
+    )
+    notification = SentNotification.objects.create(
+        event_id="6f1c1b1e-0000-4000-8000-000000000002",
+        kind=NotificationKind.ORDER_RECEIVED,
+        company=owner,
+        order=order,
+        recipients=["sweep-buyer@owner.example"],
+        language="es",
+    )
 
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
@@ -183,6 +199,9 @@ def build_world() -> World:
         "token": default_token_generator.make_token(invited),
         "order": order.number,
         "invoice": invoice_document.invoice.number,
+        "credit_note": credit_note.number,
+        "credit_note_pk": credit_note.pk,
+        "notification": notification.pk,
         "document": invoice_document.pk,
         "document_kind": "invoice",
         "product": product.pk,
