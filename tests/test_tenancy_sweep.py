@@ -9,6 +9,16 @@ company's user 404 on the owner's objects; the API answers 401 (with the JSON er
 body) without a key and 404 to another company's key on the owner's objects. A viewer's
 write is always refused and changes nothing; nobody ever gets a 5xx; a foreign
 persona's 200 never shows the owner's data.
+
+Declaring a URL: ``"<url name>": Expect(<kwarg>="<world id>", <persona or group>=<outcome>,
+<persona or group>_write=<outcome>, list="<row kind>")``. Personas and groups are in
+``tests/sweep/world.py`` (``staff``, ``customers``, ``own_customers``, ``keys``,
+``company_keys``); outcomes are ``LOGIN``, ``OK`` or a status code; the world ids
+(``order``, ``invoice``, ``credit_note``, ``document``, ``address``, ``customer_user``,
+``product``, ``warehouse``, ``coupon``, ``carrier``, ``subscription``, ``api_key``,
+``notification`` ...) are in ``build_world``; ``list=`` names a kind of
+``tests/sweep/rows.py`` and puts the URL under the query budget (2 rows vs 20). A
+persona the code gets wrong goes in ``DEFECTS`` (expected to fail) until it is fixed.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from core.api.keys import create_api_key
 from customers.models import CustomerRole
 from customers.tests.factories import AddressFactory, CompanyFactory, CustomerUserFactory
 from documents import services as documents
@@ -16,6 +15,8 @@ from orders import services as orders
 from orders.tests.factories import CarrierFactory, CouponFactory, stocked_product
 from webhooks.models import Delivery, Subscription
 from webhooks.services import generate_secret
+
+from .world import create_api_key
 
 
 def _warehouse():
