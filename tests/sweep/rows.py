@@ -1,0 +1,82 @@
+"""More rows of one kind, for the list query budgets: ``grow(world, kind, n)`` adds
+``n`` rows that the list's persona sees (the owning company's where it matters)."""
+
+from __future__ import annotations
+
+import uuid
+
+from customers.models import CustomerRole
+from customers.tests.factories import AddressFactory, CompanyFactory, CustomerUserFactory
+from documents import services as documents
+from inventory import services as inventory
+from inventory.models import Warehouse
+from inventory.tests.factories import CategoryFactory, ProductFactory, WarehouseFactory
+from orders import services as orders
+from orders.tests.factories import CarrierFactory, CouponFactory, stocked_product
+from webhooks.models import Delivery, Subscription
+from webhooks.services import generate_secret
+
+from .world import create_api_key
+
+
+def _warehouse():
+    return Warehouse.objects.get(code="SWP")
+
+
+def _order(world):
+    owner = world.objects["owner"]
+    manager = world.users["manager"]
+    lines = [{"sku": world.ids["sku"], "quantity": 1}]
+    return orders.place_order(actor=manager, company=owner, lines=lines, po_number="GROW")
+
+
+def _subscription(_world):
+    subscription = Subscription(url="https://erp.example/grow", events=["order.created"])
+    subscription.secret = generate_secret()
+    subscription.save()
+    return subscription
+
+
+def _audit_entry(world):
+    from core.audit import record_created
+
+    return record_created(actor=world.users["manager"], instance=CouponFactory())
+
+
+GROWERS = {
+    "audit_entries": _audit_entry,
+    "companies": lambda w: CompanyFactory(),
+    "api_keys": lambda w: create_api_key(name="Grown key", company=w.objects["owner"]),
+    "subscriptions": _subscription,
+    "deliveries": lambda w: Delivery.objects.create(
+        subscription_id=w.ids["subscription"],
+        event_id=uuid.uuid4(),
+        event_type="order.created",
+        body="{}",
+    ),
+    "products": lambda w: stocked_product(5, _warehouse(), category=CategoryFactory()),
+    "movements": lambda w: inventory.receive(
+        product=w.objects["product"], quantity=1, warehouse=_warehouse()
+    ),
+    "categories": lambda w: ProductFactory(category=CategoryFactory()).category,
+    "warehouses": lambda w: WarehouseFactory(),
+    "coupons": lambda w: CouponFactory(),
+    "carriers": lambda w: CarrierFactory(),
+    "orders": _order,
+    "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
+    "order_events": lambda w: orders.add_order_note(
+        order=w.objects["order"],
+        actor=w.users["manager"],
+        note="Grown note",
+        customer_visible=True,
+    ),
+    "addresses": lambda w: AddressFactory(company=w.objects["owner"]),
+    "customer_users": lambda w: CustomerUserFactory(
+        company=w.objects["owner"], role=CustomerRole.BUYER
+    ),
+}
+
+
+def grow(world, kind: str, n: int) -> None:
+    for _ in range(n):
+        GROWERS[kind](world)
