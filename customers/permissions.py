@@ -7,9 +7,11 @@ friendly page or to decide which buttons to show.
   profile page is read-only and a company key may only read its record, API.md).
 - Shipping addresses of a company: the same seller side, and the company's own active
   administrators (portal). Company keys have no address endpoint.
-- Users of a company (create, invite, resend the invitation, change the role,
+- Users of a company (invite, resend the invitation, change the role,
   deactivate/reactivate): the same seller side, and the company's own active
-  administrators. Company keys: never.
+  administrators. Creating a user outright, which answers whether the email already
+  has an account, is for the seller side only (a customer admin invites instead).
+  Company keys: never.
 - Timeline notes: any active staff member; seller keys; the system.
 
 ``actor`` is a ``customers.User`` (staff or customer user), an API key (anything with
@@ -58,6 +60,10 @@ def can_manage_users(actor: Actor, company: Company) -> bool:
     return is_seller_editor(actor) or is_admin_of(actor, company)
 
 
+def can_create_users(actor: Actor) -> bool:
+    return is_seller_editor(actor)
+
+
 def can_add_note(actor: Actor) -> bool:
     return is_seller_actor(actor)
 
@@ -74,6 +80,11 @@ def ensure_can_manage_addresses(actor: Actor, company: Company) -> None:
 
 def ensure_can_manage_users(actor: Actor, company: Company) -> None:
     if not can_manage_users(actor, company):
+        raise NotAllowed()
+
+
+def ensure_can_create_users(actor: Actor) -> None:
+    if not can_create_users(actor):
         raise NotAllowed()
 
 

@@ -291,7 +291,6 @@ def _ensure_customer_user(user: User) -> None:
         raise NotAllowed()
 
 
-@transaction.atomic
 def create_customer_user(
     *,
     company: Company,
@@ -306,10 +305,36 @@ def create_customer_user(
     """Create a user of ``company``. Without a password, the user gets an email
     invitation (after commit) to choose one.
 
-    For staff and setup code: an email that already has an account (any company, or
-    staff) is a ``ValidationError`` on ``email``, as is any field the model refuses.
-    Customers invite through :func:`invite_customer_user`, which never says so."""
-    permissions.ensure_can_manage_users(actor, company)
+    For the seller side (staff, seller keys, setup code): an email that already has an
+    account (any company, or staff) is a ``ValidationError`` on ``email``, as is any
+    field the model refuses. Customers invite through :func:`invite_customer_user`,
+    which never says so."""
+    permissions.ensure_can_create_users(actor)
+    return _create_customer_user(
+        company=company,
+        actor=actor,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        send_invitation=send_invitation,
+    )
+
+
+@transaction.atomic
+def _create_customer_user(
+    *,
+    company: Company,
+    actor: Actor,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    send_invitation: bool = True,
+) -> User:
+    """:func:`create_customer_user` once the actor is known to be allowed."""
     email = User.objects.normalize_email(email).lower()
     if _email_taken(email):
         raise _taken_email_error()
@@ -365,7 +390,7 @@ def invite_customer_user(
     if holder is None:
         try:
             with transaction.atomic():
-                return create_customer_user(
+                return _create_customer_user(
                     company=company,
                     actor=actor,
                     email=email,

@@ -3,10 +3,9 @@ from core.api.views import ApiViewSet
 
 from .. import permissions, services
 from ..models import Company
+from ..services import ADDRESS_FIELDS
 from .filters import CustomerFilterSet
 from .serializers import CustomerSerializer
-
-ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "region", "country")
 
 
 class CustomerViewSet(ApiViewSet):

@@ -1,4 +1,6 @@
-"""Back-office pages for customers: list, detail, create/edit, addresses, timeline notes."""
+"""Back-office pages for customers: list, detail (with the change history), create/edit,
+addresses, timeline notes, users (create, resend the invitation). The services decide
+who may do what; the pages answer 403 early for staff without an editing role."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render

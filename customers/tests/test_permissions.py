@@ -223,12 +223,10 @@ NOT_USER_MANAGERS = [
 @pytest.mark.parametrize("who", USER_MANAGERS)
 def test_editors_and_the_companys_admin_manage_its_users(request, who, company, buyer):
     by = actor(request, who)
-    created = services.create_customer_user(
-        company=company, actor=by, email="new@gomez.example", role="viewer"
-    )
-    assert services.invite_customer_user(
+    created = services.invite_customer_user(
         company=company, actor=by, email="newer@gomez.example", role="buyer"
     )
+    assert created is not None and created.company == company
     services.resend_invitation(user=created, actor=by)
     services.change_customer_user_role(user=buyer, actor=by, role="viewer")
     services.set_customer_user_active(user=buyer, actor=by, active=False)
@@ -260,6 +258,23 @@ def test_others_cannot_manage_a_companys_users(request, who, company, buyer):
     assert buyer.role == "buyer" and buyer.is_active
     assert not User.objects.filter(email="new@gomez.example").exists()
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["system", "manager", "service_agent", "seller_key"])
+def test_the_seller_side_creates_users_outright(request, who, company):
+    user = services.create_customer_user(
+        company=company, actor=actor(request, who), email="new@gomez.example", role="viewer"
+    )
+    assert user.company == company and user.role == "viewer"
+
+
+def test_a_customer_admin_invites_but_does_not_create_outright(company, customer_admin):
+    """Creating outright says whether an email has an account: not for customers."""
+    with pytest.raises(NotAllowed):
+        services.create_customer_user(
+            company=company, actor=customer_admin, email="buyer2@gomez.example", role="buyer"
+        )
+    assert not User.objects.filter(email="buyer2@gomez.example").exists()
 
 
 def test_staff_accounts_are_not_customer_users(manager, service_agent):
