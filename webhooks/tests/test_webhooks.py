@@ -324,3 +324,19 @@ def test_the_body_is_the_standard_envelope():
     body = json.loads(services.event_body(event))
     assert set(body) == {"id", "type", "created_at", "data"}
     assert body["data"] == {"sku": "Ñ-1", "qty": 2}
+
+
+def test_a_seller_key_subscription_and_its_deletion_are_audited(client, allow_local):
+    from core.audit import MASK
+    from core.models import AuditAction, AuditEntry
+
+    response = client.post(
+        WEBHOOKS, {"url": "http://127.0.0.1/a", "events": ["stock.low"]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    secret = response.json()["secret"]
+    created = AuditEntry.objects.get()
+    assert created.action == AuditAction.CREATED and created.changes["secret"] == [None, MASK]
+    assert secret not in str(created.changes)
+    assert client.delete(f"{WEBHOOKS}{response.json()['id']}/").status_code == 204
+    assert AuditEntry.objects.filter(action=AuditAction.DELETED).count() == 1
