@@ -17,3 +17,10 @@ class DefaultAddressError(DomainError):
         super().__init__(
             _("The default shipping address cannot be removed; make another one the default first.")
         )
+
+
+class SelfDeactivationError(DomainError):
+    code = "cannot_deactivate_self"
+
+    def __init__(self):
+        super().__init__(_("You cannot deactivate your own account."))

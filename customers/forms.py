@@ -1,8 +1,6 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
 from core.forms import BootstrapFormMixin
 
 from .models import Address, Company, CustomerRole, TimelineKind, User, Visibility
@@ -93,21 +91,3 @@ class CustomerUserForm(BootstrapFormMixin, forms.Form):
 
 class RoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CustomerRole.choices)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError | DomainError) -> None:
-    """Show what a service refused on the form that sent it: on the field when the form
-    has one of that name, otherwise above the form."""
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = name if name in form.fields else None
-        form.add_error(field, errors)
-        if field is not None:
-            widget = form.fields[field].widget
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-            widget.attrs["aria-invalid"] = "true"

@@ -1,9 +1,16 @@
-"""The only code that creates or changes customers' rows."""
+"""The only code that creates or changes customers' rows.
+
+Every write service takes ``actor`` (``core.actors.Actor``: a staff or customer user,
+an API key, or None for the system), asks ``customers.permissions`` whether it may
+(``core.errors.NotAllowed`` if not) and writes an audit row (``core.audit``) in its
+transaction for each company, address and user it creates or changes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -11,9 +18,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core import audit
+from core.actors import Actor, user_of
+from core.errors import DomainError, NotAllowed
 
-from .errors import DefaultAddressError, LastAdminError
+from . import permissions
+from .errors import DefaultAddressError, LastAdminError, SelfDeactivationError
 from .models import (
     Address,
     Company,
@@ -27,6 +37,45 @@ from .models import (
 from .validators import normalize_tax_id
 
 ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "region", "country")
+#: The audited columns of a customer user (never the password or login bookkeeping).
+USER_AUDIT_FIELDS = ["email", "first_name", "last_name", "company", "role", "is_active"]
+
+
+class CompanyFields(TypedDict, total=False):
+    """A company's own columns, as the faces hand them over (already validated)."""
+
+    legal_name: str
+    tax_id: str
+    email: str
+    phone: str
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    language: str
+    currency: str
+    payment_terms: str
+    credit_limit: Decimal
+    discount_percent: Decimal
+    status: str
+    external_ref: str | None
+
+
+class AddressData(TypedDict, total=False):
+    """A shipping address's columns (``is_default`` asks to make it the default)."""
+
+    label: str
+    recipient: str
+    phone: str
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    is_default: bool
 
 
 def append_timeline(
@@ -35,18 +84,20 @@ def append_timeline(
     kind: str,
     summary: str,
     body: str = "",
-    actor: User | None = None,
+    actor: Actor = None,
     subject: models.Model | None = None,
     visibility: str = Visibility.STAFF,
     at=None,
 ) -> TimelineEntry:
-    """Append one entry to a company's timeline; every domain records interactions here."""
+    """Append one entry to a company's timeline; every domain records interactions here
+    (an internal helper of the domains' services: it checks no permission)."""
+    person = user_of(actor)
     entry = TimelineEntry(
         company=company,
         kind=kind,
         summary=summary[:255],
         body=body,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person if person is not None and person.is_authenticated else None,
         visibility=visibility,
         created_at=at or timezone.now(),
     )
@@ -58,9 +109,10 @@ def append_timeline(
 
 
 def add_staff_note(
-    *, company: Company, actor: User, kind: str, summary: str, body: str = "", visibility: str
+    *, company: Company, actor: Actor, kind: str, summary: str, body: str = "", visibility: str
 ) -> TimelineEntry:
     """A note written by staff: a logged call, a meeting, anything worth remembering."""
+    permissions.ensure_can_add_note(actor)
     return append_timeline(
         company=company, kind=kind, summary=summary, body=body, actor=actor, visibility=visibility
     )
@@ -76,30 +128,42 @@ def _set_tags(company: Company, tags: Iterable[Tag | str]) -> None:
     company.tags.set(resolved)
 
 
+def _tag_names(company: Company) -> list[str]:
+    return sorted(company.tags.values_list("name", flat=True))
+
+
 @transaction.atomic
 def create_company(
     *,
-    actor: User | None,
+    actor: Actor,
     tags: Iterable[Tag | str] = (),
-    shipping_address: dict[str, Any] | None = None,
-    **fields: Any,
+    shipping_address: AddressData | None = None,
+    **fields: Unpack[CompanyFields],
 ) -> Company:
     """Create a company; its billing address is also its first, default shipping address
     unless ``shipping_address`` is given."""
+    permissions.ensure_can_edit_company(actor)
     fields["tax_id"] = normalize_tax_id(fields.get("tax_id", ""))
     company = Company(**fields)
     company.full_clean()
     company.save()
     _set_tags(company, tags)
-    address = shipping_address or {name: getattr(company, name) for name in ADDRESS_FIELDS}
+    address_data: dict[str, Any] = dict(
+        shipping_address or {name: getattr(company, name) for name in ADDRESS_FIELDS}
+    )
     with translation.override(company.language):  # the customer reads this label
         default_label = _("Main address")
-    Address.objects.create(
+    address = Address.objects.create(
         company=company,
-        label=address.pop("label", None) or default_label,
+        label=address_data.pop("label", None) or default_label,
         is_default=True,
-        **{k: v for k, v in address.items() if k != "is_default"},
+        **{k: v for k, v in address_data.items() if k != "is_default"},
     )
+    entry = audit.record_created(actor=actor, instance=company)
+    if tags_now := _tag_names(company):
+        entry.changes["tags"] = [None, tags_now]
+        entry.save(update_fields=["changes"])
+    audit.record_created(actor=actor, instance=address)
     append_timeline(
         company=company,
         kind=TimelineKind.ACCOUNT,
@@ -111,9 +175,17 @@ def create_company(
 
 @transaction.atomic
 def update_company(
-    *, company: Company, actor: User | None, tags: Iterable[Tag | str] | None = None, **fields: Any
+    *,
+    company: Company,
+    actor: Actor,
+    tags: Iterable[Tag | str] | None = None,
+    **fields: Unpack[CompanyFields],
 ) -> Company:
-    """Change a company's fields; the timeline records which ones changed."""
+    """Change a company's fields (master data, credit limit, status, payment terms,
+    discount...); the timeline says which ones changed, the audit trail how."""
+    permissions.ensure_can_edit_company(actor)
+    before = audit.snapshot(company)
+    tags_before = _tag_names(company)
     if "tax_id" in fields:
         fields["tax_id"] = normalize_tax_id(fields["tax_id"])
     changed = [name for name, value in fields.items() if getattr(company, name) != value]
@@ -121,11 +193,13 @@ def update_company(
         setattr(company, name, value)
     company.full_clean()
     company.save()
+    extra = {}
     if tags is not None:
-        before = set(company.tags.values_list("name", flat=True))
         _set_tags(company, tags)
-        if before != set(company.tags.values_list("name", flat=True)):
+        if (tags_now := _tag_names(company)) != tags_before:
             changed.append("tags")
+            extra["tags"] = [tags_before, tags_now]
+    audit.record_change(actor=actor, instance=company, before=before, extra=extra)
     if changed:
         labels = ", ".join(str(Company._meta.get_field(name).verbose_name) for name in changed)
         append_timeline(
@@ -139,35 +213,56 @@ def update_company(
 
 @transaction.atomic
 def save_address(
-    *, company: Company, actor: User | None, address: Address | None = None, **fields: Any
+    *,
+    company: Company,
+    actor: Actor,
+    address: Address | None = None,
+    **fields: Unpack[AddressData],
 ) -> Address:
     """Add a shipping address or change one. ``is_default=True`` makes it the only default
     (the old one is cleared here, whatever the caller already set on the instance); the
-    default stays the default until another address takes over."""
+    default stays the default until another address takes over. ``address`` must be
+    one of ``company``'s (NotAllowed otherwise)."""
+    permissions.ensure_can_manage_addresses(actor, company)
+    if address is not None and (address.pk is None or address.company_id != company.pk):
+        raise NotAllowed()
     make_default = bool(fields.pop("is_default", False))
     # Lock the company's addresses so two concurrent "make default" cannot both win. The
     # rows read here, not the instance (a ModelForm has already copied its checkbox onto
     # it), say which address is the default now.
     locked = list(Address.objects.select_for_update().filter(company=company).order_by("pk"))
     current_default = next((row for row in locked if row.is_default), None)
+    before = None
     if address is None:
         address = Address(company=company)
+    else:
+        # The stored row, not the instance (a ModelForm may have changed it already).
+        before = audit.snapshot(next(row for row in locked if row.pk == address.pk))
     for name, value in fields.items():
         setattr(address, name, value)
     is_current_default = current_default is not None and current_default.pk == address.pk
     address.is_default = make_default or is_current_default or current_default is None
     if address.is_default and current_default is not None and not is_current_default:
+        previous = audit.snapshot(current_default, fields=["is_default"])
         Address.objects.filter(pk=current_default.pk).update(is_default=False)
+        current_default.is_default = False
+        audit.record_change(actor=actor, instance=current_default, before=previous)
     address.full_clean()
     address.save()
+    if before is None:
+        audit.record_created(actor=actor, instance=address)
+    else:
+        audit.record_change(actor=actor, instance=address, before=before)
     return address
 
 
 @transaction.atomic
-def delete_address(*, address: Address, actor: User | None) -> None:
+def delete_address(*, address: Address, actor: Actor) -> None:
     """Remove a shipping address that is not the default."""
+    permissions.ensure_can_manage_addresses(actor, address.company)
     if address.is_default:
         raise DefaultAddressError()
+    audit.record_deleted(actor=actor, instance=address)
     address.delete()
 
 
@@ -185,11 +280,21 @@ def _taken_email_error() -> ValidationError:
     )
 
 
-@transaction.atomic
+def _email_taken(email: str) -> bool:
+    """Whether anybody (staff or a user of any company) has ``email``, in any case."""
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def _ensure_customer_user(user: User) -> None:
+    """These services change customer users only (staff have no company)."""
+    if user.company_id is None or user.is_staff:
+        raise NotAllowed()
+
+
 def create_customer_user(
     *,
     company: Company,
-    actor: User | None,
+    actor: Actor,
     email: str,
     role: str,
     first_name: str = "",
@@ -200,11 +305,38 @@ def create_customer_user(
     """Create a user of ``company``. Without a password, the user gets an email
     invitation (after commit) to choose one.
 
-    For staff and setup code: an email that already has an account (any company, or
-    staff) is a ``ValidationError`` on ``email``, as is any field the model refuses.
-    Customers invite through :func:`invite_customer_user`, which never says so."""
+    For the seller side (staff, seller keys, setup code): an email that already has an
+    account (any company, or staff) is a ``ValidationError`` on ``email``, as is any
+    field the model refuses. Customers invite through :func:`invite_customer_user`,
+    which never says so."""
+    permissions.ensure_can_create_users(actor)
+    return _create_customer_user(
+        company=company,
+        actor=actor,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        send_invitation=send_invitation,
+    )
+
+
+@transaction.atomic
+def _create_customer_user(
+    *,
+    company: Company,
+    actor: Actor,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    send_invitation: bool = True,
+) -> User:
+    """:func:`create_customer_user` once the actor is known to be allowed."""
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    if _email_taken(email):
         raise _taken_email_error()
     user = User(
         company=company,
@@ -219,6 +351,7 @@ def create_customer_user(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record_created(actor=actor, instance=user, fields=USER_AUDIT_FIELDS)
     append_timeline(
         company=company,
         kind=TimelineKind.ACCOUNT,
@@ -243,7 +376,7 @@ def create_customer_user(
 def invite_customer_user(
     *,
     company: Company,
-    actor: User | None,
+    actor: Actor,
     email: str,
     role: str,
     first_name: str = "",
@@ -255,12 +388,13 @@ def invite_customer_user(
     cannot be used to test which addresses exist (other companies' users, staff). For
     a taken address nobody is created: the account holder is told by email instead
     (after commit), and the company's timeline notes it for staff only."""
+    permissions.ensure_can_manage_users(actor, company)
     email = User.objects.normalize_email(email).lower()
     holder = User.objects.filter(email__iexact=email).first()
     if holder is None:
         try:
             with transaction.atomic():
-                return create_customer_user(
+                return _create_customer_user(
                     company=company,
                     actor=actor,
                     email=email,
@@ -301,11 +435,13 @@ def _codes(error: ValidationError, field: str) -> set[str]:
     return {item.code for item in errors if item.code}
 
 
-def resend_invitation(*, user: User, actor: User | None) -> None:
+def resend_invitation(*, user: User, actor: Actor) -> None:
     """Email an invited user a fresh set-password link (after commit).
 
     For an active user who has not set a password yet: the first email may never have
     arrived (a mail server outage, a spam filter)."""
+    _ensure_customer_user(user)
+    permissions.ensure_can_manage_users(actor, user.company)
     if not user.is_active:
         raise DomainError(_("The user is deactivated: reactivate them first."), code="inactive")
     if user.has_usable_password():
@@ -322,14 +458,20 @@ def resend_invitation(*, user: User, actor: User | None) -> None:
 
 
 @transaction.atomic
-def change_customer_user_role(*, user: User, actor: User | None, role: str) -> User:
-    """Give a customer user another role; a company always keeps one active admin."""
+def change_customer_user_role(*, user: User, actor: Actor, role: CustomerRole | str) -> User:
+    """Give a customer user another role (``role`` is a ``CustomerRole`` value the face
+    has validated); a company always keeps one active admin, so the last one cannot
+    step down, not even by their own hand."""
+    _ensure_customer_user(user)
+    permissions.ensure_can_manage_users(actor, user.company)
     admins = _lock_company_admins(user.company)
     if user.role == CustomerRole.ADMIN and role != CustomerRole.ADMIN and admins == [user]:
         raise LastAdminError()
     if user.role != role:
+        before = audit.snapshot(user, fields=USER_AUDIT_FIELDS)
         user.role = role
         user.save(update_fields=["role", "updated_at"])
+        audit.record_change(actor=actor, instance=user, before=before)
         append_timeline(
             company=user.company,
             kind=TimelineKind.ACCOUNT,
@@ -343,14 +485,21 @@ def change_customer_user_role(*, user: User, actor: User | None, role: str) -> U
 
 
 @transaction.atomic
-def set_customer_user_active(*, user: User, actor: User | None, active: bool) -> User:
-    """Deactivate (or reactivate) a customer user; the last active admin stays."""
+def set_customer_user_active(*, user: User, actor: Actor, active: bool) -> User:
+    """Deactivate (or reactivate) a customer user; the last active admin stays, and
+    nobody deactivates their own account."""
+    _ensure_customer_user(user)
+    permissions.ensure_can_manage_users(actor, user.company)
+    if not active and user_of(actor) is not None and user_of(actor).pk == user.pk:
+        raise SelfDeactivationError()
     admins = _lock_company_admins(user.company)
     if not active and user.role == CustomerRole.ADMIN and admins == [user]:
         raise LastAdminError()
     if user.is_active != active:
+        before = audit.snapshot(user, fields=USER_AUDIT_FIELDS)
         user.is_active = active
         user.save(update_fields=["is_active", "updated_at"])
+        audit.record_change(actor=actor, instance=user, before=before)
         summary = (
             _("User %(email)s reactivated") if active else _("User %(email)s deactivated")
         ) % {"email": user.email}

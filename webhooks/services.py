@@ -32,9 +32,12 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from core import audit
+from core.actors import Actor
 from core.errors import DomainError
 from core.models import OutboxEvent
 
+from . import permissions
 from .events import EventType
 from .models import Attempt, Delivery, DeliveryStatus, Subscription
 
@@ -200,13 +203,24 @@ def _clean_events(events) -> list[str]:
 
 # --- subscriptions --------------------------------------------------------------------
 
+#: What the audit trail records of a subscription. The signing secret is never among
+#: them (its ciphertext is no business of a trail): a new one shows as "***".
+AUDITED_FIELDS = ["url", "events", "description", "active", "disabled_at", "disabled_reason"]
+SECRET_CHANGED = [audit.MASK, audit.MASK]
+
 
 @transaction.atomic
 def create_subscription(
-    *, url: str, events: list[str], secret: str | None = None, description: str = "", actor=None
+    *,
+    actor: Actor,
+    url: str,
+    events: list[str],
+    secret: str | None = None,
+    description: str = "",
 ) -> Subscription:
     """Subscribe ``url`` to ``events``; without a ``secret`` one is generated (the caller
     shows it once)."""
+    permissions.ensure_can_manage(actor)
     subscription = Subscription(
         url=check_url(url),
         events=_clean_events(events),
@@ -215,20 +229,43 @@ def create_subscription(
     )
     subscription.full_clean()
     subscription.save()
+    entry = audit.record_created(actor=actor, instance=subscription, fields=AUDITED_FIELDS)
+    entry.changes["secret"] = [None, audit.MASK]
+    entry.save(update_fields=["changes"])
     return subscription
 
 
 @transaction.atomic
-def delete_subscription(*, subscription: Subscription, actor=None) -> None:
+def rotate_subscription_secret(
+    *, subscription: Subscription, actor: Actor, secret: str | None = None
+) -> Subscription:
+    """Give a subscription a new signing secret (``secret``, or a generated one that the
+    caller shows once); deliveries sent from now on are signed with it."""
+    permissions.ensure_can_manage(actor)
+    before = audit.snapshot(subscription, fields=AUDITED_FIELDS)
+    subscription.secret = check_secret(secret) if secret else generate_secret()
+    subscription.save(update_fields=["secret_encrypted", "updated_at"])
+    audit.record_change(
+        actor=actor, instance=subscription, before=before, extra={"secret": SECRET_CHANGED}
+    )
+    return subscription
+
+
+@transaction.atomic
+def delete_subscription(*, subscription: Subscription, actor: Actor) -> None:
     """Remove a subscription with its delivery log."""
+    permissions.ensure_can_manage(actor)
+    audit.record_deleted(actor=actor, instance=subscription, fields=AUDITED_FIELDS)
     subscription.delete()
 
 
 @transaction.atomic
 def set_subscription_active(
-    *, subscription: Subscription, active: bool, actor=None
+    *, subscription: Subscription, active: bool, actor: Actor
 ) -> Subscription:
     """Enable (clearing the failure streak) or disable a subscription by hand."""
+    permissions.ensure_can_manage(actor)
+    before = audit.snapshot(subscription, fields=AUDITED_FIELDS)
     subscription.active = active
     if active:
         subscription.failing_since = None
@@ -238,6 +275,7 @@ def set_subscription_active(
         subscription.disabled_at = timezone.now()
         subscription.disabled_reason = _("Disabled by staff")
     subscription.save()
+    audit.record_change(actor=actor, instance=subscription, before=before)
     return subscription
 
 
@@ -256,6 +294,12 @@ def _disable_failing(subscription_id: int) -> bool:
             updated_at=now,
         )
         if disabled:
+            # Only an active subscription is disabled here; enabling one clears both.
+            audit.record_change(
+                actor=None,
+                instance=Subscription.objects.get(pk=subscription_id),
+                before={"active": True, "disabled_at": None, "disabled_reason": ""},
+            )
             Delivery.objects.filter(
                 subscription_id=subscription_id, status=DeliveryStatus.PENDING
             ).update(

@@ -1,12 +1,11 @@
+from core.actors import is_api_key
 from core.api.views import ApiViewSet
-from core.roles import StaffRole
 
-from .. import services
+from .. import permissions, services
 from ..models import Company
+from ..services import ADDRESS_FIELDS
 from .filters import CustomerFilterSet
 from .serializers import CustomerSerializer
-
-ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "region", "country")
 
 
 class CustomerViewSet(ApiViewSet):
@@ -16,11 +15,22 @@ class CustomerViewSet(ApiViewSet):
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
     company_field = "pk"
-    staff_write_roles = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
+    staff_write_roles = permissions.EDITORS
     error_field_map = {
         "legal_name": "name",
         **{name: f"billing_address.{name}" for name in ADDRESS_FIELDS},
     }
+
+    @property
+    def actor(self):
+        """Who calls, for the services: the staff user, or the API key itself once it
+        identifies as an actor (``is_api_key``; until then, as before, the system)."""
+        client = self.client
+        if client is None:
+            return None
+        if client.api_key is not None:
+            return client.api_key if is_api_key(client.api_key) else None
+        return client.user
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

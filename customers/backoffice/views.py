@@ -1,29 +1,27 @@
-"""Back-office pages for customers: list, detail, create/edit, addresses, timeline notes."""
+"""Back-office pages for customers: list, detail (with the change history), create/edit,
+addresses, timeline notes, users (create, resend the invitation). The services decide
+who may do what; the pages answer 403 early for staff without an editing role."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
 from core.errors import DomainError
-from core.roles import StaffRole, has_staff_role
-from core.views import FilteredListView, StaffRequiredMixin
+from core.forms import apply_domain_error
+from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
 
-from .. import services
+from .. import permissions, services
 from ..filters import CompanyFilterSet
-from ..forms import (
-    AddressForm,
-    CompanyForm,
-    CustomerUserForm,
-    TimelineNoteForm,
-    add_service_errors,
-)
+from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
 from ..models import Address, Company
 from ..selectors import company_list, timeline_for, users_for, with_order_numbers
 
-EDITORS = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
+#: The staff roles that edit customers (the services decide; the pages answer 403 early).
+EDITORS = permissions.EDITORS
 
 
 class CustomerListView(StaffRequiredMixin, FilteredListView):
@@ -49,88 +47,78 @@ class CustomerDetailView(StaffRequiredMixin, DetailView):
         context["users"] = users_for(self.object)
         context["timeline"] = with_order_numbers(timeline_for(self.object)[:100])
         context["note_form"] = TimelineNoteForm()
-        context["can_edit"] = has_staff_role(self.request.user, *EDITORS)
+        context["can_edit"] = permissions.can_edit_company(self.request.user)
         return context
 
 
-class CompanyFormView(StaffRequiredMixin, View):
+class CompanyFormView(StaffRequiredMixin, ServiceFormView):
     """Create (no pk) or edit a company."""
 
     required_roles = EDITORS
     template_name = "customers/backoffice/form.html"
+    form_class = CompanyForm
 
     def get_object(self):
         pk = self.kwargs.get("pk")
         return get_object_or_404(Company, pk=pk) if pk else None
 
-    def get(self, request, pk=None):
-        company = self.get_object()
-        return render(
-            request, self.template_name, {"form": CompanyForm(instance=company), "company": company}
+    @property
+    def success_message(self):
+        return _("Customer created.") if self.object is None else _("Customer saved.")
+
+    def get_context_data(self, **kwargs):
+        if self.object is not None:
+            # A refused edit leaves the form's values on the instance: show the stored
+            # name in the page title.
+            self.object.refresh_from_db()
+        return super().get_context_data(company=self.object, **kwargs)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        tags = data.pop("tags")
+        if self.object is None:
+            return services.create_company(actor=self.request.user, tags=tags, **data)
+        # The ModelForm already put the cleaned values on the instance: reload it so
+        # the service sees (and audits) what changed.
+        self.object.refresh_from_db()
+        return services.update_company(
+            company=self.object, actor=self.request.user, tags=tags, **data
         )
 
-    def post(self, request, pk=None):
-        company = self.get_object()
-        form = CompanyForm(request.POST, instance=company)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            tags = data.pop("tags")
-            try:
-                if company is None:
-                    company = services.create_company(actor=request.user, tags=tags, **data)
-                    messages.success(request, _("Customer created."))
-                else:
-                    # The ModelForm already put the cleaned values on the instance:
-                    # reload it so the service sees what changed.
-                    company.refresh_from_db()
-                    services.update_company(company=company, actor=request.user, tags=tags, **data)
-                    messages.success(request, _("Customer saved."))
-            except (ValidationError, DomainError) as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("backoffice:customer_detail", pk=company.pk)
-        if company is not None:
-            company.refresh_from_db()
-        return render(request, self.template_name, {"form": form, "company": company}, status=400)
+    def get_success_url(self, result):
+        return reverse("backoffice:customer_detail", args=[result.pk])
 
 
-class AddressFormView(StaffRequiredMixin, View):
+class AddressFormView(StaffRequiredMixin, ServiceFormView):
     """Add or edit a shipping address of a company."""
 
     required_roles = EDITORS
     template_name = "customers/backoffice/address_form.html"
+    form_class = AddressForm
+    success_message = gettext_lazy("Address saved.")
 
-    def _objects(self, pk, address_pk):
-        company = get_object_or_404(Company, pk=pk)
-        address = get_object_or_404(Address, pk=address_pk, company=company) if address_pk else None
-        return company, address
+    def get_object(self):
+        self.company = get_object_or_404(Company, pk=self.kwargs["pk"])
+        address_pk = self.kwargs.get("address_pk")
+        if address_pk is None:
+            return None
+        return get_object_or_404(Address, pk=address_pk, company=self.company)
 
-    def get(self, request, pk, address_pk=None):
-        company, address = self._objects(pk, address_pk)
-        form = AddressForm(instance=address)
-        return render(
-            request, self.template_name, {"form": form, "company": company, "address": address}
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.setdefault("instance", Address(company=self.company))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(company=self.company, address=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.save_address(
+            company=self.company, actor=self.request.user, address=self.object, **form.cleaned_data
         )
 
-    def post(self, request, pk, address_pk=None):
-        company, address = self._objects(pk, address_pk)
-        form = AddressForm(request.POST, instance=address or Address(company=company))
-        if form.is_valid():
-            try:
-                services.save_address(
-                    company=company, actor=request.user, address=address, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Address saved."))
-                return redirect("backoffice:customer_detail", pk=company.pk)
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "company": company, "address": address},
-            status=400,
-        )
+    def get_success_url(self, result):
+        return reverse("backoffice:customer_detail", args=[self.company.pk])
 
 
 class TimelineNoteCreateView(StaffRequiredMixin, View):
@@ -140,9 +128,14 @@ class TimelineNoteCreateView(StaffRequiredMixin, View):
         company = get_object_or_404(Company, pk=pk)
         form = TimelineNoteForm(request.POST)
         if form.is_valid():
-            services.add_staff_note(company=company, actor=request.user, **form.cleaned_data)
-            form = TimelineNoteForm()
-            status = 200
+            try:
+                services.add_staff_note(company=company, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = 400 if not request.htmx else 200
+            else:
+                form = TimelineNoteForm()
+                status = 200
         else:
             status = 400 if not request.htmx else 200
         context = {
@@ -159,32 +152,30 @@ class TimelineNoteCreateView(StaffRequiredMixin, View):
         return redirect("backoffice:customer_detail", pk=company.pk)
 
 
-class CustomerUserCreateView(StaffRequiredMixin, View):
+class CustomerUserCreateView(StaffRequiredMixin, ServiceFormView):
     """Staff create a user for a company; the user gets an invitation email."""
 
     required_roles = EDITORS
     template_name = "customers/backoffice/user_form.html"
+    form_class = CustomerUserForm
+    success_message = gettext_lazy("User created; an invitation email is on its way.")
 
-    def get(self, request, pk):
-        company = get_object_or_404(Company, pk=pk)
-        return render(request, self.template_name, {"form": CustomerUserForm(), "company": company})
+    def get_object(self):
+        self.company = get_object_or_404(Company, pk=self.kwargs["pk"])
+        return None
 
-    def post(self, request, pk):
-        company = get_object_or_404(Company, pk=pk)
-        form = CustomerUserForm(request.POST)
-        if form.is_valid():
-            # Staff are trusted: an email that already has an account is a plain field
-            # error here (customer admins invite through a path that never says so).
-            try:
-                services.create_customer_user(
-                    company=company, actor=request.user, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("User created; an invitation email is on its way."))
-                return redirect("backoffice:customer_detail", pk=company.pk)
-        return render(request, self.template_name, {"form": form, "company": company}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(company=self.company, **kwargs)
+
+    def perform(self, form):
+        # Staff are trusted: an email that already has an account is a plain field
+        # error here (customer admins invite through a path that never says so).
+        return services.create_customer_user(
+            company=self.company, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return reverse("backoffice:customer_detail", args=[self.company.pk])
 
 
 class CustomerUserInvitationView(StaffRequiredMixin, View):

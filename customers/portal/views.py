@@ -5,18 +5,19 @@ outside it is a 404.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import DomainError
-from core.views import CustomerRequiredMixin
+from core.views import CustomerRequiredMixin, ServiceFormView
 
-from .. import services
-from ..forms import AddressForm, CustomerUserForm, RoleForm, add_service_errors
-from ..models import CustomerRole
+from .. import permissions, services
+from ..forms import AddressForm, CustomerUserForm, RoleForm
+from ..models import Address, CustomerRole
 from ..selectors import timeline_for, users_for, with_order_numbers
 
 ADMIN_ONLY = (CustomerRole.ADMIN,)
@@ -41,37 +42,33 @@ class CompanyProfileView(CustomerRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["company"] = self.company
         context["addresses"] = self.company.addresses.all()
-        context["can_manage"] = self.request.user.role == CustomerRole.ADMIN
+        context["can_manage"] = permissions.can_manage_addresses(self.request.user, self.company)
         return context
 
 
-class PortalAddressFormView(CustomerRequiredMixin, View):
+class PortalAddressFormView(CustomerRequiredMixin, ServiceFormView):
     required_company_roles = ADMIN_ONLY
     template_name = "customers/portal/address_form.html"
+    form_class = AddressForm
+    success_message = gettext_lazy("Address saved.")
+    success_url = reverse_lazy("portal:company")
 
-    def _address(self, address_pk):
+    def get_object(self):
+        address_pk = self.kwargs.get("address_pk")
         return get_object_or_404(self.company.addresses, pk=address_pk) if address_pk else None
 
-    def get(self, request, address_pk=None):
-        address = self._address(address_pk)
-        return render(
-            request, self.template_name, {"form": AddressForm(instance=address), "address": address}
-        )
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.setdefault("instance", Address(company=self.company))
+        return kwargs
 
-    def post(self, request, address_pk=None):
-        address = self._address(address_pk)
-        form = AddressForm(request.POST, instance=address)
-        if form.is_valid():
-            try:
-                services.save_address(
-                    company=self.company, actor=request.user, address=address, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Address saved."))
-                return redirect("portal:company")
-        return render(request, self.template_name, {"form": form, "address": address}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(address=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.save_address(
+            company=self.company, actor=self.request.user, address=self.object, **form.cleaned_data
+        )
 
 
 class UserListView(CustomerRequiredMixin, TemplateView):
@@ -85,30 +82,19 @@ class UserListView(CustomerRequiredMixin, TemplateView):
         return context
 
 
-class UserCreateView(CustomerRequiredMixin, View):
+class UserCreateView(CustomerRequiredMixin, ServiceFormView):
     required_company_roles = ADMIN_ONLY
     template_name = "customers/portal/user_form.html"
+    form_class = CustomerUserForm
+    success_message = gettext_lazy("User invited; they will receive an email to set a password.")
+    success_url = reverse_lazy("portal:user_list")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": CustomerUserForm()})
-
-    def post(self, request):
-        form = CustomerUserForm(request.POST)
-        if form.is_valid():
-            # The same answer whether or not the email already has an account (the
-            # service tells the holder instead): the portal must not reveal who exists.
-            try:
-                services.invite_customer_user(
-                    company=self.company, actor=request.user, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("User invited; they will receive an email to set a password.")
-                )
-                return redirect("portal:user_list")
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        # The same answer whether or not the email already has an account (the
+        # service tells the holder instead): the portal must not reveal who exists.
+        return services.invite_customer_user(
+            company=self.company, actor=self.request.user, **form.cleaned_data
+        )
 
 
 class UserUpdateView(CustomerRequiredMixin, View):
@@ -131,9 +117,6 @@ class UserUpdateView(CustomerRequiredMixin, View):
                 )
                 messages.success(request, _("Role changed."))
             elif action in ("deactivate", "activate"):
-                if user == request.user and action == "deactivate":
-                    messages.error(request, _("You cannot deactivate your own account."))
-                    return redirect("portal:user_list")
                 services.set_customer_user_active(
                     user=user, actor=request.user, active=action == "activate"
                 )

@@ -180,3 +180,13 @@ def test_warehouse_staff_read_but_do_not_write_customers(warehouse_worker, compa
     assert client.get(CUSTOMERS).status_code == 200
     response = client.patch(detail(company), {"name": "X"}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_seller_key_change_is_audited(seller, company):
+    from core.models import AuditEntry
+
+    response = seller.patch(detail(company), {"status": "blocked"}, format="json")
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.get()
+    assert entry.changes == {"status": ["active", "blocked"]}
+    assert entry.actor_user is None and entry.object_id == str(company.pk)

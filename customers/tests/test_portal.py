@@ -433,7 +433,7 @@ def test_portal_activity_shows_staff_as_the_seller(client_for, buyer, company, s
         services.add_staff_note(
             company=company, actor=staff, kind="note", summary="Hola", visibility="customer"
         )
-    services.add_staff_note(
+    services.append_timeline(
         company=company, actor=buyer, kind="note", summary="Gracias", visibility="customer"
     )
     content = client.get(reverse("portal:home")).content.decode()

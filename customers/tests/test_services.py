@@ -115,11 +115,13 @@ def test_invited_user_gets_an_email_with_a_link_in_the_company_language(
 
 
 @pytest.mark.django_db
-def test_last_admin_cannot_be_demoted_or_deactivated(customer_admin):
+def test_last_admin_cannot_be_demoted_or_deactivated(customer_admin, manager):
     with pytest.raises(LastAdminError):
         services.change_customer_user_role(user=customer_admin, actor=customer_admin, role="buyer")
     with pytest.raises(LastAdminError):
-        services.set_customer_user_active(user=customer_admin, actor=customer_admin, active=False)
+        services.change_customer_user_role(user=customer_admin, actor=manager, role="buyer")
+    with pytest.raises(LastAdminError):
+        services.set_customer_user_active(user=customer_admin, actor=manager, active=False)
     customer_admin.refresh_from_db()
     assert customer_admin.role == CustomerRole.ADMIN and customer_admin.is_active
 

@@ -9,13 +9,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from core.actors import is_api_key
 from core.api import serializers
 from core.api.exceptions import ApiError
 from core.api.permissions import SellerOnly
 from core.api.views import ApiGenericViewSet
-from core.roles import StaffRole
 
-from .. import services
+from .. import permissions, services
 from ..models import Delivery, Subscription
 from .filters import DeliveryFilterSet, SubscriptionFilterSet
 from .serializers import (
@@ -32,10 +32,21 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneri
     queryset = Subscription.objects.all()
     serializer_class = SubscriptionSerializer
     permission_classes = [SellerOnly]
-    staff_write_roles = (StaffRole.MANAGER,)
+    staff_write_roles = permissions.MANAGERS
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     filterset_class = SubscriptionFilterSet
+
+    @property
+    def actor(self):
+        """Who calls, for the services: the staff user, or the API key itself once it
+        identifies as an actor (``is_api_key``; until then, as before, the system)."""
+        client = self.client
+        if client is None:
+            return None
+        if client.api_key is not None:
+            return client.api_key if is_api_key(client.api_key) else None
+        return client.user
 
     def get_serializer_class(self):
         if self.action == "create":

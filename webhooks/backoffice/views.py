@@ -1,5 +1,6 @@
 """Back-office pages for webhook subscriptions (managers): list, create (the secret
-is shown once), detail with the delivery log, enable/disable, delete."""
+is shown once), detail with the delivery log and change history, enable/disable,
+rotate the signing secret (the new one is shown once), delete."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,14 +9,14 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.errors import DomainError
-from core.roles import StaffRole
+from core.forms import apply_domain_error
 from core.views import StaffRequiredMixin
 
-from .. import services
+from .. import permissions, services
 from ..models import Subscription
 from .forms import SubscriptionForm
 
-MANAGERS = (StaffRole.MANAGER,)
+MANAGERS = permissions.MANAGERS
 
 
 class SubscriptionListView(StaffRequiredMixin, ListView):
@@ -27,6 +28,17 @@ class SubscriptionListView(StaffRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="api", **kwargs)
+
+
+def _secret_page(request, subscription, *, rotated=False):
+    """The one page that shows a signing secret (never cached)."""
+    response = render(
+        request,
+        "webhooks/backoffice/created.html",
+        {"subscription": subscription, "rotated": rotated, "section": "api"},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class SubscriptionCreateView(StaffRequiredMixin, View):
@@ -48,19 +60,9 @@ class SubscriptionCreateView(StaffRequiredMixin, View):
                     description=form.cleaned_data["description"],
                 )
             except DomainError as error:
-                for name, errors in error.fields.items():
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
-                if not error.fields:
-                    form.add_error(None, error.message)
+                apply_domain_error(form, error)
             else:
-                response = render(
-                    request,
-                    "webhooks/backoffice/created.html",
-                    {"subscription": subscription, "section": "api"},
-                )
-                response["Cache-Control"] = "no-store"
-                return response
+                return _secret_page(request, subscription)
         return render(request, self.template_name, {"form": form, "section": "api"}, status=400)
 
 
@@ -84,13 +86,32 @@ class SubscriptionActiveView(StaffRequiredMixin, View):
     def post(self, request, pk):
         subscription = get_object_or_404(Subscription, pk=pk)
         active = request.POST.get("active") == "1"
-        services.set_subscription_active(
-            subscription=subscription, active=active, actor=request.user
-        )
-        messages.success(
-            request, _("Subscription enabled.") if active else _("Subscription disabled.")
-        )
+        try:
+            services.set_subscription_active(
+                subscription=subscription, active=active, actor=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Subscription enabled.") if active else _("Subscription disabled.")
+            )
         return redirect("backoffice:webhook_detail", pk=pk)
+
+
+class SubscriptionRotateSecretView(StaffRequiredMixin, View):
+    """Give a subscription a new, generated signing secret and show it once (POST)."""
+
+    required_roles = MANAGERS
+
+    def post(self, request, pk):
+        subscription = get_object_or_404(Subscription, pk=pk)
+        try:
+            services.rotate_subscription_secret(subscription=subscription, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("backoffice:webhook_detail", pk=pk)
+        return _secret_page(request, subscription, rotated=True)
 
 
 class SubscriptionDeleteView(StaffRequiredMixin, View):
@@ -98,6 +119,10 @@ class SubscriptionDeleteView(StaffRequiredMixin, View):
 
     def post(self, request, pk):
         subscription = get_object_or_404(Subscription, pk=pk)
-        services.delete_subscription(subscription=subscription, actor=request.user)
+        try:
+            services.delete_subscription(subscription=subscription, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("backoffice:webhook_detail", pk=pk)
         messages.success(request, _("Subscription deleted."))
         return redirect("backoffice:webhook_list")

@@ -44,7 +44,9 @@ def test_refused_urls_show_a_field_error(client_for, manager, settings):
 
 
 def test_detail_shows_the_delivery_log(client_for, manager):
-    subscription = services.create_subscription(url="http://127.0.0.1:9/h", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1:9/h", events=["stock.low"]
+    )
     delivery = Delivery.objects.create(
         subscription=subscription,
         event_id="6f1c1b7e-2f0e-4c89-9d38-333333333333",
@@ -66,7 +68,9 @@ def test_detail_shows_the_delivery_log(client_for, manager):
 
 
 def test_disable_enable_and_delete(client_for, manager):
-    subscription = services.create_subscription(url="http://127.0.0.1:9/h", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1:9/h", events=["stock.low"]
+    )
     client = client_for(manager)
     client.post(f"{LIST}{subscription.pk}/active/", {"active": "0"})
     subscription.refresh_from_db()

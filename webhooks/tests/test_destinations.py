@@ -112,7 +112,7 @@ def test_dns_rebinding_cannot_redirect_a_delivery_to_loopback(
         port = receiver.server.server_port
         settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
         subscription = services.create_subscription(
-            url=f"http://rebind.example.com:{port}/hooks", events=["stock.low"]
+            actor=None, url=f"http://rebind.example.com:{port}/hooks", events=["stock.low"]
         )
         settings.WEBHOOK_ALLOW_PRIVATE_URLS = False
         calls = fake_resolver(
@@ -153,7 +153,7 @@ def test_delivery_to_a_named_host_keeps_its_host_header(
     fake_resolver(monkeypatch, lambda host, n: ["127.0.0.1"] if host == "hooks.test" else None)
     with Receiver() as receiver:
         url = f"http://hooks.test:{receiver.server.server_port}/hooks"
-        subscription = services.create_subscription(url=url, events=["stock.low"])
+        subscription = services.create_subscription(actor=None, url=url, events=["stock.low"])
         event = outbox.OutboxEvent.objects.create(event_type="stock.low", payload={})
         with django_capture_on_commit_callbacks(execute=True):
             services.enqueue_deliveries(event)

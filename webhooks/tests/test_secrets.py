@@ -16,7 +16,7 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 def subscribe():
     return services.create_subscription(
-        url="https://erp.example/hooks", events=["order.created"], secret=SECRET
+        actor=None, url="https://erp.example/hooks", events=["order.created"], secret=SECRET
     )
 
 

@@ -115,8 +115,10 @@ def test_public_destinations_are_accepted_in_production(client, settings):
 
 
 def test_delete_by_path_and_by_query(client, allow_local):
-    first = services.create_subscription(url="http://127.0.0.1/a", events=["stock.low"])
-    second = services.create_subscription(url="http://127.0.0.1/b", events=["stock.low"])
+    first = services.create_subscription(actor=None, url="http://127.0.0.1/a", events=["stock.low"])
+    second = services.create_subscription(
+        actor=None, url="http://127.0.0.1/b", events=["stock.low"]
+    )
     assert client.delete(f"{WEBHOOKS}{first.pk}/").status_code == 204
     assert client.delete(f"{WEBHOOKS}?id={second.pk}").status_code == 204
     assert not Subscription.objects.exists()
@@ -126,7 +128,9 @@ def test_delete_by_path_and_by_query(client, allow_local):
 
 
 def test_company_keys_cannot_manage_webhooks(api, company_key, allow_local):
-    subscription = services.create_subscription(url="http://127.0.0.1/a", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1/a", events=["stock.low"]
+    )
     client = api(company_key)
     assert client.get(WEBHOOKS).status_code == 403
     assert (
@@ -194,9 +198,11 @@ def test_signed_delivery_retried_after_a_failure_with_one_id(api, settings):
 def test_events_reach_only_subscribed_active_endpoints(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
     with Receiver() as receiver:
-        services.create_subscription(url=receiver.url, events=["stock.low"])
-        inactive = services.create_subscription(url=receiver.url, events=["order.created"])
-        services.set_subscription_active(subscription=inactive, active=False)
+        services.create_subscription(actor=None, url=receiver.url, events=["stock.low"])
+        inactive = services.create_subscription(
+            actor=None, url=receiver.url, events=["order.created"]
+        )
+        services.set_subscription_active(actor=None, subscription=inactive, active=False)
         with transaction.atomic():
             outbox.publish("order.created", {})
         assert receiver.requests == []
@@ -207,7 +213,9 @@ def test_events_reach_only_subscribed_active_endpoints(settings):
 
 def test_redirects_are_not_followed(allow_local, django_capture_on_commit_callbacks):
     with Receiver(statuses=[302], location="http://127.0.0.1:9/elsewhere") as receiver:
-        subscription = services.create_subscription(url=receiver.url, events=["stock.low"])
+        subscription = services.create_subscription(
+            actor=None, url=receiver.url, events=["stock.low"]
+        )
         event = outbox.OutboxEvent.objects.create(event_type="stock.low", payload={})
         with django_capture_on_commit_callbacks(execute=True):
             services.enqueue_deliveries(event)
@@ -218,7 +226,7 @@ def test_redirects_are_not_followed(allow_local, django_capture_on_commit_callba
 
 def test_network_errors_are_logged_and_retried(allow_local, django_capture_on_commit_callbacks):
     subscription = services.create_subscription(
-        url="http://127.0.0.1:1/closed", events=["stock.low"]
+        actor=None, url="http://127.0.0.1:1/closed", events=["stock.low"]
     )
     event = outbox.OutboxEvent.objects.create(event_type="stock.low", payload={})
     with django_capture_on_commit_callbacks(execute=True):
@@ -231,7 +239,9 @@ def test_network_errors_are_logged_and_retried(allow_local, django_capture_on_co
 
 def test_private_destination_refused_at_send_time(db, settings, django_capture_on_commit_callbacks):
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
-    subscription = services.create_subscription(url="http://127.0.0.1:1/x", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1:1/x", events=["stock.low"]
+    )
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = False
     event = outbox.OutboxEvent.objects.create(event_type="stock.low", payload={})
     with django_capture_on_commit_callbacks(execute=True):
@@ -241,7 +251,9 @@ def test_private_destination_refused_at_send_time(db, settings, django_capture_o
 
 
 def test_gives_up_after_the_retry_window(allow_local):
-    subscription = services.create_subscription(url="http://127.0.0.1:1/x", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1:1/x", events=["stock.low"]
+    )
     delivery = Delivery.objects.create(
         subscription=subscription,
         event_id="6f1c1b7e-2f0e-4c89-9d38-111111111111",
@@ -268,7 +280,9 @@ def test_failing_for_three_days_disables_and_tells_staff(
     allow_local, settings, django_capture_on_commit_callbacks
 ):
     settings.STAFF_ALERT_EMAIL = "ops@example.com"
-    subscription = services.create_subscription(url="http://127.0.0.1:1/x", events=["stock.low"])
+    subscription = services.create_subscription(
+        actor=None, url="http://127.0.0.1:1/x", events=["stock.low"]
+    )
     Subscription.objects.filter(pk=subscription.pk).update(
         failing_since=timezone.now() - timedelta(days=3, minutes=1)
     )
@@ -292,7 +306,9 @@ def test_failing_for_three_days_disables_and_tells_staff(
 
 def test_a_success_clears_the_failure_streak(allow_local, django_capture_on_commit_callbacks):
     with Receiver(statuses=[200]) as receiver:
-        subscription = services.create_subscription(url=receiver.url, events=["stock.low"])
+        subscription = services.create_subscription(
+            actor=None, url=receiver.url, events=["stock.low"]
+        )
         Subscription.objects.filter(pk=subscription.pk).update(
             failing_since=timezone.now() - timedelta(days=1)
         )
@@ -308,3 +324,19 @@ def test_the_body_is_the_standard_envelope():
     body = json.loads(services.event_body(event))
     assert set(body) == {"id", "type", "created_at", "data"}
     assert body["data"] == {"sku": "Ñ-1", "qty": 2}
+
+
+def test_a_seller_key_subscription_and_its_deletion_are_audited(client, allow_local):
+    from core.audit import MASK
+    from core.models import AuditAction, AuditEntry
+
+    response = client.post(
+        WEBHOOKS, {"url": "http://127.0.0.1/a", "events": ["stock.low"]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    secret = response.json()["secret"]
+    created = AuditEntry.objects.get()
+    assert created.action == AuditAction.CREATED and created.changes["secret"] == [None, MASK]
+    assert secret not in str(created.changes)
+    assert client.delete(f"{WEBHOOKS}{response.json()['id']}/").status_code == 204
+    assert AuditEntry.objects.filter(action=AuditAction.DELETED).count() == 1
