@@ -221,7 +221,7 @@ def test_a_disabled_webhook_subscription_is_emailed_once(settings, flush):
     settings.STAFF_ALERT_EMAIL = "ops@example.com"
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True  # no DNS look-up in tests
     subscription = webhooks.create_subscription(
-        url="https://erp.example.com/h", events=["stock.low"]
+        url="https://erp.example.com/h", events=["stock.low"], actor=None
     )
     Subscription.objects.filter(pk=subscription.pk).update(
         failing_since=timezone.now()
@@ -248,7 +248,7 @@ def test_internal_events_are_never_delivered_to_webhooks(settings):
     settings.STAFF_ALERT_EMAIL = "ops@example.com"
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
     subscription = webhooks.create_subscription(
-        url="https://erp.example.com/h", events=["stock.low"]
+        url="https://erp.example.com/h", events=["stock.low"], actor=None
     )
     # Even a subscription that lists them (written behind the API's back).
     Subscription.objects.filter(pk=subscription.pk).update(
