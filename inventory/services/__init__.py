@@ -22,7 +22,7 @@ Quantities are ``int`` (never ``bool``, ``Decimal`` or ``float``); bad input rai
 """
 
 from .alerts import sweep_low_stock
-from .batch import StockChange, record_stock_changes, validate_stock_changes
+from .batch import StockChange, record_stock_changes
 from .bulk import BULK_PRODUCT_FIELDS, MAX_BULK_PRODUCTS, BulkUpsertResult, bulk_upsert_products
 from .catalog import (
     create_category,
@@ -33,7 +33,7 @@ from .catalog import (
     update_warehouse,
 )
 from .ledger import MANUAL_KINDS, MAX_QUANTITY
-from .levels import set_bin_location, set_reorder_levels
+from .levels import set_bin_location, set_reorder_levels, set_stock_settings
 from .movements import adjust, receive, restock_return, write_off
 from .reservations import Allocation, release, reserve, ship
 
@@ -57,11 +57,11 @@ __all__ = [
     "restock_return",
     "set_bin_location",
     "set_reorder_levels",
+    "set_stock_settings",
     "ship",
     "sweep_low_stock",
     "update_category",
     "update_product",
     "update_warehouse",
-    "validate_stock_changes",
     "write_off",
 ]

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
+
 from ..errors import (
     InvalidQuantity,
     InvalidStockChanges,
@@ -18,6 +20,7 @@ from ..errors import (
 )
 from ..locks import lock_stock_items, retry_on_conflict
 from ..models import MovementKind, Product, StockMovement, Warehouse
+from ..permissions import ensure_can_keep_stock
 from .ledger import MANUAL_KINDS, _Change, _quantity, _reason, _write
 
 
@@ -37,7 +40,7 @@ def _resolve_changes(changes: Sequence) -> tuple[list, dict[int, dict[str, list[
     """Check every item of a batch (no locks); returns the resolved items and the errors."""
     errors: dict[int, dict[str, list[str]]] = {}
     resolved = []
-    items = [c if isinstance(c, StockChange) else StockChange(**c) for c in changes]
+    items = list(changes)
     skus = {str(c.sku or "").strip() for c in items}
     products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
     warehouses = {w.code: w for w in Warehouse.objects.all()}
@@ -79,22 +82,18 @@ def _resolve_changes(changes: Sequence) -> tuple[list, dict[int, dict[str, list[
     return resolved, errors
 
 
-def validate_stock_changes(changes: Sequence) -> dict[int, dict[str, list[str]]]:
-    """The per-item errors of a batch, without writing or locking anything."""
-    return _resolve_changes(changes)[1]
-
-
 @retry_on_conflict
-def record_stock_changes(*, changes: Sequence, user=None) -> list[StockMovement]:
+def record_stock_changes(*, actor: Actor, changes: Sequence[StockChange]) -> list[StockMovement]:
     """Record a batch of receipts, adjustments and write-offs: all or nothing.
 
-    ``changes`` are ``StockChange`` objects or mappings with the same keys (``sku``,
-    ``warehouse`` code, ``quantity``, ``kind``, ``reason``, ``reference``). Raises
+    ``changes`` are ``StockChange`` items (``sku``, ``warehouse`` code, empty for the
+    default warehouse, ``quantity``, ``kind``, ``reason``, ``reference``). Raises
     ``InvalidStockChanges`` with the errors per item index (unknown SKU or warehouse,
     bad quantity), or its subclass ``NegativeStockChanges`` (a 409) for changes that
     would leave stock below zero or below what is reserved, counting earlier items of
     the same batch.
     """
+    ensure_can_keep_stock(actor)
     if not changes:
         raise InvalidQuantity(_("Nothing to record."), field="changes")
     resolved, errors = _resolve_changes(changes)
@@ -123,4 +122,4 @@ def record_stock_changes(*, changes: Sequence, user=None) -> list[StockMovement]
         )
         for _index, product, warehouse, kind, delta, reason, ref in resolved
     ]
-    return _write(changes, user=user, reason="", reference="", reference_object=None)
+    return _write(changes, actor=actor, reason="", reference="", reference_object=None)

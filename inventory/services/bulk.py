@@ -7,13 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.actors import Actor, actor_label, key_of, user_of
+from core.models import AuditAction, AuditEntry
+
 from ..errors import DuplicateSkus, InvalidProducts, TooManyItems
 from ..models import Category, Product
+from ..permissions import ensure_can_edit_catalog
 
 # --- Bulk catalog upsert ----------------------------------------------------------------
 
@@ -31,6 +37,8 @@ BULK_PRODUCT_FIELDS = (
     "active",
     "external_ref",
 )
+#: The fields of a product's audit row.
+AUDITED_FIELDS = list(BULK_PRODUCT_FIELDS)
 #: The columns ``bulk_upsert_products`` compares and writes.
 _BULK_COLUMNS = tuple("category_id" if name == "category" else name for name in BULK_PRODUCT_FIELDS)
 
@@ -43,6 +51,35 @@ class BulkUpsertResult:
     created: list[str]
     updated: list[str]
     unchanged: list[str]
+
+
+def _audit(*, actor: Actor, products: list[Product], before: dict[int, dict]) -> None:
+    """One audit row per product created or changed, written with one INSERT (what
+    ``core.audit.record_created`` / ``record_change`` would write one by one)."""
+    content_type = ContentType.objects.get_for_model(Product)
+    key, label = key_of(actor), str(actor_label(actor))[:200]
+    entries = []
+    for index, product in enumerate(products):
+        after = audit.snapshot(product, fields=AUDITED_FIELDS)
+        if index in before:
+            action, changes = AuditAction.CHANGED, audit.diff(before[index], after)
+        else:
+            action = AuditAction.CREATED
+            changes = {name: [None, v] for name, v in after.items() if v not in (None, "")}
+        if changes:
+            entries.append(
+                AuditEntry(
+                    actor_user=user_of(actor),
+                    actor_key_id=key.pk if key is not None else None,
+                    actor_label=label,
+                    content_type=content_type,
+                    object_id=str(product.pk),
+                    object_repr=str(product)[:200],
+                    action=action,
+                    changes=changes,
+                )
+            )
+    AuditEntry.objects.bulk_create(entries)
 
 
 def _bulk_item_fields(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,7 +121,7 @@ def _external_ref_errors(
 
 
 @transaction.atomic
-def bulk_upsert_products(*, items: Sequence[Mapping[str, Any]], actor=None) -> BulkUpsertResult:
+def bulk_upsert_products(*, actor: Actor, items: Sequence[Mapping[str, Any]]) -> BulkUpsertResult:
     """Create or update products by SKU, all or nothing.
 
     Every item is checked before anything is written (SKUs repeated in the batch, field
@@ -95,6 +132,7 @@ def bulk_upsert_products(*, items: Sequence[Mapping[str, Any]], actor=None) -> B
     values. Raises ``DuplicateSkus`` / ``InvalidProducts`` (errors per item index) or
     ``TooManyItems``.
     """
+    ensure_can_edit_catalog(actor)
     if len(items) > MAX_BULK_PRODUCTS:
         raise TooManyItems(count=len(items), limit=MAX_BULK_PRODUCTS)
     if not items:
@@ -124,7 +162,7 @@ def bulk_upsert_products(*, items: Sequence[Mapping[str, Any]], actor=None) -> B
     ref_errors = _external_ref_errors(batch, existing)
 
     errors: dict[int, dict[str, list[str]]] = {}
-    products, before = [], {}
+    products, before, audited = [], {}, {}
     for index, fields in enumerate(batch):
         problems: dict[str, list[str]] = {}
         product = existing.get(fields["sku"])
@@ -134,6 +172,7 @@ def bulk_upsert_products(*, items: Sequence[Mapping[str, Any]], actor=None) -> B
                 problems["category"] = [_("This field is required.")]
         else:
             before[index] = {name: getattr(product, name) for name in _BULK_COLUMNS}
+            audited[index] = audit.snapshot(product, fields=AUDITED_FIELDS)
         for name, value in fields.items():
             if name == "category":
                 if (
@@ -176,4 +215,5 @@ def bulk_upsert_products(*, items: Sequence[Mapping[str, Any]], actor=None) -> B
         Product.objects.bulk_create(to_create)
     if to_update:
         Product.objects.bulk_update(to_update, [*_BULK_COLUMNS, "updated_at"])
+    _audit(actor=actor, products=products, before=audited)
     return BulkUpsertResult(products, created, updated, unchanged)

@@ -1,21 +1,29 @@
-"""The catalog's write services: categories, products and warehouses."""
+"""The catalog's write services: categories, products and warehouses.
+
+Managers (and seller keys, and the system) may use them (``inventory.permissions``).
+Every change writes an audit row (``core.audit``) in the same transaction. The faces
+hand clean, typed values (forms and serializers strip SKUs, upper-case warehouse codes,
+turn a blank external reference into ``None``); the model's own validation still runs
+here, so no face can store what the model refuses. A blank external reference is
+stored as NULL (the column is unique).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 
-from ..errors import InvalidData
+from core import audit
+from core.actors import Actor
+
+from ..errors import DefaultWarehouseRequired, InvalidData
 from ..models import Category, Product, Warehouse
+from ..permissions import ensure_can_edit_catalog
 
-# --- Catalog services -----------------------------------------------------------------
 
-
-def _save(instance: models.Model, fields: Mapping[str, Any]) -> models.Model:
+def _save(instance: models.Model, fields: dict[str, Any]) -> models.Model:
     for name, value in fields.items():
         setattr(instance, name, value)
     try:
@@ -26,75 +34,114 @@ def _save(instance: models.Model, fields: Mapping[str, Any]) -> models.Model:
     return instance
 
 
+def _create(model: type[models.Model], *, actor: Actor, fields: dict[str, Any]):
+    instance = _save(model(), fields)
+    audit.record_created(actor=actor, instance=instance)
+    return instance
+
+
+def _update(instance: models.Model, *, actor: Actor, fields: dict[str, Any]):
+    # Read the row again under a lock: a model form may already have changed the
+    # instance in memory, and the audit row must compare with what is stored.
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = audit.snapshot(locked)
+    _save(locked, fields)
+    audit.record_change(actor=actor, instance=locked, before=before)
+    return locked
+
+
+# --- Categories -----------------------------------------------------------------------
+
+
 @transaction.atomic
-def create_category(*, actor=None, **fields: Any) -> Category:
+def create_category(*, actor: Actor, **fields: Any) -> Category:
     """Create a category with its return policy."""
-    return _save(Category(), fields)
+    ensure_can_edit_catalog(actor)
+    return _create(Category, actor=actor, fields=fields)
 
 
 @transaction.atomic
-def update_category(*, category: Category, actor=None, **fields: Any) -> Category:
+def update_category(*, category: Category, actor: Actor, **fields: Any) -> Category:
     """Change a category or its return policy (applies to returns requested from now on)."""
-    return _save(category, fields)
+    ensure_can_edit_catalog(actor)
+    return _update(category, actor=actor, fields=fields)
 
 
-def _clean_product_fields(fields: dict) -> dict:
-    if "sku" in fields:
-        fields["sku"] = str(fields["sku"]).strip()
-    if "external_ref" in fields:
-        fields["external_ref"] = fields["external_ref"] or None
+# --- Products -------------------------------------------------------------------------
+
+
+def _product_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    # No external reference is NULL, never "": the column is unique.
+    if "external_ref" in fields and not fields["external_ref"]:
+        fields = {**fields, "external_ref": None}
     return fields
 
 
 @transaction.atomic
-def create_product(*, actor=None, **fields: Any) -> Product:
+def create_product(*, actor: Actor, **fields: Any) -> Product:
     """Create a product (no stock yet: stock comes with ``receive``)."""
-    return _save(Product(), _clean_product_fields(dict(fields)))
+    ensure_can_edit_catalog(actor)
+    return _create(Product, actor=actor, fields=_product_fields(fields))
 
 
 @transaction.atomic
-def update_product(*, product: Product, actor=None, **fields: Any) -> Product:
+def update_product(*, product: Product, actor: Actor, **fields: Any) -> Product:
     """Change a product's data; its SKU may change, its stock history stays."""
-    return _save(product, _clean_product_fields(dict(fields)))
+    ensure_can_edit_catalog(actor)
+    return _update(product, actor=actor, fields=_product_fields(fields))
+
+
+# --- Warehouses -----------------------------------------------------------------------
 
 
 def _lock_warehouses() -> list[Warehouse]:
     return list(Warehouse.objects.select_for_update().order_by("pk"))
 
 
-@transaction.atomic
-def create_warehouse(*, actor=None, **fields: Any) -> Warehouse:
-    """Create a warehouse; the first one, or one created with ``is_default``, is the default."""
-    existing = _lock_warehouses()
-    fields = dict(fields)
-    if "code" in fields:
-        fields["code"] = str(fields["code"]).strip().upper()
-    make_default = fields.pop("is_default", False) or not existing
-    warehouse = _save(Warehouse(), fields)
-    if make_default:
-        _make_default(warehouse)
-    return warehouse
-
-
-@transaction.atomic
-def update_warehouse(*, warehouse: Warehouse, actor=None, **fields: Any) -> Warehouse:
-    """Change a warehouse; ``is_default=True`` makes it the only default. The default
-    cannot be unset directly: make another warehouse the default instead."""
-    _lock_warehouses()
-    fields = dict(fields)
-    if "code" in fields:
-        fields["code"] = str(fields["code"]).strip().upper()
-    make_default = fields.pop("is_default", None)
-    warehouse = _save(warehouse, fields)
-    if make_default:
-        _make_default(warehouse)
-    return warehouse
-
-
-def _make_default(warehouse: Warehouse) -> None:
-    Warehouse.objects.filter(is_default=True).exclude(pk=warehouse.pk).update(
-        is_default=False, updated_at=timezone.now()
-    )
+def _make_default(warehouse: Warehouse, *, actor: Actor, others: list[Warehouse]) -> None:
+    """``warehouse`` becomes the only default (the others are unset first: the model
+    allows one default), each change with its audit row."""
+    for other in others:
+        if other.is_default and other.pk != warehouse.pk:
+            before = audit.snapshot(other)
+            other.is_default = False
+            other.save(update_fields=["is_default", "updated_at"])
+            audit.record_change(actor=actor, instance=other, before=before)
     if not warehouse.is_default:
         warehouse.is_default = True
         warehouse.save(update_fields=["is_default", "updated_at"])
+
+
+@transaction.atomic
+def create_warehouse(*, actor: Actor, is_default: bool = False, **fields: Any) -> Warehouse:
+    """Create a warehouse; the first one, or one created with ``is_default``, is the
+    default (and the only one)."""
+    ensure_can_edit_catalog(actor)
+    existing = _lock_warehouses()
+    warehouse = _save(Warehouse(), fields)
+    if is_default or not existing:
+        _make_default(warehouse, actor=actor, others=existing)
+    audit.record_created(actor=actor, instance=warehouse)
+    return warehouse
+
+
+@transaction.atomic
+def update_warehouse(
+    *, warehouse: Warehouse, actor: Actor, is_default: bool | None = None, **fields: Any
+) -> Warehouse:
+    """Change a warehouse; ``is_default=True`` makes it the only default. There is always
+    exactly one default: unsetting it (``is_default=False`` on the default) raises
+    ``DefaultWarehouseRequired``; make another warehouse the default instead."""
+    ensure_can_edit_catalog(actor)
+    warehouses = _lock_warehouses()
+    locked = next((w for w in warehouses if w.pk == warehouse.pk), None)
+    if locked is None:
+        raise Warehouse.DoesNotExist
+    if is_default is False and locked.is_default:
+        raise DefaultWarehouseRequired
+    before = audit.snapshot(locked)
+    _save(locked, fields)
+    if is_default:
+        _make_default(locked, actor=actor, others=warehouses)
+    audit.record_change(actor=actor, instance=locked, before=before)
+    return locked

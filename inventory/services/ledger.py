@@ -15,9 +15,11 @@ from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidQuantity, NegativeStock, UnknownProduct, UnknownWarehouse
+from core.actors import Actor, user_of
+
+from ..errors import InvalidQuantity, NegativeStock, UnknownWarehouse
 from ..locks import lock_stock_items
-from ..models import MovementKind, Product, StockItem, StockMovement, Warehouse
+from ..models import MovementKind, StockItem, StockMovement, Warehouse
 from .alerts import _sync_low_stock
 
 #: Kinds a person (back-office form, CSV import, ERP) may record directly.
@@ -53,27 +55,13 @@ def _reason(value: str, *, required: bool) -> str:
     return value[:255]
 
 
-def _product(product: Product | str) -> Product:
-    if isinstance(product, Product):
-        return product
-    sku = str(product or "").strip()
-    found = Product.objects.filter(sku=sku).first()
-    if found is None:
-        raise UnknownProduct(sku)
-    return found
-
-
-def _warehouse(warehouse: Warehouse | str | None) -> Warehouse:
-    if isinstance(warehouse, Warehouse):
+def _warehouse(warehouse: Warehouse | None) -> Warehouse:
+    """The warehouse given, or the default one (where stock is served from first)."""
+    if warehouse is not None:
         return warehouse
-    code = str(warehouse or "").strip().upper()
-    found = (
-        Warehouse.objects.filter(code=code).first()
-        if code
-        else Warehouse.objects.filter(is_default=True).first()
-    )
+    found = Warehouse.objects.filter(is_default=True).first()
     if found is None:
-        raise UnknownWarehouse(code)
+        raise UnknownWarehouse()
     return found
 
 
@@ -84,10 +72,6 @@ def _reference_parts(reference_object: models.Model | None) -> dict:
         "content_type": ContentType.objects.get_for_model(reference_object),
         "object_id": str(reference_object.pk),
     }
-
-
-def _user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 # --- Writing changes ------------------------------------------------------------------
@@ -104,7 +88,7 @@ class _Change:
 
 
 def _write(
-    changes: list[_Change], *, user, reason: str, reference: str, reference_object
+    changes: list[_Change], *, actor: Actor, reason: str, reference: str, reference_object
 ) -> list[StockMovement]:
     """Apply ``changes`` to locked stock items and append their movements.
 
@@ -136,7 +120,7 @@ def _write(
                 reserved_after=item.reserved,
                 reason=reason if change.reason is None else change.reason,
                 reference=(reference if change.reference is None else change.reference)[:100],
-                user=_user(user),
+                user=user_of(actor),
                 created_at=now,
                 updated_at=now,
                 **ref,
@@ -159,7 +143,7 @@ def _single_change(
     kind,
     on_hand_delta,
     reserved_delta=0,
-    user,
+    actor: Actor,
     reason,
     reference,
     reference_object=None,
@@ -176,5 +160,5 @@ def _single_change(
         )
     change = _Change(item, kind, on_hand_delta, reserved_delta)
     return _write(
-        [change], user=user, reason=reason, reference=reference, reference_object=reference_object
+        [change], actor=actor, reason=reason, reference=reference, reference_object=reference_object
     )[0]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
+
 from ..errors import InvalidQuantity
 from ..locks import lock_stock_items, retry_on_conflict
 from ..models import MovementKind, Product, StockMovement, Warehouse
-from .ledger import _product, _quantity, _reason, _single_change, _warehouse
+from ..permissions import ensure_can_keep_stock
+from .ledger import _quantity, _reason, _single_change, _warehouse
 
 # --- Stock services -------------------------------------------------------------------
 
@@ -16,26 +19,26 @@ from .ledger import _product, _quantity, _reason, _single_change, _warehouse
 @retry_on_conflict
 def receive(
     *,
-    product: Product | str,
+    actor: Actor,
+    product: Product,
     quantity: int,
-    warehouse: Warehouse | str | None = None,
-    user=None,
+    warehouse: Warehouse | None = None,
     reason: str = "",
     reference: str = "",
 ) -> StockMovement:
     """Goods arrived from a supplier: ``on_hand`` grows by ``quantity`` (> 0).
 
-    ``product`` is a Product or a SKU, ``warehouse`` a Warehouse or a code (default
-    warehouse when omitted).
+    ``warehouse`` None: the default warehouse.
     """
+    ensure_can_keep_stock(actor)
     quantity = _quantity(quantity)
-    product, warehouse = _product(product), _warehouse(warehouse)
+    warehouse = _warehouse(warehouse)
     return _single_change(
         product=product,
         warehouse=warehouse,
         kind=MovementKind.RECEIPT,
         on_hand_delta=quantity,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=False),
         reference=reference,
     )
@@ -44,18 +47,19 @@ def receive(
 @retry_on_conflict
 def adjust(
     *,
-    product: Product | str,
+    actor: Actor,
+    product: Product,
     reason: str,
     quantity: int | None = None,
     counted: int | None = None,
-    warehouse: Warehouse | str | None = None,
-    user=None,
+    warehouse: Warehouse | None = None,
     reference: str = "",
 ) -> StockMovement | None:
     """Correct ``on_hand``: by a signed ``quantity``, or to the ``counted`` units of a stock
     count (computed under the lock, so a concurrent reservation is not lost). Never below
     what is reserved. Returns ``None`` when a count matches the books."""
-    product, warehouse = _product(product), _warehouse(warehouse)
+    ensure_can_keep_stock(actor)
+    warehouse = _warehouse(warehouse)
     reason = _reason(reason, required=True)
     if (quantity is None) == (counted is None):
         raise InvalidQuantity(_("Give either a change or a counted quantity."))
@@ -76,7 +80,7 @@ def adjust(
         warehouse=warehouse,
         kind=MovementKind.ADJUSTMENT,
         on_hand_delta=quantity,
-        user=user,
+        actor=actor,
         reason=reason,
         reference=reference,
     )
@@ -85,23 +89,24 @@ def adjust(
 @retry_on_conflict
 def write_off(
     *,
-    product: Product | str,
+    actor: Actor,
+    product: Product,
     quantity: int,
     reason: str,
-    warehouse: Warehouse | str | None = None,
-    user=None,
+    warehouse: Warehouse | None = None,
     reference: str = "",
     reference_object: models.Model | None = None,
 ) -> StockMovement:
     """Damaged or lost goods leave the books; only available (unreserved) units."""
+    ensure_can_keep_stock(actor)
     quantity = _quantity(quantity)
-    product, warehouse = _product(product), _warehouse(warehouse)
+    warehouse = _warehouse(warehouse)
     return _single_change(
         product=product,
         warehouse=warehouse,
         kind=MovementKind.WRITE_OFF,
         on_hand_delta=-quantity,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=True),
         reference=reference,
         reference_object=reference_object,
@@ -111,23 +116,24 @@ def write_off(
 @retry_on_conflict
 def restock_return(
     *,
-    product: Product | str,
+    actor: Actor,
+    product: Product,
     quantity: int,
-    warehouse: Warehouse | str | None = None,
+    warehouse: Warehouse | None = None,
     reference_object: models.Model | None = None,
     reference: str = "",
-    user=None,
     reason: str = "",
 ) -> StockMovement:
     """Resellable returned goods go back on the shelf (default warehouse if none given)."""
+    ensure_can_keep_stock(actor)
     quantity = _quantity(quantity)
-    product, warehouse = _product(product), _warehouse(warehouse)
+    warehouse = _warehouse(warehouse)
     return _single_change(
         product=product,
         warehouse=warehouse,
         kind=MovementKind.RETURN_RESTOCK,
         on_hand_delta=quantity,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=False),
         reference=reference,
         reference_object=reference_object,

@@ -10,16 +10,24 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
+
 from ..errors import (
     InsufficientStock,
     InvalidQuantity,
     NotReserved,
     ProductInactive,
-    UnknownProduct,
 )
 from ..locks import lock_stock_items, retry_on_conflict
 from ..models import MovementKind, Product, StockItem, StockMovement, Warehouse
+from ..permissions import ensure_can_move_reservations
 from .ledger import _Change, _quantity, _reason, _reference_parts, _write
+
+
+def _actor(actor: Actor, user: Actor) -> Actor:
+    # ``user=`` is the name these services had before they took ``actor``; orders still
+    # passes it. Prefer ``actor=`` (the order's actor: staff user, customer user or key).
+    return actor if actor is not None else user
 
 
 @dataclass(frozen=True)
@@ -39,36 +47,18 @@ class Allocation:
     line: int | None = None
 
 
-def _reservation_requests(lines) -> list[tuple[Product, int]]:
-    raw = []
-    for index, line in enumerate(lines):
-        if isinstance(line, Mapping):
-            product, quantity = line.get("product") or line.get("sku"), line.get("quantity")
-        else:
-            try:
-                product, quantity = line
-            except (TypeError, ValueError):
-                raise InvalidQuantity(
-                    _("Each line needs a product and a quantity."), field="lines"
-                ) from None
+def _reservation_requests(lines: Sequence[tuple[Product, int]]) -> list[tuple[Product, int]]:
+    """The ``(product, quantity)`` lines, each quantity a positive whole number."""
+    requests = []
+    for index, (product, quantity) in enumerate(lines):
         try:
-            raw.append((product, _quantity(quantity)))
+            requests.append((product, _quantity(quantity)))
         except InvalidQuantity as error:
             raise InvalidQuantity(
                 _("Line %(line)d: %(error)s") % {"line": index + 1, "error": error.message}
             ) from None
-    if not raw:
+    if not requests:
         raise InvalidQuantity(_("Nothing to reserve: the order has no lines."), field="lines")
-    skus = {str(p).strip() for p, _q in raw if not isinstance(p, Product)}
-    found = {p.sku: p for p in Product.objects.filter(sku__in=skus)} if skus else {}
-    requests = []
-    for product, quantity in raw:
-        if not isinstance(product, Product):
-            sku = str(product or "").strip()
-            if sku not in found:
-                raise UnknownProduct(sku)
-            product = found[sku]
-        requests.append((product, quantity))
     return requests
 
 
@@ -104,20 +94,22 @@ def _allocate(
 @retry_on_conflict
 def reserve(
     *,
-    lines: Sequence,
-    user=None,
+    lines: Sequence[tuple[Product, int]],
+    actor: Actor = None,
+    user: Actor = None,
     reference: str = "",
     reference_object: models.Model | None = None,
     reason: str = "",
 ) -> list[Allocation]:
     """Reserve a whole order's lines across warehouses: all lines or none.
 
-    ``lines`` are ``(product_or_sku, quantity)`` pairs or mappings with ``product`` (or
-    ``sku``) and ``quantity``. Raises ``InsufficientStock`` listing, per SKU, requested
-    vs available. Returns the allocations (see ``_allocate`` for the rule); a line may
-    be split across warehouses. Give ``reference_object`` (the order) so that
+    ``lines`` are ``(product, quantity)`` pairs. Raises ``InsufficientStock`` listing,
+    per SKU, requested vs available. Returns the allocations (see ``_allocate`` for the
+    rule); a line may be split across warehouses. Give ``reference_object`` (the order) so that
     ``release`` / ``ship`` can later work from the reference alone.
     """
+    actor = _actor(actor, user)
+    ensure_can_move_reservations(actor)
     requests = _reservation_requests(lines)
     inactive = {product.sku for product, _q in requests if not product.active}
     if inactive:
@@ -162,7 +154,7 @@ def reserve(
             )
     _write(
         changes,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=False) or _("Order placed"),
         reference=reference,
         reference_object=reference_object,
@@ -194,7 +186,7 @@ def _outstanding(reference_object, stock_item_ids=None) -> dict[int, int]:
 
 
 def _consume_reservation(
-    *, kind, allocations, reference_object, user, reason, reference
+    *, kind, allocations, reference_object, actor: Actor, reason, reference
 ) -> list[StockMovement]:
     if allocations is None:
         if reference_object is None:
@@ -243,7 +235,7 @@ def _consume_reservation(
         on_hand_delta = -quantity if kind == MovementKind.SHIPMENT else 0
         changes.append(_Change(item, kind, on_hand_delta, -quantity))
     return _write(
-        changes, user=user, reason=reason, reference=reference, reference_object=reference_object
+        changes, actor=actor, reason=reason, reference=reference, reference_object=reference_object
     )
 
 
@@ -252,7 +244,8 @@ def release(
     *,
     allocations: Iterable | None = None,
     reference_object: models.Model | None = None,
-    user=None,
+    actor: Actor = None,
+    user: Actor = None,
     reason: str = "",
     reference: str = "",
 ) -> list[StockMovement]:
@@ -262,11 +255,13 @@ def release(
     still reserved for it. With both, the allocations may not exceed what the reference
     still holds, so releasing twice cannot free another order's units.
     """
+    actor = _actor(actor, user)
+    ensure_can_move_reservations(actor)
     return _consume_reservation(
         kind=MovementKind.RELEASE,
         allocations=allocations,
         reference_object=reference_object,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=False) or _("Reservation released"),
         reference=reference,
     )
@@ -277,17 +272,20 @@ def ship(
     *,
     allocations: Iterable | None = None,
     reference_object: models.Model | None = None,
-    user=None,
+    actor: Actor = None,
+    user: Actor = None,
     reason: str = "",
     reference: str = "",
 ) -> list[StockMovement]:
     """Reserved units leave the warehouse: ``on_hand`` and ``reserved`` both go down.
     Takes allocations and/or the reference like ``release``."""
+    actor = _actor(actor, user)
+    ensure_can_move_reservations(actor)
     return _consume_reservation(
         kind=MovementKind.SHIPMENT,
         allocations=allocations,
         reference_object=reference_object,
-        user=user,
+        actor=actor,
         reason=_reason(reason, required=False) or _("Order shipped"),
         reference=reference,
     )
