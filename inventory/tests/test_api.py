@@ -707,3 +707,19 @@ def test_schema_documents_the_inventory_endpoints(client):
     assert {"sku", "warehouse", "below_reorder_point", "updated_since", "cursor"} <= stock_params
     product_params = {p["name"] for p in paths[PRODUCTS]["get"]["parameters"]}
     assert {"sku", "category", "active", "updated_since"} <= product_params
+
+
+def test_writes_through_the_api_are_audited_with_the_key(seller, tools):
+    from core.audit import entries_for
+    from core.models import AuditAction
+
+    response = seller.post(PRODUCTS, product_body(), format="json")
+    assert response.status_code == 201, response.content
+    product = Product.objects.get(sku="SAW-600")
+    [entry] = entries_for(product)
+    assert entry.action == AuditAction.CREATED
+    assert entry.actor_user is None and entry.actor_key_id is not None
+    assert "ERP" in entry.actor_label
+    response = seller.patch(f"{PRODUCTS}SAW-600/", {"name": "Sierra nueva"}, format="json")
+    assert response.status_code == 200, response.content
+    assert entries_for(product)[0].changes == {"name": ["Sierra de calar 600 W", "Sierra nueva"]}

@@ -303,6 +303,8 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
         reverse("backoffice:warehouse_edit", args=[bcn.pk]), {"code": "BCN", "name": "Barcelona"}
     )
     assert response.status_code == 400  # the default cannot be unticked, only replaced
+    assert "is_default" in response.context["form"].errors
+    assert Warehouse.objects.get(is_default=True) == bcn
 
 
 def test_reorder_levels_form(client_for, warehouse_worker, product, mad):
