@@ -1,10 +1,11 @@
 """Catalog, warehouses, stock levels and the stock ledger (/api/v1/categories/,
 /products/, /products/bulk/, /warehouses/, /stock/, /stock/movements/).
 
-Seller keys and staff may read and change everything (staff writes need the same roles
-as the back-office: managers for the catalog, warehouse staff or managers for stock
-movements). Company keys may read the catalog, the warehouses and the stock levels,
-change nothing (403) and not see the ledger (403).
+Seller keys and staff may read and change everything; the services decide who may
+write (``inventory.permissions``: managers for the catalog, warehouse staff or managers
+for stock movements), the views refuse the same staff early (``staff_write_roles``).
+Company keys may read the catalog, the warehouses and the stock levels, change nothing
+(403) and not see the ledger (403).
 """
 
 from django.utils.translation import gettext as _

@@ -19,7 +19,7 @@ from ..locks import lock_stock_items
 from ..models import Product, StockItem, Warehouse
 from ..permissions import ensure_can_keep_stock
 from .alerts import _sync_low_stock
-from .ledger import _warehouse
+from .ledger import MAX_QUANTITY, _warehouse
 
 REORDER_FIELDS = ["reorder_point", "reorder_quantity"]
 LOCATION_FIELDS = ["bin_location"]
@@ -32,9 +32,12 @@ def _locked_item(product: Product, warehouse: Warehouse) -> StockItem:
 
 
 def _check_levels(reorder_point: int, reorder_quantity: int) -> None:
+    """Whole numbers from zero to ``MAX_QUANTITY`` (the form's bounds, held here)."""
     for field, value in (("reorder_point", reorder_point), ("reorder_quantity", reorder_quantity)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidQuantity(_("Enter a whole number, zero or more."), field=field)
+        if value > MAX_QUANTITY:
+            raise InvalidQuantity(_("At most %(max)d units.") % {"max": MAX_QUANTITY}, field=field)
 
 
 def _clean_bin_location(bin_location: str) -> str:

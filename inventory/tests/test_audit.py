@@ -187,3 +187,17 @@ def test_pages_show_the_change_history(client_for, manager, product, mad):
         trail = html[html.index('class="card mt-3 audit-trail"') :]
         assert text in trail, url
         assert str(manager) in trail, url
+
+
+def test_the_admin_cannot_change_the_catalog_behind_the_services(db):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from inventory.models import Category, Product
+
+    request = RequestFactory().get("/")
+    for model in (Category, Product, Warehouse):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)

@@ -422,3 +422,18 @@ def test_bin_location_is_tidied_and_bounded(product, mad):
     assert StockItem.objects.get(pk=item.pk).bin_location == "A-03 2"
     services.set_bin_location(actor=None, product=product, warehouse=mad, bin_location="")
     assert StockItem.objects.get(pk=item.pk).bin_location == ""
+
+
+@pytest.mark.parametrize(
+    "levels, field",
+    [
+        ({"reorder_point": -1, "reorder_quantity": 0}, "reorder_point"),
+        ({"reorder_point": 0, "reorder_quantity": 1_000_001}, "reorder_quantity"),
+        ({"reorder_point": True, "reorder_quantity": 0}, "reorder_point"),
+    ],
+)
+def test_reorder_levels_are_bounded_in_the_service(product, mad, levels, field):
+    with pytest.raises(InvalidQuantity) as error:
+        services.set_reorder_levels(actor=None, product=product, warehouse=mad, **levels)
+    assert field in error.value.fields
+    assert not StockItem.objects.filter(reorder_point__gt=0).exists()
