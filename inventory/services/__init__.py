@@ -12,6 +12,14 @@ services``), not from the modules:
 - ``catalog``: categories, products and warehouses;
 - ``bulk``: bulk upsert of products.
 
+Every write service takes ``actor`` (keyword, ``core.actors.Actor``: a staff user, a
+customer user, an API key, or ``None`` for the system) and checks it with
+``inventory.permissions``, raising ``core.errors.NotAllowed``; catalog, warehouse and
+stock-setting changes write an audit row (``core.audit``) in their transaction. Stock
+movements are not audited: the ledger is their history. The faces hand typed values
+(``Product`` and ``Warehouse`` objects, ints); only the batch services take SKUs and
+warehouse codes, because they report unknown ones per item.
+
 None of the stock services is ``durable``: the orders service calls ``reserve`` /
 ``release`` / ``ship`` inside its own transaction, and the API may wrap a request in one
 (idempotency). Each runs in its own atomic block (a savepoint when nested), so a retry
