@@ -113,12 +113,14 @@ def _make_default(warehouse: Warehouse, *, actor: Actor, others: list[Warehouse]
 
 
 @transaction.atomic
-def create_warehouse(*, actor: Actor, is_default: bool = False, **fields: Any) -> Warehouse:
+def create_warehouse(
+    *, actor: Actor, code: str, name: str, address: str = "", is_default: bool = False
+) -> Warehouse:
     """Create a warehouse; the first one, or one created with ``is_default``, is the
     default (and the only one)."""
     ensure_can_edit_catalog(actor)
     existing = _lock_warehouses()
-    warehouse = _save(Warehouse(), fields)
+    warehouse = _save(Warehouse(), {"code": code, "name": name, "address": address})
     if is_default or not existing:
         _make_default(warehouse, actor=actor, others=existing)
     audit.record_created(actor=actor, instance=warehouse)
@@ -127,11 +129,20 @@ def create_warehouse(*, actor: Actor, is_default: bool = False, **fields: Any) -
 
 @transaction.atomic
 def update_warehouse(
-    *, warehouse: Warehouse, actor: Actor, is_default: bool | None = None, **fields: Any
+    *,
+    actor: Actor,
+    warehouse: Warehouse,
+    code: str | None = None,
+    name: str | None = None,
+    address: str | None = None,
+    is_default: bool | None = None,
 ) -> Warehouse:
-    """Change a warehouse; ``is_default=True`` makes it the only default. There is always
-    exactly one default: unsetting it (``is_default=False`` on the default) raises
-    ``DefaultWarehouseRequired``; make another warehouse the default instead."""
+    """Change a warehouse (arguments left ``None`` keep their value); ``is_default=True``
+    makes it the only default. There is always exactly one default: unsetting it
+    (``is_default=False`` on the default) raises ``DefaultWarehouseRequired``; make
+    another warehouse the default instead."""
+    given = {"code": code, "name": name, "address": address}
+    fields = {field: value for field, value in given.items() if value is not None}
     ensure_can_edit_catalog(actor)
     warehouses = _lock_warehouses()
     locked = next((w for w in warehouses if w.pk == warehouse.pk), None)
