@@ -10,6 +10,7 @@ stored as NULL (the column is unique).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -53,17 +54,58 @@ def _update(instance: models.Model, *, actor: Actor, fields: dict[str, Any]):
 # --- Categories -----------------------------------------------------------------------
 
 
+def _given(**values: Any) -> dict[str, Any]:
+    """The arguments that were given (``None``: keep the value, or the model's default)."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 @transaction.atomic
-def create_category(*, actor: Actor, **fields: Any) -> Category:
-    """Create a category with its return policy."""
+def create_category(
+    *,
+    actor: Actor,
+    name: str,
+    returnable: bool | None = None,
+    return_window_days: int | None = None,
+    return_conditions: str | None = None,
+    return_shipping_paid_by: str | None = None,
+    restocking_fee_percent: Decimal | None = None,
+) -> Category:
+    """Create a category with its return policy (left out: the model's defaults)."""
     ensure_can_edit_catalog(actor)
+    fields = _given(
+        name=name,
+        returnable=returnable,
+        return_window_days=return_window_days,
+        return_conditions=return_conditions,
+        return_shipping_paid_by=return_shipping_paid_by,
+        restocking_fee_percent=restocking_fee_percent,
+    )
     return _create(Category, actor=actor, fields=fields)
 
 
 @transaction.atomic
-def update_category(*, category: Category, actor: Actor, **fields: Any) -> Category:
-    """Change a category or its return policy (applies to returns requested from now on)."""
+def update_category(
+    *,
+    actor: Actor,
+    category: Category,
+    name: str | None = None,
+    returnable: bool | None = None,
+    return_window_days: int | None = None,
+    return_conditions: str | None = None,
+    return_shipping_paid_by: str | None = None,
+    restocking_fee_percent: Decimal | None = None,
+) -> Category:
+    """Change a category or its return policy (applies to returns requested from now on);
+    arguments left ``None`` keep their value."""
     ensure_can_edit_catalog(actor)
+    fields = _given(
+        name=name,
+        returnable=returnable,
+        return_window_days=return_window_days,
+        return_conditions=return_conditions,
+        return_shipping_paid_by=return_shipping_paid_by,
+        restocking_fee_percent=restocking_fee_percent,
+    )
     return _update(category, actor=actor, fields=fields)
 
 
@@ -141,8 +183,7 @@ def update_warehouse(
     makes it the only default. There is always exactly one default: unsetting it
     (``is_default=False`` on the default) raises ``DefaultWarehouseRequired``; make
     another warehouse the default instead."""
-    given = {"code": code, "name": name, "address": address}
-    fields = {field: value for field, value in given.items() if value is not None}
+    fields = _given(code=code, name=name, address=address)
     ensure_can_edit_catalog(actor)
     warehouses = _lock_warehouses()
     locked = next((w for w in warehouses if w.pk == warehouse.pk), None)
