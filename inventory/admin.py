@@ -1,34 +1,10 @@
-"""Admin: catalog editable; stock and its ledger read-only (they change only through the
-inventory services, so that every change has its movement)."""
+"""Admin: read-only. The catalog and the warehouses change in the back-office, through
+the inventory services (who may, with an audit row); stock and its ledger change only
+through the services too, so that every change has its movement."""
 
 from django.contrib import admin
 
 from .models import Category, LowStockAlert, Product, StockItem, StockMovement, Warehouse
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "returnable",
-        "return_window_days",
-        "return_shipping_paid_by",
-        "restocking_fee_percent",
-    )
-    search_fields = ("name",)
-
-
-@admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
-    list_display = ("sku", "name", "category", "unit_price", "vat_rate", "active")
-    list_filter = ("active", "category")
-    search_fields = ("sku", "name", "external_ref")
-    list_select_related = ("category",)
-
-
-@admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_default")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,6 +16,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Category)
+class CategoryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "name",
+        "returnable",
+        "return_window_days",
+        "return_shipping_paid_by",
+        "restocking_fee_percent",
+    )
+    search_fields = ("name",)
+
+
+@admin.register(Product)
+class ProductAdmin(ReadOnlyAdmin):
+    list_display = ("sku", "name", "category", "unit_price", "vat_rate", "active")
+    list_filter = ("active", "category")
+    search_fields = ("sku", "name", "external_ref")
+    list_select_related = ("category",)
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "is_default")
 
 
 @admin.register(StockItem)

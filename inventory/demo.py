@@ -359,10 +359,10 @@ def seed() -> list[tuple[str, str]]:
     categories = {}
     for data in CATEGORIES:
         category = Category.objects.filter(name=data["name"]).first()
-        categories[data["name"]] = category or services.create_category(**data)
+        categories[data["name"]] = category or services.create_category(actor=None, **data)
     for data in WAREHOUSES:
         if not Warehouse.objects.filter(code=data["code"]).exists():
-            services.create_warehouse(**data)
+            services.create_warehouse(actor=None, **data)
 
     rng = random.Random(2026)  # noqa: S311 - demo quantities, reproducible
     receipts, levels = [], []
@@ -375,7 +375,7 @@ def seed() -> list[tuple[str, str]]:
         market = data.pop("market")
         data["category"] = categories[data["category"]]
         if data["sku"] not in existing:
-            services.create_product(**data)
+            services.create_product(actor=None, **data)
         warehouses = ["WAW"] if market == "pl" else ["MAD", "BCN"]
         for code in warehouses:
             # Every product is stocked; a few run low so the alerts have something to show.
@@ -393,17 +393,23 @@ def seed() -> list[tuple[str, str]]:
                 )
             levels.append((data["sku"], code, reorder_point, reorder_point * 3))
     if receipts:
-        services.record_stock_changes(changes=receipts)
+        services.record_stock_changes(actor=None, changes=receipts)
     current = {
         (sku, code): (point, qty)
         for sku, code, point, qty in StockItem.objects.values_list(
             "product__sku", "warehouse__code", "reorder_point", "reorder_quantity"
         )
     }
+    products = {product.sku: product for product in Product.objects.all()}
+    warehouses = {warehouse.code: warehouse for warehouse in Warehouse.objects.all()}
     for sku, code, point, qty in levels:
         if current.get((sku, code)) != (point, qty):
             services.set_reorder_levels(
-                product=sku, warehouse=code, reorder_point=point, reorder_quantity=qty
+                actor=None,
+                product=products[sku],
+                warehouse=warehouses[code],
+                reorder_point=point,
+                reorder_quantity=qty,
             )
     # Bin locations (aisle-rack-level), so packing lists show where to pick.
     unplaced = StockItem.objects.filter(bin_location="").values_list(
@@ -412,8 +418,9 @@ def seed() -> list[tuple[str, str]]:
     for sku, code in unplaced:
         spot = zlib.crc32(f"{sku}/{code}".encode())
         services.set_bin_location(
-            product=sku,
-            warehouse=code,
+            actor=None,
+            product=products[sku],
+            warehouse=warehouses[code],
             bin_location=f"{'ABCDEF'[spot % 6]}-{spot // 6 % 24 + 1:02d}-{spot // 144 % 4 + 1}",
         )
     return []

@@ -192,3 +192,15 @@ class TooManyItems(DomainError):
             _("%(count)d items sent; at most %(limit)d per request.")
             % {"count": count, "limit": limit}
         )
+
+
+class DefaultWarehouseRequired(DomainError):
+    """The default warehouse cannot be unset: there is always exactly one."""
+
+    code = "default_warehouse_required"
+
+    def __init__(self):
+        super().__init__(
+            _("Make another warehouse the default instead of unticking this one."),
+            fields={"is_default": [_("Make another warehouse the default instead.")]},
+        )

@@ -21,11 +21,6 @@ from django.db.models.functions import Coalesce
 from .models import Category, Product, StockItem, StockMovement, Warehouse
 
 
-def default_warehouse() -> Warehouse | None:
-    """The warehouse reservations are served from first."""
-    return Warehouse.objects.filter(is_default=True).first()
-
-
 def category_list() -> QuerySet[Category]:
     """Categories with their product counts."""
     return Category.objects.annotate(product_count=Count("products")).order_by("name", "id")
@@ -79,11 +74,6 @@ def stock_for_product(product: Product) -> QuerySet[StockItem]:
     return (
         stock_list().filter(product=product).order_by("-warehouse__is_default", "warehouse__code")
     )
-
-
-def low_stock_items() -> QuerySet[StockItem]:
-    """Stock items currently below their reorder point (alert raised)."""
-    return stock_list().filter(low_stock=True)
 
 
 def low_stock_count() -> int:

@@ -130,7 +130,11 @@ def test_stock_movements_without_an_order_keep_their_reference(client_for, wareh
 
     product = stocked_product(5, mad, sku="BOLT")
     inventory.receive(
-        product=product, warehouse=mad, quantity=3, user=warehouse_worker, reference="ALB-77"
+        actor=warehouse_worker,
+        product=product,
+        warehouse=mad,
+        quantity=3,
+        reference="ALB-77",
     )
     html = client_for(warehouse_worker).get(reverse("backoffice:movement_list")).text
     assert "ALB-77" in html

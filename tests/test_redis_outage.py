@@ -300,14 +300,15 @@ def test_writes_whose_emails_need_the_broker_succeed_when_it_is_down(company):
     from inventory.tests.factories import WarehouseFactory
     from orders.tests.factories import stocked_product
 
-    product = stocked_product(5, WarehouseFactory(code="MAD", is_default=True), sku="LOW-1")
+    mad = WarehouseFactory(code="MAD", is_default=True)
+    product = stocked_product(5, mad, sku="LOW-1")
     saved = use_broker(unreachable_url(), eager=False)
     try:
         customers.create_customer_user(
             company=company, actor=None, email="nueva@gomez.example", role="buyer"
         )
         inventory.set_reorder_levels(
-            product=product, warehouse="MAD", reorder_point=10, reorder_quantity=20
+            actor=None, product=product, warehouse=mad, reorder_point=10, reorder_quantity=20
         )
     finally:
         restore_broker(saved)

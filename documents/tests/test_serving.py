@@ -101,8 +101,14 @@ def test_credit_note_pdf_names_the_invoice_it_corrects(prepared_order, cancel):
 def test_packing_list_lists_each_warehouse_without_prices(prepared_order):
     from documents import pdf
     from inventory import services as inventory
+    from inventory.models import Product, Warehouse
 
-    inventory.set_bin_location(product="DRILL-18V", warehouse="MAD", bin_location="A-03-2")
+    inventory.set_bin_location(
+        actor=None,
+        product=Product.objects.get(sku="DRILL-18V"),
+        warehouse=Warehouse.objects.get(code="MAD"),
+        bin_location="A-03-2",
+    )
     packing = document(prepared_order, DocumentKind.PACKING_LIST)
     text = pdf_text(pdf.render_document(packing))
     assert "A-03-2" in text  # the bin location where the product is picked

@@ -122,6 +122,9 @@ class WarehouseSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
+    def validate_code(self, value):
+        return value.upper()
+
 
 class StockItemSerializer(serializers.Serializer):
     sku = serializers.CharField(source="product.sku", read_only=True)

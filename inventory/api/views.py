@@ -1,10 +1,11 @@
 """Catalog, warehouses, stock levels and the stock ledger (/api/v1/categories/,
 /products/, /products/bulk/, /warehouses/, /stock/, /stock/movements/).
 
-Seller keys and staff may read and change everything (staff writes need the same roles
-as the back-office: managers for the catalog, warehouse staff or managers for stock
-movements). Company keys may read the catalog, the warehouses and the stock levels,
-change nothing (403) and not see the ledger (403).
+Seller keys and staff may read and change everything; the services decide who may
+write (``inventory.permissions``: managers for the catalog, warehouse staff or managers
+for stock movements), the views refuse the same staff early (``staff_write_roles``).
+Company keys may read the catalog, the warehouses and the stock levels, change nothing
+(403) and not see the ledger (403).
 """
 
 from django.utils.translation import gettext as _
@@ -12,17 +13,18 @@ from drf_spectacular.plumbing import force_instance, is_list_serializer
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 
 from core.api.exceptions import ApiError
 from core.api.permissions import SellerOnly
 from core.api.schema import ApiAutoSchema, ErrorSerializer
 from core.api.views import ApiGenericViewSet, ApiViewSet
-from core.roles import StaffRole
 
 from .. import services
 from ..errors import InvalidData, InvalidProducts, InvalidStockChanges, TooManyItems
 from ..models import Category, Product, StockItem, StockMovement, Warehouse
+from ..permissions import CATALOG_EDITORS, STOCK_KEEPERS
 from .filters import (
     CategoryFilterSet,
     ProductFilterSet,
@@ -42,15 +44,20 @@ from .serializers import (
     WarehouseSerializer,
 )
 
-CATALOG_EDITORS = (StaffRole.MANAGER,)
-STOCK_KEEPERS = (StaffRole.WAREHOUSE, StaffRole.MANAGER)
-
 PER_ITEM_ERRORS = (
     "Per-item errors are keyed `<index>.<field>` in `fields` (0-based index into the "
     'array sent), e.g. `{"code": "validation_error", "detail": "...", "fields": '
     '{"3.unit_price": ["..."]}}`; errors about the body as a whole are under '
     "`non_field_errors`. Nothing is written when any item is refused."
 )
+
+
+def api_key_actor(key):
+    """The key as a ``core.actors`` actor (recognised by its ``is_api_key`` attribute;
+    set here until the key model declares it)."""
+    if not getattr(key, "is_api_key", False):
+        key.is_api_key = True
+    return key
 
 
 def per_item_error(error) -> ApiError:
@@ -95,7 +102,18 @@ class BatchAutoSchema(ApiAutoSchema):
 
 class InventoryApiMixin:
     """Field validation of the inventory services answers like the serializers'
-    (``validation_error``); batch errors carry their item index."""
+    (``validation_error``); batch errors carry their item index. The services get the
+    caller as their ``actor``: the API key itself, or the staff user, so that the
+    service's own permission check (``inventory.permissions``) decides."""
+
+    @property
+    def actor(self):
+        client = self.client
+        if client is None:  # the permission classes refuse first; never the system
+            raise NotAuthenticated
+        if client.api_key is not None:
+            return api_key_actor(client.api_key)
+        return client.user
 
     def handle_exception(self, exc):
         if isinstance(exc, InvalidData):
@@ -286,7 +304,7 @@ class StockMovementViewSet(
         serializer = StockChangeListSerializer(data=items, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         changes = [services.StockChange(**item) for item in serializer.validated_data]
-        movements = services.record_stock_changes(changes=changes, user=self.actor)
+        movements = services.record_stock_changes(actor=self.actor, changes=changes)
         data = StockMovementSerializer(
             movements, many=True, context=self.get_serializer_context()
         ).data

@@ -1,11 +1,12 @@
 """Back-office pages for the catalog and stock: lists, forms, imports and exports.
 
-Every page is for staff; changing stock is for warehouse staff and managers, changing
-the catalog (products, categories, warehouses) for managers.
+Every page is for staff. Who may change what is decided by the services
+(``inventory.permissions``): stock for warehouse staff and managers, the catalog
+(products, categories, warehouses) for managers; the form views check the same roles
+first only to answer with a 403 page instead of a refused form.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +15,10 @@ from django.views import View
 
 from core.csvio import csv_response
 from core.errors import DomainError
-from core.roles import StaffRole, has_staff_role
-from core.views import FilteredListView, StaffRequiredMixin
+from core.forms import apply_domain_error
+from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
 
-from .. import services
+from .. import permissions, services
 from ..errors import InvalidStockChanges
 from ..filters import CategoryFilterSet, MovementFilterSet, ProductFilterSet, StockFilterSet
 from ..imports import CsvFileError, parse_receipts_csv
@@ -41,22 +42,6 @@ from .forms import (
     WarehouseForm,
 )
 
-CATALOG_EDITORS = (StaffRole.MANAGER,)
-STOCK_KEEPERS = (StaffRole.WAREHOUSE, StaffRole.MANAGER)
-
-
-def add_domain_error(form, error: DomainError) -> None:
-    """Show a service's error on the form: on its fields when it names them."""
-    placed = False
-    for field, field_messages in error.fields.items():
-        target = field if field in form.fields else {"sku": "product"}.get(field)
-        if target in form.fields:
-            for message in field_messages:
-                form.add_error(target, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
 
 class InventoryMixin(StaffRequiredMixin):
     """Adds what every inventory page shows: the sub-navigation with the low-stock badge."""
@@ -73,38 +58,24 @@ class InventoryMixin(StaffRequiredMixin):
         return {
             "tab": self.tab,
             "low_stock_count": low_stock_count(),
-            "can_edit_catalog": has_staff_role(user, *CATALOG_EDITORS),
-            "can_keep_stock": has_staff_role(user, *STOCK_KEEPERS),
+            "can_edit_catalog": permissions.can_edit_catalog(user),
+            "can_keep_stock": permissions.can_keep_stock(user),
         }
 
 
-class InventoryFormView(InventoryMixin, View):
-    """A form that calls one service; ``perform`` returns where to go next.
+class InventoryFormView(InventoryMixin, ServiceFormView):
+    """A form page that calls one inventory service (``perform``); the service decides
+    who may do it, ``required_roles`` only answers a friendly 403 early. The page shows
+    the edited object's audit trail."""
 
-    Domain errors from the service become form errors and nothing is saved.
-    """
-
-    form_class = None
     template_name = "inventory/backoffice/form.html"
     title = ""
     success_message = ""
 
-    def get_object(self):
-        return None
-
-    def get_form_kwargs(self):
-        return {}
-
-    def get_context(self, form, **extra):
-        context = {
-            "form": form,
-            "object": self.object,
-            "title": self.get_title(),
-            "cancel_url": self.cancel_url(),
-        }
-        context.update(self.inventory_context())
-        context.update(extra)
-        return context
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.get_title())
+        kwargs.setdefault("cancel_url", self.cancel_url())
+        return super().get_context_data(**kwargs)
 
     def get_title(self):
         return self.title
@@ -112,27 +83,8 @@ class InventoryFormView(InventoryMixin, View):
     def cancel_url(self):
         return reverse("backoffice:product_list")
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(**self.get_form_kwargs())
-        return render(request, self.template_name, self.get_context(form))
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
-        if form.is_valid():
-            try:
-                target = self.perform(form)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                if self.success_message:
-                    messages.success(request, self.success_message)
-                return redirect(target)
-        return render(request, self.template_name, self.get_context(form), status=400)
-
-    def perform(self, form):
-        raise NotImplementedError
+    def get_success_url(self, result) -> str:
+        return result
 
 
 # --- Products -------------------------------------------------------------------------
@@ -175,16 +127,13 @@ class ProductDetailView(InventoryMixin, FilteredListView):
 
 
 class ProductFormView(InventoryFormView):
-    required_roles = CATALOG_EDITORS
+    required_roles = permissions.CATALOG_EDITORS
     form_class = ProductForm
     tab = "products"
 
     def get_object(self):
         pk = self.kwargs.get("pk")
         return get_object_or_404(Product, pk=pk) if pk else None
-
-    def get_form_kwargs(self):
-        return {"instance": self.object}
 
     def get_title(self):
         return _("Edit product") if self.object else _("New product")
@@ -198,11 +147,10 @@ class ProductFormView(InventoryFormView):
         data = form.cleaned_data
         if self.object is None:
             product = services.create_product(actor=self.request.user, **data)
-            messages.success(self.request, _("Product created."))
+            self.success_message = _("Product created.")
         else:
-            self.object.refresh_from_db()
             product = services.update_product(product=self.object, actor=self.request.user, **data)
-            messages.success(self.request, _("Product saved."))
+            self.success_message = _("Product saved.")
         return reverse("backoffice:product_detail", args=[product.pk])
 
 
@@ -221,17 +169,13 @@ class CategoryListView(InventoryMixin, FilteredListView):
 
 
 class CategoryFormView(InventoryFormView):
-    required_roles = CATALOG_EDITORS
+    required_roles = permissions.CATALOG_EDITORS
     form_class = CategoryForm
     tab = "categories"
-    success_message = ""
 
     def get_object(self):
         pk = self.kwargs.get("pk")
         return get_object_or_404(Category, pk=pk) if pk else None
-
-    def get_form_kwargs(self):
-        return {"instance": self.object}
 
     def get_title(self):
         return _("Edit category") if self.object else _("New category")
@@ -243,11 +187,10 @@ class CategoryFormView(InventoryFormView):
         if self.object is None:
             services.create_category(actor=self.request.user, **form.cleaned_data)
         else:
-            self.object.refresh_from_db()
             services.update_category(
                 category=self.object, actor=self.request.user, **form.cleaned_data
             )
-        messages.success(self.request, _("Category saved."))
+        self.success_message = _("Category saved.")
         return reverse("backoffice:category_list")
 
 
@@ -265,16 +208,13 @@ class WarehouseListView(InventoryMixin, FilteredListView):
 
 
 class WarehouseFormView(InventoryFormView):
-    required_roles = CATALOG_EDITORS
+    required_roles = permissions.CATALOG_EDITORS
     form_class = WarehouseForm
     tab = "warehouses"
 
     def get_object(self):
         pk = self.kwargs.get("pk")
         return get_object_or_404(Warehouse, pk=pk) if pk else None
-
-    def get_form_kwargs(self):
-        return {"instance": self.object}
 
     def get_title(self):
         return _("Edit warehouse") if self.object else _("New warehouse")
@@ -283,18 +223,13 @@ class WarehouseFormView(InventoryFormView):
         return reverse("backoffice:warehouse_list")
 
     def perform(self, form):
-        data = dict(form.cleaned_data)
+        data = form.cleaned_data
         if self.object is None:
             services.create_warehouse(actor=self.request.user, **data)
         else:
-            self.object.refresh_from_db()
-            if self.object.is_default and not data["is_default"]:
-                raise DomainError(
-                    _("Make another warehouse the default instead of unticking this one."),
-                    fields={"is_default": [_("Make another warehouse the default instead.")]},
-                )
+            # The service keeps exactly one default (unticking it is refused there).
             services.update_warehouse(warehouse=self.object, actor=self.request.user, **data)
-        messages.success(self.request, _("Warehouse saved."))
+        self.success_message = _("Warehouse saved.")
         return reverse("backoffice:warehouse_list")
 
 
@@ -355,7 +290,7 @@ class StockExportView(StaffRequiredMixin, View):
 
 
 class ReorderLevelsView(InventoryFormView):
-    required_roles = STOCK_KEEPERS
+    required_roles = permissions.STOCK_KEEPERS
     form_class = ReorderLevelsForm
     tab = "stock"
 
@@ -365,13 +300,13 @@ class ReorderLevelsView(InventoryFormView):
         )
 
     def get_form_kwargs(self):
-        return {
-            "initial": {
-                "reorder_point": self.object.reorder_point,
-                "reorder_quantity": self.object.reorder_quantity,
-                "bin_location": self.object.bin_location,
-            }
+        kwargs = super().get_form_kwargs()
+        kwargs["initial"] = {
+            "reorder_point": self.object.reorder_point,
+            "reorder_quantity": self.object.reorder_quantity,
+            "bin_location": self.object.bin_location,
         }
+        return kwargs
 
     def get_title(self):
         return _("Reorder levels and location: %(item)s") % {"item": self.object}
@@ -379,23 +314,25 @@ class ReorderLevelsView(InventoryFormView):
     def cancel_url(self):
         return reverse("backoffice:product_detail", args=[self.object.product_id])
 
-    @transaction.atomic
     def perform(self, form):
-        data = dict(form.cleaned_data)
-        where = {"product": self.object.product, "warehouse": self.object.warehouse}
-        services.set_bin_location(**where, bin_location=data.pop("bin_location"))
-        services.set_reorder_levels(**where, user=self.request.user, **data)
-        messages.success(self.request, _("Reorder levels saved."))
+        services.set_stock_settings(
+            actor=self.request.user,
+            product=self.object.product,
+            warehouse=self.object.warehouse,
+            **form.cleaned_data,
+        )
+        self.success_message = _("Reorder levels saved.")
         return reverse("backoffice:product_detail", args=[self.object.product_id])
 
 
 class _StockChangeFormView(InventoryFormView):
-    required_roles = STOCK_KEEPERS
+    required_roles = permissions.STOCK_KEEPERS
     tab = "stock"
 
     def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
         if self.request.method != "GET":
-            return {}
+            return kwargs
         initial = {}
         sku = self.request.GET.get("sku", "").strip()
         if sku:
@@ -406,7 +343,8 @@ class _StockChangeFormView(InventoryFormView):
             if code
             else Warehouse.objects.filter(is_default=True).first()
         )
-        return {"initial": initial}
+        kwargs["initial"] = initial
+        return kwargs
 
     def cancel_url(self):
         return reverse("backoffice:stock_list")
@@ -421,16 +359,12 @@ class ReceiveStockView(_StockChangeFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        movement = services.receive(user=self.request.user, **data)
-        messages.success(
-            self.request,
-            _("%(quantity)d × %(sku)s received in %(warehouse)s.")
-            % {
-                "quantity": data["quantity"],
-                "sku": data["product"].sku,
-                "warehouse": data["warehouse"].code,
-            },
-        )
+        movement = services.receive(actor=self.request.user, **data)
+        self.success_message = _("%(quantity)d × %(sku)s received in %(warehouse)s.") % {
+            "quantity": data["quantity"],
+            "sku": data["product"].sku,
+            "warehouse": data["warehouse"].code,
+        }
         return reverse("backoffice:product_detail", args=[movement.stock_item.product_id])
 
 
@@ -446,7 +380,7 @@ class AdjustStockView(_StockChangeFormView):
             "product": data["product"],
             "warehouse": data["warehouse"],
             "reason": data["reason"],
-            "user": self.request.user,
+            "actor": self.request.user,
         }
         if data["mode"] == MovementKind.WRITE_OFF:
             services.write_off(quantity=data["quantity"], **common)
@@ -454,16 +388,14 @@ class AdjustStockView(_StockChangeFormView):
             services.adjust(counted=data["quantity"], **common)
         else:
             services.adjust(quantity=data["quantity"], **common)
-        messages.success(
-            self.request, _("Stock of %(sku)s updated.") % {"sku": data["product"].sku}
-        )
+        self.success_message = _("Stock of %(sku)s updated.") % {"sku": data["product"].sku}
         return reverse("backoffice:product_detail", args=[data["product"].pk])
 
 
 class StockImportView(InventoryMixin, View):
     """Upload receipts as CSV: every row is checked first; all are recorded or none."""
 
-    required_roles = STOCK_KEEPERS
+    required_roles = permissions.STOCK_KEEPERS
     template_name = "inventory/backoffice/stock_import.html"
     tab = "stock"
 
@@ -481,7 +413,9 @@ class StockImportView(InventoryMixin, View):
         if form.is_valid():
             try:
                 parsed = parse_receipts_csv(form.cleaned_data["file"])
-                movements = services.record_stock_changes(changes=parsed.changes, user=request.user)
+                movements = services.record_stock_changes(
+                    actor=request.user, changes=parsed.changes
+                )
             except CsvFileError as error:
                 form.add_error("file", error.message)
             except InvalidStockChanges as error:
@@ -497,7 +431,7 @@ class StockImportView(InventoryMixin, View):
                             )
                 form.add_error(None, error.message)
             except DomainError as error:
-                form.add_error(None, error.message)
+                apply_domain_error(form, error)
             else:
                 messages.success(
                     request, _("%(count)d receipts recorded.") % {"count": len(movements)}

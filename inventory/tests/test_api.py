@@ -369,8 +369,9 @@ def test_bulk_upsert_of_a_thousand_products_takes_a_bounded_number_of_queries(
     items = [product_body(sku=sku, unit_price="99.00") for sku in existing]
     items += [product_body(sku=f"BULK-{n:04d}", external_ref=f"R-{n}") for n in range(997)]
     # Key lookup, product lock, categories, external refs, then one INSERT and one
-    # UPDATE: 6 on PostgreSQL; SQLite splits them in batches of 999 parameters (~18).
-    with django_assert_max_num_queries(25):
+    # UPDATE, and one INSERT of the audit rows: 7 on PostgreSQL; SQLite splits them in
+    # batches of 999 parameters (~18, and ~9 for the audit rows).
+    with django_assert_max_num_queries(35):
         response = seller.post(BULK, items, format="json")
     assert response.status_code == 200, response.content[:500]
     assert len(response.json()["created"]) == 997
@@ -398,14 +399,16 @@ def test_bulk_upsert_queries_do_not_grow_with_items(seller, tools):
 
 
 def test_stock_lists_levels_per_product_and_warehouse(seller, product, other_product, mad, waw):
-    services.receive(product=product, quantity=10, warehouse="MAD")
-    services.receive(product=product, quantity=3, warehouse="WAW")
-    services.receive(product=other_product, quantity=1, warehouse="MAD")
-    services.reserve(lines=[("DRILL-18V", 4)], user=None)
+    services.receive(actor=None, product=product, quantity=10, warehouse=mad)
+    services.receive(actor=None, product=product, quantity=3, warehouse=waw)
+    services.receive(actor=None, product=other_product, quantity=1, warehouse=mad)
+    services.reserve(lines=[(product, 4)])
     services.set_reorder_levels(
-        product=other_product, warehouse="MAD", reorder_point=5, reorder_quantity=20
+        actor=None, product=other_product, warehouse=mad, reorder_point=5, reorder_quantity=20
     )
-    services.set_bin_location(product=other_product, warehouse="MAD", bin_location="C-01-2")
+    services.set_bin_location(
+        actor=None, product=other_product, warehouse=mad, bin_location="C-01-2"
+    )
     rows = seller.get(STOCK).json()["results"]
     by_key = {(row["sku"], row["warehouse"]): row for row in rows}
     drill = by_key[("DRILL-18V", "MAD")]
@@ -426,7 +429,7 @@ def test_stock_lists_levels_per_product_and_warehouse(seller, product, other_pro
     assert ("GLOVES-L", "MAD") not in keys(below_reorder_point="false")
     assert len(keys(below_reorder_point="false")) == 2
     StockItem.objects.update(updated_at=timezone.now() - timedelta(days=3))
-    services.receive(product=product, quantity=1, warehouse="WAW")
+    services.receive(actor=None, product=product, quantity=1, warehouse=waw)
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert keys(updated_since=since) == [("DRILL-18V", "WAW")]
     assert seller.get(STOCK, {"below_reorder_point": "yes"}).status_code == 400
@@ -483,7 +486,7 @@ def test_movements_post_records_a_batch_and_the_ledger_reconciles(
     ],
 )
 def test_bad_movements_are_400_per_item_and_nothing_is_written(seller, product, mad, item, field):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     response = seller.post(MOVEMENTS, [change(quantity=1), item], format="json")
     assert response.status_code == 400, response.content
     body = response.json()
@@ -494,8 +497,8 @@ def test_bad_movements_are_400_per_item_and_nothing_is_written(seller, product, 
 
 
 def test_movements_that_take_stock_that_is_not_there_are_409(seller, product, mad):
-    services.receive(product=product, quantity=5)
-    services.reserve(lines=[("DRILL-18V", 2)])
+    services.receive(actor=None, product=product, quantity=5)
+    services.reserve(lines=[(product, 2)])
     body = [
         change(quantity=1),
         change(quantity=4, kind="write_off", reason="Robo"),  # 6 on hand, 2 reserved
@@ -561,9 +564,9 @@ def test_movements_replay_with_the_same_idempotency_key_does_not_receive_twice(
 
 
 def test_movements_list_filters(seller, product, other_product, mad, waw):
-    services.receive(product=product, quantity=5, warehouse="MAD")
-    services.receive(product=other_product, quantity=5, warehouse="WAW")
-    services.write_off(product=product, quantity=1, reason="Rota", warehouse="MAD")
+    services.receive(actor=None, product=product, quantity=5, warehouse=mad)
+    services.receive(actor=None, product=other_product, quantity=5, warehouse=waw)
+    services.write_off(actor=None, product=product, quantity=1, reason="Rota", warehouse=mad)
 
     def kinds(**params):
         response = seller.get(MOVEMENTS, params)
@@ -586,7 +589,7 @@ def test_movements_list_filters(seller, product, other_product, mad, waw):
 
 
 def test_company_keys_read_catalog_and_stock(buyer_api, product, mad):
-    services.receive(product=product, quantity=3)
+    services.receive(actor=None, product=product, quantity=3)
     for url in (CATEGORIES, PRODUCTS, WAREHOUSES, STOCK):
         response = buyer_api.get(url)
         assert response.status_code == 200, url
@@ -644,11 +647,12 @@ def test_requests_without_a_key_are_401(api):
 def stocked(tools, mad, waw):
     products = ProductFactory.create_batch(12, category=tools)
     services.record_stock_changes(
+        actor=None,
         changes=[
             services.StockChange(sku=p.sku, warehouse=code, quantity=5)
             for p in products
             for code in ("MAD", "WAW")
-        ]
+        ],
     )
     return products
 
@@ -703,3 +707,19 @@ def test_schema_documents_the_inventory_endpoints(client):
     assert {"sku", "warehouse", "below_reorder_point", "updated_since", "cursor"} <= stock_params
     product_params = {p["name"] for p in paths[PRODUCTS]["get"]["parameters"]}
     assert {"sku", "category", "active", "updated_since"} <= product_params
+
+
+def test_writes_through_the_api_are_audited_with_the_key(seller, tools):
+    from core.audit import entries_for
+    from core.models import AuditAction
+
+    response = seller.post(PRODUCTS, product_body(), format="json")
+    assert response.status_code == 201, response.content
+    product = Product.objects.get(sku="SAW-600")
+    [entry] = entries_for(product)
+    assert entry.action == AuditAction.CREATED
+    assert entry.actor_user is None and entry.actor_key_id is not None
+    assert "ERP" in entry.actor_label
+    response = seller.patch(f"{PRODUCTS}SAW-600/", {"name": "Sierra nueva"}, format="json")
+    assert response.status_code == 200, response.content
+    assert entries_for(product)[0].changes == {"name": ["Sierra de calar 600 W", "Sierra nueva"]}

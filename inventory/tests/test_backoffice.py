@@ -33,10 +33,10 @@ def catalog(mad, waw):
     categories = [CategoryFactory(name=f"Cat {i}") for i in range(3)]
     products = [ProductFactory(category=categories[i % 3]) for i in range(30)]
     for i, product in enumerate(products):
-        services.receive(product=product, warehouse=mad, quantity=10 + i)
-        services.receive(product=product, warehouse=waw, quantity=5)
+        services.receive(actor=None, product=product, warehouse=mad, quantity=10 + i)
+        services.receive(actor=None, product=product, warehouse=waw, quantity=5)
         services.set_reorder_levels(
-            product=product, warehouse=mad, reorder_point=12, reorder_quantity=50
+            actor=None, product=product, warehouse=mad, reorder_point=12, reorder_quantity=50
         )
     services.reserve(lines=[(products[0], 3), (products[1], 4)])
     return products
@@ -102,8 +102,9 @@ def test_lists_run_a_constant_number_of_queries(
         response = client.get(reverse(url_name))
     assert response.status_code == 200
     ProductFactory.create_batch(30)
+    waw = Warehouse.objects.get(code="WAW")
     for product in Product.objects.all()[:20]:
-        services.receive(product=product, warehouse="WAW", quantity=1)
+        services.receive(actor=None, product=product, warehouse=waw, quantity=1)
     with django_assert_max_num_queries(10):
         assert client.get(reverse(url_name)).status_code == 200
 
@@ -177,7 +178,7 @@ def test_receive_form_field_errors(client_for, warehouse_worker, product, mad, d
 
 
 def test_adjust_form_shows_service_errors_on_fields(client_for, warehouse_worker, product, mad):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     services.reserve(lines=[(product, 4)])
     client = client_for(warehouse_worker)
     url = reverse("backoffice:stock_adjust")
@@ -302,10 +303,12 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
         reverse("backoffice:warehouse_edit", args=[bcn.pk]), {"code": "BCN", "name": "Barcelona"}
     )
     assert response.status_code == 400  # the default cannot be unticked, only replaced
+    assert "is_default" in response.context["form"].errors
+    assert Warehouse.objects.get(is_default=True) == bcn
 
 
 def test_reorder_levels_form(client_for, warehouse_worker, product, mad):
-    services.receive(product=product, quantity=3)
+    services.receive(actor=None, product=product, quantity=3)
     item = StockItem.objects.get()
     client = client_for(warehouse_worker)
     url = reverse("backoffice:stock_levels", args=[item.pk])
@@ -317,7 +320,7 @@ def test_reorder_levels_form(client_for, warehouse_worker, product, mad):
 
 
 def test_the_levels_page_records_the_bin_location(client_for, warehouse_worker, product, mad):
-    services.receive(product=product, quantity=3)
+    services.receive(actor=None, product=product, quantity=3)
     item = StockItem.objects.get()
     client = client_for(warehouse_worker)
     url = reverse("backoffice:stock_levels", args=[item.pk])
@@ -336,8 +339,8 @@ def test_the_levels_page_records_the_bin_location(client_for, warehouse_worker, 
 
 
 def test_movement_history_filters(client_for, service_agent, product, mad, waw):
-    services.receive(product=product, warehouse=mad, quantity=3)
-    services.receive(product=product, warehouse=waw, quantity=3)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=3)
+    services.receive(actor=None, product=product, warehouse=waw, quantity=3)
     services.reserve(lines=[(product, 2)])
     client = client_for(service_agent)
     url = reverse("backoffice:product_detail", args=[product.pk])

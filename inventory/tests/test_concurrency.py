@@ -46,15 +46,13 @@ def run_in_threads(targets):
 
 
 def test_forty_buyers_race_for_twenty_units():
-    WarehouseFactory(code="MAD", is_default=True)
-    WarehouseFactory(code="WAW")
+    mad = WarehouseFactory(code="MAD", is_default=True)
+    waw = WarehouseFactory(code="WAW")
     product = ProductFactory()
-    services.receive(product=product, warehouse="MAD", quantity=12)
-    services.receive(product=product, warehouse="WAW", quantity=8)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=12)
+    services.receive(actor=None, product=product, warehouse=waw, quantity=8)
 
-    results = run_in_threads(
-        [lambda: services.reserve(lines=[(product.sku, 1)]) for _ in range(40)]
-    )
+    results = run_in_threads([lambda: services.reserve(lines=[(product, 1)]) for _ in range(40)])
 
     succeeded = [r for r in results if isinstance(r, list)]
     refused = [r for r in results if isinstance(r, InsufficientStock)]
@@ -67,14 +65,14 @@ def test_forty_buyers_race_for_twenty_units():
 
 
 def test_opposite_order_multi_line_reservations_never_deadlock(caplog):
-    WarehouseFactory(code="MAD", is_default=True)
-    WarehouseFactory(code="BCN")
+    mad = WarehouseFactory(code="MAD", is_default=True)
+    bcn = WarehouseFactory(code="BCN")
     products = [ProductFactory() for _ in range(4)]
     for product in products:
-        services.receive(product=product, warehouse="MAD", quantity=1000)
-        services.receive(product=product, warehouse="BCN", quantity=1000)
-    forward = [(p.sku, 3) for p in products]
-    backward = [(p.sku, 5) for p in reversed(products)]
+        services.receive(actor=None, product=product, warehouse=mad, quantity=1000)
+        services.receive(actor=None, product=product, warehouse=bcn, quantity=1000)
+    forward = [(p, 3) for p in products]
+    backward = [(p, 5) for p in reversed(products)]
 
     for _round in range(25):
         results = run_in_threads(
@@ -102,7 +100,7 @@ def test_concurrent_receipts_create_one_stock_item():
     WarehouseFactory(code="MAD", is_default=True)
     product = ProductFactory()
     results = run_in_threads(
-        [lambda: services.receive(product=product, quantity=2) for _ in range(10)]
+        [lambda: services.receive(actor=None, product=product, quantity=2) for _ in range(10)]
     )
     assert not [r for r in results if isinstance(r, Exception)]
     item = StockItem.objects.get(product=product)
@@ -116,7 +114,7 @@ def test_concurrent_ship_and_release_of_one_order_never_double_count():
     WarehouseFactory(code="MAD", is_default=True)
     product = ProductFactory()
     order = CompanyFactory()  # stands in for an Order
-    services.receive(product=product, quantity=10)
+    services.receive(actor=None, product=product, quantity=10)
     services.reserve(lines=[(product, 4)], reference_object=order)
 
     results = run_in_threads(

@@ -39,32 +39,48 @@ operation = st.one_of(
 @given(operations=st.lists(operation, max_size=25))
 def test_ledger_invariant_after_random_operations(operations):
     with transaction.atomic():
-        for code in WAREHOUSES:
-            WarehouseFactory(code=code, is_default=code == "MAD")
-        for s in SKUS:
-            ProductFactory(sku=s)
+        warehouses = {
+            code: WarehouseFactory(code=code, is_default=code == "MAD") for code in WAREHOUSES
+        }
+        products = {s: ProductFactory(sku=s) for s in SKUS}
         model: dict[tuple[str, str], list[int]] = {(s, w): [0, 0] for s in SKUS for w in WAREHOUSES}
         reservations = []  # list of allocation lists still held
         for op in operations:
             try:
                 if op[0] == "receive":
                     _, s, w, q = op
-                    services.receive(product=s, warehouse=w, quantity=q)
+                    services.receive(
+                        actor=None, product=products[s], warehouse=warehouses[w], quantity=q
+                    )
                     model[(s, w)][0] += q
                 elif op[0] == "adjust":
                     _, s, w, q = op
-                    services.adjust(product=s, warehouse=w, quantity=q, reason="count")
+                    services.adjust(
+                        actor=None,
+                        product=products[s],
+                        warehouse=warehouses[w],
+                        quantity=q,
+                        reason="count",
+                    )
                     model[(s, w)][0] += q
                 elif op[0] == "write_off":
                     _, s, w, q = op
-                    services.write_off(product=s, warehouse=w, quantity=q, reason="broken")
+                    services.write_off(
+                        actor=None,
+                        product=products[s],
+                        warehouse=warehouses[w],
+                        quantity=q,
+                        reason="broken",
+                    )
                     model[(s, w)][0] -= q
                 elif op[0] == "restock":
                     _, s, w, q = op
-                    services.restock_return(product=s, warehouse=w, quantity=q)
+                    services.restock_return(
+                        actor=None, product=products[s], warehouse=warehouses[w], quantity=q
+                    )
                     model[(s, w)][0] += q
                 elif op[0] == "reserve":
-                    allocations = services.reserve(lines=op[1])
+                    allocations = services.reserve(lines=[(products[s], q) for s, q in op[1]])
                     for a in allocations:
                         model[(a.sku, a.warehouse_code)][1] += a.quantity
                     reservations.append(allocations)
@@ -78,7 +94,11 @@ def test_ledger_invariant_after_random_operations(operations):
                 elif op[0] == "reorder":
                     _, s, w, q = op
                     services.set_reorder_levels(
-                        product=s, warehouse=w, reorder_point=q, reorder_quantity=q
+                        actor=None,
+                        product=products[s],
+                        warehouse=warehouses[w],
+                        reorder_point=q,
+                        reorder_quantity=q,
                     )
             except DomainError:
                 pass  # refused: nothing may have changed (checked through the model below)

@@ -19,7 +19,6 @@ from inventory.errors import (
     NegativeStock,
     NotReserved,
     ProductInactive,
-    UnknownProduct,
     UnknownWarehouse,
 )
 from inventory.models import LowStockAlert, MovementKind, StockItem, StockMovement
@@ -37,7 +36,7 @@ def levels(product, warehouse):
 
 def test_receive_creates_stock_and_movement(product, mad, warehouse_worker):
     movement = services.receive(
-        product=product, quantity=10, reason="Albarán 123", user=warehouse_worker
+        actor=warehouse_worker, product=product, quantity=10, reason="Albarán 123"
     )
     assert levels(product, mad) == (10, 0)
     assert movement.kind == MovementKind.RECEIPT
@@ -47,73 +46,64 @@ def test_receive_creates_stock_and_movement(product, mad, warehouse_worker):
     assert movement.reason == "Albarán 123"
 
 
-def test_receive_by_sku_and_warehouse_code(product, mad, waw):
-    services.receive(product="DRILL-18V", warehouse="waw", quantity=3)
+def test_receive_in_another_warehouse_than_the_default(product, mad, waw):
+    services.receive(actor=None, product=product, warehouse=waw, quantity=3)
     assert levels(product, waw) == (3, 0)
+    assert not StockItem.objects.filter(warehouse=mad).exists()
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 2.5, Decimal("2"), "3", True, None])
 def test_receive_rejects_bad_quantities(product, mad, quantity):
     with pytest.raises(InvalidQuantity) as error:
-        services.receive(product=product, quantity=quantity)
+        services.receive(actor=None, product=product, quantity=quantity)
     assert error.value.code == "invalid_quantity"
     assert "quantity" in error.value.fields
     assert not StockMovement.objects.exists()
 
 
-def test_unknown_sku_and_warehouse(product, mad):
-    with pytest.raises(UnknownProduct) as error:
-        services.receive(product="NOPE", quantity=1)
-    assert error.value.code == "unknown_sku"
-    with pytest.raises(UnknownWarehouse) as error:
-        services.receive(product=product, warehouse="XXX", quantity=1)
-    assert error.value.code == "unknown_warehouse"
-    assert not StockMovement.objects.exists()
-
-
 def test_no_default_warehouse_is_a_clear_error(product, waw):
     with pytest.raises(UnknownWarehouse):
-        services.receive(product=product, quantity=1)
+        services.receive(actor=None, product=product, quantity=1)
 
 
 def test_write_off_cannot_touch_reserved_units(product, mad):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     services.reserve(lines=[(product, 4)])
     with pytest.raises(NegativeStock) as error:
-        services.write_off(product=product, quantity=2, reason="Roto")
+        services.write_off(actor=None, product=product, quantity=2, reason="Roto")
     assert error.value.code == "negative_stock"
-    services.write_off(product=product, quantity=1, reason="Roto")
+    services.write_off(actor=None, product=product, quantity=1, reason="Roto")
     assert levels(product, mad) == (4, 4)
 
 
 def test_write_off_and_adjust_need_a_reason(product, mad):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     with pytest.raises(InvalidQuantity) as error:
-        services.write_off(product=product, quantity=1, reason="  ")
+        services.write_off(actor=None, product=product, quantity=1, reason="  ")
     assert "reason" in error.value.fields
     with pytest.raises(InvalidQuantity):
-        services.adjust(product=product, quantity=-1, reason="")
+        services.adjust(actor=None, product=product, quantity=-1, reason="")
 
 
 def test_adjust_by_delta_and_by_count(product, mad):
-    services.receive(product=product, quantity=10)
+    services.receive(actor=None, product=product, quantity=10)
     services.reserve(lines=[(product, 3)])
-    services.adjust(product=product, quantity=-2, reason="Recuento")
+    services.adjust(actor=None, product=product, quantity=-2, reason="Recuento")
     assert levels(product, mad) == (8, 3)
-    movement = services.adjust(product=product, counted=5, reason="Inventario anual")
+    movement = services.adjust(actor=None, product=product, counted=5, reason="Inventario anual")
     assert movement.on_hand_delta == -3
-    assert services.adjust(product=product, counted=5, reason="Igual") is None
+    assert services.adjust(actor=None, product=product, counted=5, reason="Igual") is None
     with pytest.raises(NegativeStock):
-        services.adjust(product=product, counted=2, reason="Recuento")  # 3 are reserved
+        services.adjust(actor=None, product=product, counted=2, reason="Recuento")  # 3 are reserved
     with pytest.raises(InvalidQuantity):
-        services.adjust(product=product, quantity=0, reason="Nada")
+        services.adjust(actor=None, product=product, quantity=0, reason="Nada")
     assert levels(product, mad) == (5, 3)
 
 
 def test_reserve_prefers_default_warehouse_then_most_available(product, mad, waw, bcn):
-    services.receive(product=product, warehouse=mad, quantity=5)
-    services.receive(product=product, warehouse=waw, quantity=8)
-    services.receive(product=product, warehouse=bcn, quantity=20)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=5)
+    services.receive(actor=None, product=product, warehouse=waw, quantity=8)
+    services.receive(actor=None, product=product, warehouse=bcn, quantity=20)
 
     [allocation] = services.reserve(lines=[(product, 5)])
     assert (allocation.warehouse_code, allocation.quantity) == ("MAD", 5)
@@ -123,16 +113,16 @@ def test_reserve_prefers_default_warehouse_then_most_available(product, mad, waw
     assert (allocation.warehouse_code, allocation.quantity) == ("BCN", 7)
 
     # Nobody can serve 20 alone (BCN 13, WAW 8): split, most available first.
-    allocations = services.reserve(lines=[{"sku": "DRILL-18V", "quantity": 20}])
+    allocations = services.reserve(lines=[(product, 20)])
     assert [(a.warehouse_code, a.quantity) for a in allocations] == [("BCN", 13), ("WAW", 7)]
     assert all(a.line == 0 for a in allocations)
     assert levels(product, bcn) == (20, 20)
 
 
 def test_reserve_is_all_or_nothing_and_lists_shortages(product, other_product, mad, waw):
-    services.receive(product=product, warehouse=mad, quantity=5)
-    services.receive(product=product, warehouse=waw, quantity=2)
-    services.receive(product=other_product, quantity=1)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=5)
+    services.receive(actor=None, product=product, warehouse=waw, quantity=2)
+    services.receive(actor=None, product=other_product, quantity=1)
     with pytest.raises(InsufficientStock) as error:
         services.reserve(lines=[(product, 3), (other_product, 2), (product, 3)])
     assert error.value.code == "insufficient_stock"
@@ -145,10 +135,8 @@ def test_reserve_is_all_or_nothing_and_lists_shortages(product, other_product, m
     assert error.value.lines == [{"sku": "DRILL-18V", "requested": 8, "available": 7}]
 
 
-def test_reserve_rejects_unknown_inactive_and_bad_lines(product, mad):
-    services.receive(product=product, quantity=5)
-    with pytest.raises(UnknownProduct):
-        services.reserve(lines=[("NOPE", 1)])
+def test_reserve_rejects_inactive_products_and_bad_lines(product, mad):
+    services.receive(actor=None, product=product, quantity=5)
     with pytest.raises(InvalidQuantity):
         services.reserve(lines=[(product, 0)])
     with pytest.raises(InvalidQuantity):
@@ -161,8 +149,8 @@ def test_reserve_rejects_unknown_inactive_and_bad_lines(product, mad):
 
 
 def test_release_and_ship_take_allocations_back(product, mad, waw):
-    services.receive(product=product, warehouse=mad, quantity=3)
-    services.receive(product=product, warehouse=waw, quantity=5)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=3)
+    services.receive(actor=None, product=product, warehouse=waw, quantity=5)
     allocations = services.reserve(lines=[(product, 6)])
     services.ship(allocations=allocations[:1])
     services.release(allocations=allocations[1:])
@@ -177,8 +165,8 @@ def test_release_and_ship_take_allocations_back(product, mad, waw):
 def test_release_and_ship_by_reference(product, other_product, mad):
     order = CompanyFactory()  # any model works as a reference; the orders app passes its Order
     other_order = CompanyFactory()
-    services.receive(product=product, quantity=10)
-    services.receive(product=other_product, quantity=10)
+    services.receive(actor=None, product=product, quantity=10)
+    services.receive(actor=None, product=other_product, quantity=10)
     services.reserve(
         lines=[(product, 2), (other_product, 3)], reference_object=order, reference="PED-1"
     )
@@ -205,13 +193,13 @@ def test_release_and_ship_by_reference(product, other_product, mad):
 
 
 def test_restock_return(product, mad):
-    movement = services.restock_return(product=product, quantity=2, reason="RMA-1")
+    movement = services.restock_return(actor=None, product=product, quantity=2, reason="RMA-1")
     assert movement.kind == MovementKind.RETURN_RESTOCK
     assert levels(product, mad) == (2, 0)
 
 
 def test_record_stock_changes_is_all_or_nothing(product, other_product, mad, waw):
-    services.receive(product=product, quantity=2)
+    services.receive(actor=None, product=product, quantity=2)
     changes = [
         {"sku": "DRILL-18V", "warehouse": "MAD", "quantity": 5, "kind": "receipt", "reason": ""},
         {"sku": "NOPE", "warehouse": "MAD", "quantity": 1, "kind": "receipt"},
@@ -220,7 +208,9 @@ def test_record_stock_changes_is_all_or_nothing(product, other_product, mad, waw
         {"sku": "DRILL-18V", "warehouse": "MAD", "quantity": 1, "kind": "reservation"},
     ]
     with pytest.raises(InvalidStockChanges) as error:
-        services.record_stock_changes(changes=changes)
+        services.record_stock_changes(
+            actor=None, changes=[services.StockChange(**change) for change in changes]
+        )
     assert set(error.value.errors) == {1, 2, 3, 4}
     assert "sku" in error.value.errors[1]
     assert set(error.value.errors[2]) == {"warehouse", "quantity"}
@@ -231,22 +221,24 @@ def test_record_stock_changes_is_all_or_nothing(product, other_product, mad, waw
     # Within a batch, later items see earlier ones: -8 after +5 leaves -1.
     with pytest.raises(InvalidStockChanges) as error:
         services.record_stock_changes(
+            actor=None,
             changes=[
                 services.StockChange(sku="DRILL-18V", quantity=5),
                 services.StockChange(
                     sku="DRILL-18V", quantity=-8, kind="adjustment", reason="Recuento"
                 ),
-            ]
+            ],
         )
     assert list(error.value.errors) == [1]
     movements = services.record_stock_changes(
+        actor=None,
         changes=[
             services.StockChange(sku="DRILL-18V", quantity=5, reason="Albarán 9"),
             services.StockChange(
                 sku="DRILL-18V", quantity=-7, kind="adjustment", reason="Recuento"
             ),
             services.StockChange(sku="GLOVES-L", warehouse="WAW", quantity=4),
-        ]
+        ],
     )
     assert len(movements) == 3
     assert levels(product, mad) == (0, 0)
@@ -255,7 +247,7 @@ def test_record_stock_changes_is_all_or_nothing(product, other_product, mad, waw
 
 
 def test_ledger_is_append_only(product, mad):
-    movement = services.receive(product=product, quantity=1)
+    movement = services.receive(actor=None, product=product, quantity=1)
     movement.reason = "changed"
     with pytest.raises(LedgerIsAppendOnly):
         movement.save()
@@ -280,7 +272,7 @@ def test_ledger_is_append_only(product, mad):
     ],
 )
 def test_check_constraints_hold_for_raw_sql(product, mad, sql):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     services.reserve(lines=[(product, 2)])
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
@@ -288,7 +280,7 @@ def test_check_constraints_hold_for_raw_sql(product, mad, sql):
 
 
 def test_check_stock_ledger_exit_codes(product, mad, capsys):
-    services.receive(product=product, quantity=5)
+    services.receive(actor=None, product=product, quantity=5)
     services.reserve(lines=[(product, 2)])
     call_command("check_stock_ledger")
     assert "OK" in capsys.readouterr().out
@@ -305,9 +297,9 @@ def test_low_stock_alerts_once_per_crossing(
     product, mad, django_capture_on_commit_callbacks, settings
 ):
     settings.STAFF_ALERT_EMAIL = "compras@example.com"
-    services.receive(product=product, quantity=10)
+    services.receive(actor=None, product=product, quantity=10)
     services.set_reorder_levels(
-        product=product, warehouse=mad, reorder_point=5, reorder_quantity=20
+        actor=None, product=product, warehouse=mad, reorder_point=5, reorder_quantity=20
     )
     assert LowStockAlert.objects.count() == 0
 
@@ -315,7 +307,7 @@ def test_low_stock_alerts_once_per_crossing(
         services.reserve(lines=[(product, 6)])  # available 4 < 5: crossing
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.reserve(lines=[(product, 1)])  # still below: no new alert
-        services.write_off(product=product, quantity=1, reason="Roto")
+        services.write_off(actor=None, product=product, quantity=1, reason="Roto")
     assert callbacks == []
     assert LowStockAlert.objects.count() == 1
     assert OutboxEvent.objects.filter(event_type="stock.low").count() == 1
@@ -327,7 +319,7 @@ def test_low_stock_alerts_once_per_crossing(
     item = StockItem.objects.get(product=product)
     assert item.low_stock
 
-    services.receive(product=product, quantity=10)  # back above: flag cleared
+    services.receive(actor=None, product=product, quantity=10)  # back above: flag cleared
     item.refresh_from_db()
     assert not item.low_stock
     assert LowStockAlert.objects.get().resolved_at is not None
@@ -340,8 +332,8 @@ def test_low_stock_alerts_once_per_crossing(
 
 
 def test_sweep_raises_missed_alerts_and_clears_stale_flags(product, other_product, mad):
-    services.receive(product=product, quantity=1)
-    services.receive(product=other_product, quantity=10)
+    services.receive(actor=None, product=product, quantity=1)
+    services.receive(actor=None, product=other_product, quantity=10)
     # Levels changed outside the services (e.g. the admin or a data migration).
     StockItem.objects.filter(product=product).update(reorder_point=5)
     StockItem.objects.filter(product=other_product).update(low_stock=True)
@@ -352,10 +344,11 @@ def test_sweep_raises_missed_alerts_and_clears_stale_flags(product, other_produc
 
 def test_catalog_services_validate(mad):
     category = services.create_category(
-        name="Electrónica", return_window_days=14, return_shipping_paid_by="buyer"
+        actor=None, name="Electrónica", return_window_days=14, return_shipping_paid_by="buyer"
     )
     with pytest.raises(InvalidData) as error:
         services.create_product(
+            actor=None,
             sku="bad sku",
             name="X",
             category=category,
@@ -364,6 +357,7 @@ def test_catalog_services_validate(mad):
         )
     assert {"sku", "unit_price"} <= set(error.value.fields)
     product = services.create_product(
+        actor=None,
         sku="TV-55",
         name="Televisor 55",
         category=category,
@@ -372,13 +366,15 @@ def test_catalog_services_validate(mad):
     )
     assert product.external_ref is None
     with pytest.raises(InvalidData):
-        services.update_category(category=category, restocking_fee_percent=Decimal("101"))
+        services.update_category(
+            actor=None, category=category, restocking_fee_percent=Decimal("101")
+        )
 
 
 def test_only_one_default_warehouse(db):
-    first = services.create_warehouse(code="mad", name="Madrid")
+    first = services.create_warehouse(actor=None, code="MAD", name="Madrid")
     assert first.is_default and first.code == "MAD"
-    second = services.create_warehouse(code="WAW", name="Warszawa", is_default=True)
+    second = services.create_warehouse(actor=None, code="WAW", name="Warszawa", is_default=True)
     first.refresh_from_db()
     assert second.is_default and not first.is_default
 
@@ -394,19 +390,36 @@ def test_return_deadline_follows_category_policy():
 def test_reserve_query_count_is_constant(product, mad, waw, django_assert_max_num_queries):
     products = [ProductFactory() for _ in range(10)]
     for p in products:
-        services.receive(product=p, warehouse=mad, quantity=3)
-        services.receive(product=p, warehouse=waw, quantity=3)
+        services.receive(actor=None, product=p, warehouse=mad, quantity=3)
+        services.receive(actor=None, product=p, warehouse=waw, quantity=3)
     with django_assert_max_num_queries(8):
         services.reserve(lines=[(p, 5) for p in products])
 
 
 def test_bin_location_is_tidied_and_bounded(product, mad):
-    item = services.set_bin_location(product=product, warehouse=mad, bin_location=" A-03\t2 ")
+    item = services.set_bin_location(
+        actor=None, product=product, warehouse=mad, bin_location=" A-03\t2 "
+    )
     assert item.bin_location == "A-03 2"  # a stock item is created if there was none
     assert StockItem.objects.get(pk=item.pk).bin_location == "A-03 2"
     with pytest.raises(DomainError) as error:
-        services.set_bin_location(product=product, warehouse=mad, bin_location="Z" * 41)
+        services.set_bin_location(actor=None, product=product, warehouse=mad, bin_location="Z" * 41)
     assert "bin_location" in error.value.fields
     assert StockItem.objects.get(pk=item.pk).bin_location == "A-03 2"
-    services.set_bin_location(product=product, warehouse=mad, bin_location="")
+    services.set_bin_location(actor=None, product=product, warehouse=mad, bin_location="")
     assert StockItem.objects.get(pk=item.pk).bin_location == ""
+
+
+@pytest.mark.parametrize(
+    "levels, field",
+    [
+        ({"reorder_point": -1, "reorder_quantity": 0}, "reorder_point"),
+        ({"reorder_point": 0, "reorder_quantity": 1_000_001}, "reorder_quantity"),
+        ({"reorder_point": True, "reorder_quantity": 0}, "reorder_point"),
+    ],
+)
+def test_reorder_levels_are_bounded_in_the_service(product, mad, levels, field):
+    with pytest.raises(InvalidQuantity) as error:
+        services.set_reorder_levels(actor=None, product=product, warehouse=mad, **levels)
+    assert field in error.value.fields
+    assert not StockItem.objects.filter(reorder_point__gt=0).exists()

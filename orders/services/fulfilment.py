@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actors import Actor, user_of
+from core.actors import Actor
 from customers.models import PaymentTerms
 from inventory import services as inventory
 
@@ -82,7 +82,7 @@ def ship_order(
         locked.tracking_number = tracking_number
         locked.estimated_delivery = estimated_delivery
         locked.ship()
-        inventory.ship(reference_object=locked, user=user_of(actor), reference=locked.number)
+        inventory.ship(reference_object=locked, actor=actor, reference=locked.number)
         _finish_transition(
             locked,
             actor=actor,
@@ -139,7 +139,7 @@ def cancel_order(*, order: Order, actor: Actor, reason: str) -> Order:
         locked.cancel()
         inventory.release(
             reference_object=locked,
-            user=user_of(actor),
+            actor=actor,
             reason=_("Order cancelled"),
             reference=locked.number,
         )

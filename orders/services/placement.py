@@ -152,7 +152,7 @@ def place_order(
         order.save()
         allocations = inventory.reserve(
             lines=[(line.product, line.quantity) for line in quote.lines],
-            user=user,
+            actor=actor,
             reference=order.number,
             reference_object=order,
         )

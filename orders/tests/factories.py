@@ -37,5 +37,5 @@ def stocked_product(quantity=100, warehouse=None, **fields):
         warehouse = WarehouseFactory(code="MAD", name="Madrid", is_default=True)
     product = ProductFactory(**fields)
     if quantity:
-        inventory.receive(product=product, quantity=quantity, warehouse=warehouse)
+        inventory.receive(actor=None, product=product, quantity=quantity, warehouse=warehouse)
     return product

@@ -777,7 +777,7 @@ def test_reservation_can_split_over_warehouses(buyer, mad):
     product = stocked_product(3, mad, sku="SPLIT")
     from inventory import services as inventory
 
-    inventory.receive(product=product, quantity=5, warehouse=waw)
+    inventory.receive(actor=None, product=product, quantity=5, warehouse=waw)
     order = services.place_order(actor=buyer, lines=[{"sku": "SPLIT", "quantity": 7}])
     line = order.lines.get()
     assert sorted((a["warehouse"], a["quantity"]) for a in line.allocations) == [
