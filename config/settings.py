@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "customers",
+    "apikeys",
     "webhooks",
     "inventory",
     "orders",
@@ -288,7 +289,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.authentication.ApiKeyAuthentication",
+        "apikeys.authentication.ApiKeyAuthentication",
         "core.api.authentication.StaffSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiAccess"],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ApiKey
+from apikeys.models import ApiKey
 from core.roles import StaffRole, has_staff_role
 
 from .models import OrderStatus

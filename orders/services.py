@@ -32,8 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from apikeys.models import ApiKey
 from core.countries import COUNTRIES
-from core.models import ApiKey
 from core.money import CENT
 from core.numbering import next_number
 from customers.models import Address, Company, PaymentTerms
