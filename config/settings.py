@@ -66,14 +66,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    # Our apps, in the order of their layers (docs/architecture.md, "App layers").
     "core",
     "customers",
     "apikeys",
-    "webhooks",
     "inventory",
     "orders",
     "documents",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
