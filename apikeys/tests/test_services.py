@@ -48,7 +48,7 @@ def test_system_actor_is_recorded_as_such(db):
 
 
 @pytest.mark.parametrize("who", ["service_agent", "warehouse_worker", "buyer"])
-def test_only_managers_and_the_system_manage_keys(request, who):
+def test_only_managers_and_the_system_manage_keys(db, request, who):
     actor = request.getfixturevalue(who)
     with pytest.raises(NotAllowed):
         create_api_key(name="ERP", actor=actor)
