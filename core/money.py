@@ -24,4 +24,3 @@ def money(value) -> Decimal:
 def percent_of(amount, percent) -> Decimal:
     """``percent`` % of ``amount``, rounded to cents (e.g. VAT of a base)."""
     return money(Decimal(amount) * Decimal(percent) / Decimal(100))
-
