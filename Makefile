@@ -46,9 +46,12 @@ run: messages
 test: messages chromium nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the app dependency order of pyproject.toml's [tool.importlinter]
+# (docs/architecture.md, "App layers").
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 worker: install

@@ -66,12 +66,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    # Our apps, in the order of their layers (docs/architecture.md, "App layers").
     "core",
     "customers",
-    "webhooks",
+    "apikeys",
     "inventory",
     "orders",
     "documents",
+    "webhooks",
     "notifications",
 ]
 
@@ -288,7 +290,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.authentication.ApiKeyAuthentication",
+        "apikeys.authentication.ApiKeyAuthentication",
         "core.api.authentication.StaffSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiAccess"],

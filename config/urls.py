@@ -25,7 +25,7 @@ backoffice_patterns = [
     path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
     path("customers/", include("customers.backoffice.urls")),
-    path("api-keys/", include("core.backoffice.urls")),
+    path("api-keys/", include("apikeys.backoffice.urls")),
     path("webhooks/", include("webhooks.backoffice.urls")),
     path("inventory/", include("inventory.backoffice.urls")),
     path("orders/", include("orders.backoffice.urls")),

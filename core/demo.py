@@ -9,6 +9,12 @@ sends nothing, not even from a worker later, and leaves nothing pending for the 
 
 Only the seeding command uses these: they patch process-wide state for a short while
 and are not meant for a running server.
+
+Each app contributes its demo data in its own ``demo.py``: a ``seed()`` that returns
+the ``(who, email)`` logins it created, and optionally ``history_days()`` (how many
+business days back its history starts) and ``DEMO_PASSWORD``. ``demo_modules`` finds
+them in INSTALLED_APPS order, which is the order of the app layers (see
+docs/architecture.md), so an app's seed runs after the seeds of the apps it uses.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
+from types import ModuleType
 
 from django.apps import apps
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 # The real clock, whatever demo clock is running.
 _real_now = timezone.now
@@ -99,3 +108,14 @@ def workday(days_ago: int, at: str, *, today: dt.date | None = None) -> dt.datet
             days_ago -= 1
     hour, minute = (int(part) for part in at.split(":"))
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def demo_modules() -> list[ModuleType]:
+    """The installed apps' ``demo`` modules that have a ``seed()``, in app order."""
+    modules = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if callable(getattr(module, "seed", None)):
+                modules.append(module)
+    return modules

@@ -17,69 +17,6 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class ApiKeyScope(models.TextChoices):
-    SELLER = "seller", _("Seller (everything)")
-    COMPANY = "company", _("One customer company")
-
-
-class ApiKey(models.Model):
-    """A machine client's key. Only a SHA-256 hash of the secret is stored; the
-    ``prefix`` (the key's first characters) identifies it in lists and logs."""
-
-    #: How ``core.actors`` recognises a key without importing this model.
-    is_api_key = True
-
-    name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
-    hashed_key = models.CharField(max_length=64, unique=True, editable=False)
-    scope = models.CharField(_("scope"), max_length=10, choices=ApiKeyScope.choices)
-    company = models.ForeignKey(
-        "customers.Company",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="api_keys",
-        verbose_name=_("company"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("API key")
-        verbose_name_plural = _("API keys")
-        constraints = [
-            # A company key names its company; a seller key names none.
-            models.CheckConstraint(
-                condition=(
-                    models.Q(scope="seller", company__isnull=True)
-                    | models.Q(scope="company", company__isnull=False)
-                ),
-                name="apikey_scope_company_consistent",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    @property
-    def is_seller(self) -> bool:
-        return self.scope == ApiKeyScope.SELLER
-
-
 class IdempotencyRecord(models.Model):
     """One ``Idempotency-Key`` of one client: the request's fingerprint and, once the
     first request finished, its response (replayed to repeats)."""

@@ -7,7 +7,7 @@ the commercial rule used on Spanish and Polish invoices. Round once per stored a
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -24,15 +24,3 @@ def money(value) -> Decimal:
 def percent_of(amount, percent) -> Decimal:
     """``percent`` % of ``amount``, rounded to cents (e.g. VAT of a base)."""
     return money(Decimal(amount) * Decimal(percent) / Decimal(100))
-
-
-def parse_money(value) -> Decimal | None:
-    """A user-typed amount as a Decimal with at most two decimals, or None when it is
-    not a finite number with at most two decimals."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return None
-    if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        return None
-    return amount.quantize(CENT)

@@ -1,76 +1,138 @@
-"""The back-office and portal menus.
+"""The back-office and portal menus, and the back-office home's figures: a registry
+that each app fills from its own ``navigation.py`` (discovered on first use, like
+``admin.py``), so ``core`` names no other app's URLs and imports none of them.
 
-An entry whose URL does not exist yet (a domain still to be built) is shown disabled,
-so each domain lights up its menu entry just by registering its URL name.
+An entry whose URL does not exist yet (a domain still to be built) is shown disabled.
+``PLANNED_*`` below reserves the place of such domains (key, label, position only); a
+domain app that registers the same key later takes the place over.
 
-A back-office entry may name a badge: a function returning a count worth attention
+A back-office entry may carry a badge: a function returning a count worth attention
 (e.g. low-stock items), shown next to the label when it is not zero.
 """
 
-from importlib import import_module
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from .roles import has_staff_role
 
-BACKOFFICE_MENU = [
-    ("home", _("Dashboard"), "backoffice:home", ()),
-    ("orders", _("Orders"), "backoffice:order_list", ()),
-    ("customers", _("Customers"), "backoffice:customer_list", ()),
-    ("inventory", _("Inventory"), "backoffice:product_list", ()),
-    ("returns", _("Returns"), "backoffice:return_list", ()),
-    ("complaints", _("Complaints"), "backoffice:complaint_list", ()),
-    ("api", _("API"), "backoffice:apikey_list", ("manager",)),
-]
 
-PORTAL_MENU = [
-    ("home", _("Home"), "portal:home", ()),
-    ("orders", _("Orders"), "portal:order_list", ()),
-    ("returns", _("Returns"), "portal:return_list", ()),
-    ("complaints", _("Complaints"), "portal:complaint_list", ()),
-    ("company", _("Company"), "portal:company", ()),
-    ("users", _("Users"), "portal:user_list", ("admin",)),
-]
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str
+    label: str
+    url_name: str | None  # None: planned, shown disabled
+    order: int
+    roles: tuple[str, ...] = ()  # back-office: staff roles; portal: company roles
+    badge: Callable[[], int] | None = None
+    badge_title: str = ""
+
+
+@dataclass(frozen=True)
+class HomeFigure:
+    key: str
+    label: str
+    count: Callable[[], int]
+    url_name: str
+    query: str
+    order: int
+
+
+_backoffice: dict[str, MenuEntry] = {}
+_portal: dict[str, MenuEntry] = {}
+_figures: dict[str, HomeFigure] = {}
+
+
+def register_backoffice(key, label, url_name, *, order, roles=(), badge=None, badge_title=""):
+    """Add (or replace) the back-office menu entry ``key`` at position ``order``."""
+    _backoffice[key] = MenuEntry(key, label, url_name, order, tuple(roles), badge, badge_title)
+
+
+def register_portal(key, label, url_name, *, order, roles=()):
+    """Add (or replace) the portal menu entry ``key``; ``roles`` are company roles."""
+    _portal[key] = MenuEntry(key, label, url_name, order, tuple(roles))
+
+
+def register_home_figure(key, label, count, *, url_name, query="", order):
+    """A figure on the back-office home: ``count()`` linked to ``url_name`` + ``query``."""
+    _figures[key] = HomeFigure(key, label, count, url_name, query, order)
+
+
+# Domains still to be built: their place in the menus, disabled until they register.
+PLANNED_BACKOFFICE = [("returns", _("Returns"), 50), ("complaints", _("Complaints"), 60)]
+PLANNED_PORTAL = [("returns", _("Returns"), 30), ("complaints", _("Complaints"), 40)]
+
+
+@cache
+def _discover() -> None:
+    for key, label, order in PLANNED_BACKOFFICE:
+        _backoffice.setdefault(key, MenuEntry(key, label, None, order))
+    for key, label, order in PLANNED_PORTAL:
+        _portal.setdefault(key, MenuEntry(key, label, None, order))
+    # The back-office home is core's own page (config.urls).
+    register_backoffice("home", _("Dashboard"), "backoffice:home", order=10)
+    autodiscover_modules("navigation")
+
+
+def _entries(registry) -> list[MenuEntry]:
+    _discover()
+    return sorted(registry.values(), key=lambda entry: (entry.order, entry.key))
 
 
 def _resolve(url_name):
+    if url_name is None:
+        return None
     try:
         return reverse(url_name)
     except NoReverseMatch:
         return None
 
 
-BACKOFFICE_BADGES = {
-    "inventory": (
-        "inventory.selectors.low_stock_count",
-        _("stock items below their reorder point"),
-    ),
-}
-
-
-def _badge(key):
-    if key not in BACKOFFICE_BADGES:
+def _badge(entry: MenuEntry):
+    if entry.badge is None:
         return None
-    path, title = BACKOFFICE_BADGES[key]
-    module, _sep, function = path.rpartition(".")
-    count = getattr(import_module(module), function)()
-    return {"count": count, "title": title} if count else None
+    count = entry.badge()
+    return {"count": count, "title": entry.badge_title} if count else None
 
 
 def backoffice_menu(user):
     entries = []
-    for key, label, name, roles in BACKOFFICE_MENU:
-        if roles and not has_staff_role(user, *roles):
+    for entry in _entries(_backoffice):
+        if entry.roles and not has_staff_role(user, *entry.roles):
             continue
-        url = _resolve(name)
-        entries.append({"key": key, "label": label, "url": url, "badge": url and _badge(key)})
+        url = _resolve(entry.url_name)
+        entries.append(
+            {"key": entry.key, "label": entry.label, "url": url, "badge": url and _badge(entry)}
+        )
     return entries
 
 
 def portal_menu(user):
     return [
-        {"key": key, "label": label, "url": _resolve(name)}
-        for key, label, name, roles in PORTAL_MENU
-        if not roles or getattr(user, "role", None) in roles
+        {"key": entry.key, "label": entry.label, "url": _resolve(entry.url_name)}
+        for entry in _entries(_portal)
+        if not entry.roles or getattr(user, "role", None) in entry.roles
     ]
+
+
+def home_figures() -> list[dict]:
+    """The back-office home's figures, in order: label, count and link."""
+    _discover()
+    figures = []
+    for figure in sorted(_figures.values(), key=lambda f: (f.order, f.key)):
+        url = _resolve(figure.url_name)
+        figures.append(
+            {
+                "key": figure.key,
+                "label": figure.label,
+                "count": figure.count(),
+                "url": f"{url}{figure.query}" if url and figure.query else url,
+            }
+        )
+    return figures

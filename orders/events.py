@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.models import ApiKey
+from apikeys.models import ApiKey
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 

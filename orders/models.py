@@ -196,7 +196,7 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name=_("placed by"),
     )
     api_key = models.ForeignKey(
-        "core.ApiKey",
+        "apikeys.ApiKey",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

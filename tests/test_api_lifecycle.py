@@ -17,7 +17,7 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 from core.models import IdempotencyRecord
 from documents.tests.fixtures import private_media, products, warehouses  # noqa: F401
 from orders.api import serializers as order_serializers

@@ -20,7 +20,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.tests.api_fixtures import api, seller_key  # noqa: F401
+from apikeys.tests.api_fixtures import api, seller_key  # noqa: F401
 from inventory.imports import MAX_ROWS
 from inventory.models import StockItem, StockMovement
 from inventory.tests.factories import ProductFactory, WarehouseFactory

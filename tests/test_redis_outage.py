@@ -26,10 +26,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apikeys.services import create_api_key
 from config.celery import app as celery_app
 from core import cache as fail_open
 from core import outbox
-from core.api.keys import create_api_key
 from core.models import OutboxEvent
 from customers.tests.factories import PASSWORD
 

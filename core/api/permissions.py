@@ -9,20 +9,24 @@ of a company key to its company, so foreign objects are 404); this module decide
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.models import ApiKey
+from core.actors import is_api_key
 from core.roles import has_staff_role
 
 
 @dataclass(frozen=True)
 class Client:
-    """The authenticated caller: an API key or a staff user."""
+    """The authenticated caller: an API key or a staff user.
+
+    ``api_key`` is the key row (``apikeys.ApiKey``, recognised by duck typing: core
+    imports no app above it)."""
 
     ident: str  # "key:<id>" or "user:<id>": idempotency and throttling are per client
-    api_key: ApiKey | None = None
+    api_key: Any = None
     user: object | None = None
 
     @property
@@ -55,7 +59,7 @@ def client_of(request) -> Client | None:
         return cached
     auth = getattr(request, "auth", None)
     user = getattr(request, "user", None)
-    if isinstance(auth, ApiKey):
+    if is_api_key(auth):
         client = Client(ident=f"key:{auth.pk}", api_key=auth)
     elif user is not None and user.is_authenticated and user.is_active and user.is_staff:
         client = Client(ident=f"user:{user.pk}", user=user)

@@ -6,7 +6,7 @@ except ``IntegerField``, ``DecimalField``, ``DateField`` and ``DateTimeField`` (
 ``Decimal()`` and Django's date parsing read any Unicode digit (``"٣"``, ``"３"``) and
 ``int()`` / ``Decimal()`` also digit-group underscores (``"1_000"``); the API takes
 ASCII digits only and answers anything else with a 400 naming the field.
-``core/tests/test_api_strict_input.py`` checks that every API serializer module uses
+``tests/test_api_strict_input.py`` checks that every API serializer module uses
 this module.
 """
 

@@ -161,10 +161,6 @@ class ApiGenericViewSet(ApiViewMixin, viewsets.GenericViewSet):
     pass
 
 
-class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
-    pass
-
-
 class ApiViewSet(
     ApiViewMixin,
     mixins.ListModelMixin,

@@ -134,7 +134,7 @@ def test_seed_demo_prints_links_to_site_url(monkeypatch, settings):
     fake = types.ModuleType("fake_demo")
     fake.seed = lambda: [("manager", "manager@example.com")]
     monkeypatch.setitem(sys.modules, "fake_demo", fake)
-    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["fake_demo"])
+    monkeypatch.setattr(seed_demo, "demo_modules", lambda: [fake])
     settings.SITE_URL = "http://localhost:8101"
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

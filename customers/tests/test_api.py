@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
-from core.tests.test_api_errors import customer_body
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from customers.models import Address, Company, TimelineEntry
 from customers.tests.factories import CompanyFactory
+from tests.test_api_errors import customer_body
 
 CUSTOMERS = "/api/v1/customers/"
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 from pypdf import PdfReader
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 from documents.models import DocumentFile, DocumentKind, DocumentStatus, Invoice, InvoiceKind
 from documents.templatetags.documents_tags import amount
 

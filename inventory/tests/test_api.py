@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from inventory import services
 from inventory.models import Category, Product, StockItem, StockMovement, Warehouse
 from inventory.selectors import ledger_mismatches

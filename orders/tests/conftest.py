@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.tests.api_fixtures import api, company_key, other_company_key, seller_key  # noqa: F401
+from apikeys.tests.api_fixtures import api, company_key, other_company_key, seller_key  # noqa: F401
 from inventory.tests.factories import WarehouseFactory
 from orders import services
 

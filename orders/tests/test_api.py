@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 from orders import services
 from orders.models import Order, OrderStatus
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core import outbox
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from webhooks import services
 from webhooks.models import Delivery, DeliveryStatus, Subscription
 from webhooks.tasks import retry_due_deliveries
@@ -151,7 +151,7 @@ def test_deliveries_of_an_unknown_subscription_are_404(client):
 @pytest.mark.django_db(transaction=True)
 def test_signed_delivery_retried_after_a_failure_with_one_id(api, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
-    from core.api.keys import create_api_key
+    from apikeys.services import create_api_key
 
     client = api(create_api_key(name="ERP")[1])
     with Receiver(statuses=[500, 200]) as receiver:

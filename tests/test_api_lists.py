@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from customers.models import Company
 from customers.tests.factories import CompanyFactory
 

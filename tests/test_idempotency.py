@@ -10,14 +10,15 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from apikeys.models import ApiKey
+from apikeys.services import create_api_key
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core.api import idempotency
-from core.api.keys import create_api_key
-from core.models import ApiKey, IdempotencyRecord
+from core.models import IdempotencyRecord
 from core.tasks import purge_api_records
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
-from core.tests.test_api_errors import customer_body
 from customers import services
 from customers.models import Company
+from tests.test_api_errors import customer_body
 
 CUSTOMERS = "/api/v1/customers/"
 

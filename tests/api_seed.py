@@ -1,5 +1,5 @@
 """A database with orders in every state, for the schemathesis runs
-(``core/tests/test_api_schema.py``): placed, held, prepared, shipped, delivered (paid)
+(``tests/test_api_schema.py``): placed, held, prepared, shipped, delivered (paid)
 and cancelled through the orders services, their documents generated (eager Celery,
 on-commit work run as a commit would)."""
 

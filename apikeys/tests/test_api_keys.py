@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from core.api.keys import create_api_key, revoke_api_key
-from core.models import ApiKey, ApiKeyScope
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
+from apikeys.models import ApiKey, ApiKeyScope
+from apikeys.services import create_api_key, revoke_api_key
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 
 CUSTOMERS = "/api/v1/customers/"
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core.api import serializers
 from core.api.pagination import CURSOR_SCHEMA_PATTERN
 from core.api.schema import NOT_BLANK_PATTERN, decimal_pattern
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from customers.tests.factories import CompanyFactory
 
 CUSTOMERS = "/api/v1/customers/"

@@ -1,6 +1,6 @@
 """The OpenAPI schema is valid, served locally with Swagger UI, and the API conforms
 to it: schemathesis against the WSGI app, authenticated with a seller key, on a
-database holding orders in every state (``core.tests.api_seed``), every operation on
+database holding orders in every state (``tests.api_seed``), every operation on
 its own and then stateful (links inferred from the schema), failing on any 5xx, on
 answers that do not match the schema and on schema-valid data refused (except the
 business rules listed in ``BUSINESS_RULES``).
@@ -25,7 +25,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 
 from .api_seed import Seed, seed_orders_in_every_state
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError
 from django.test import override_settings
 
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core.api.exceptions import api_exception_handler
 from core.errors import Conflict, DomainError
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from customers.models import Company
 
 CUSTOMERS = "/api/v1/customers/"
@@ -142,7 +142,7 @@ def test_throttled_is_429_with_retry_after(client):
 
 @override_settings(API_RATE_LIMITS={"seller": "2/min", "company": "2/min", "staff": "2/min"})
 def test_throttling_is_per_key(api, db):
-    from core.api.keys import create_api_key
+    from apikeys.services import create_api_key
 
     first, second = create_api_key(name="A")[1], create_api_key(name="B")[1]
     for _ in range(2):

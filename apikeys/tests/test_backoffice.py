@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from core.models import ApiKey
+from apikeys.models import ApiKey
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
+from core.audit import entries_for
 from core.navigation import backoffice_menu
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 
 LIST = "/backoffice/api-keys/"
 
@@ -53,7 +54,7 @@ def test_invalid_form_is_400(client_for, manager):
 
 
 def test_manager_revokes_a_key(client_for, manager, api):
-    from core.api.keys import create_api_key
+    from apikeys.services import create_api_key
 
     api_key, raw_key = create_api_key(name="Old ERP")
     response = client_for(manager).post(f"{LIST}{api_key.pk}/revoke/")
@@ -61,3 +62,14 @@ def test_manager_revokes_a_key(client_for, manager, api):
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
     assert api(raw_key).get("/api/v1/customers/").status_code == 401
+    assert entries_for(api_key)[0].actor_user == manager
+
+
+def test_revoking_an_unknown_key_is_404(client_for, manager):
+    assert client_for(manager).post(f"{LIST}999999/revoke/").status_code == 404
+
+
+def test_creation_by_a_manager_writes_an_audit_row(client_for, manager):
+    client_for(manager).post(f"{LIST}new/", {"name": "ERP production"})
+    [entry] = entries_for(ApiKey.objects.get())
+    assert entry.actor_user == manager and entry.changes["name"] == [None, "ERP production"]

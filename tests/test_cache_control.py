@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
 
-from core.tests.api_fixtures import api, seller_key  # noqa: F401
+from apikeys.tests.api_fixtures import api, seller_key  # noqa: F401
 
 
 def vary(response):

@@ -92,7 +92,7 @@ def test_api_key_requests_get_no_session(api_client_with_key):
 def api_client_with_key(db):
     from rest_framework.test import APIClient
 
-    from core.api.keys import create_api_key
+    from apikeys.services import create_api_key
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {create_api_key(name='ERP')[1]}")

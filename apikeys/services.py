@@ -1,5 +1,8 @@
 """API keys: minting, lookup and revocation (the only code that writes ApiKey rows).
 
+Minting and revoking take the ``actor`` (``core.actors``): managers and the system
+may, nobody else; each writes an audit row (``core.audit``).
+
 A key reads ``mk_<prefix>_<secret>``. Only the SHA-256 of the whole key is stored: keys
 carry 256 random bits, so a fast hash is enough (no password-style stretching needed)
 and the lookup is a single indexed query.
@@ -15,12 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.actors import user_of
 from core.errors import DomainError
-from core.models import ApiKey, ApiKeyScope
+
+from .models import ApiKey, ApiKeyScope
+from .permissions import check_may_manage_keys
 
 KEY_PREFIX = "mk_"
 # last_used_at is written at most this often per key (not on every request).
 LAST_USED_RESOLUTION = timedelta(seconds=60)
+#: What a key's "created" audit row lists (never the hash).
+AUDITED_FIELDS = ["name", "prefix", "scope", "company"]
 
 
 def hash_key(raw_key: str) -> str:
@@ -28,11 +37,13 @@ def hash_key(raw_key: str) -> str:
 
 
 @transaction.atomic
-def create_api_key(*, name: str, company=None, created_by=None) -> tuple[ApiKey, str]:
+def create_api_key(*, name: str, company=None, actor=None) -> tuple[ApiKey, str]:
     """Mint a key: a seller key, or a company key when ``company`` is given.
 
     Returns the row and the raw key, which is never stored and cannot be shown again.
+    ``actor`` (a manager, or None for the system) is recorded as its creator.
     """
+    check_may_manage_keys(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError(
@@ -51,16 +62,23 @@ def create_api_key(*, name: str, company=None, created_by=None) -> tuple[ApiKey,
         hashed_key=hash_key(raw_key),
         scope=ApiKeyScope.COMPANY if company is not None else ApiKeyScope.SELLER,
         company=company,
-        created_by=created_by if created_by is not None and created_by.is_authenticated else None,
+        created_by=user_of(actor),
     )
+    audit.record_created(actor=actor, instance=api_key, fields=AUDITED_FIELDS)
     return api_key, raw_key
 
 
 @transaction.atomic
 def revoke_api_key(*, api_key: ApiKey, actor=None) -> ApiKey:
-    """Revoke a key at once; later requests with it answer 401. Revoking twice is a no-op."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """Revoke a key at once; later requests with it answer 401. Revoking twice is a no-op
+    (and writes no second audit row)."""
+    check_may_manage_keys(actor)
+    revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     api_key.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit.record_change(actor=actor, instance=api_key, before={"revoked_at": None})
     return api_key
 
 

@@ -216,3 +216,10 @@ def test_seed_demo_sends_nothing_writes_consistent_dates_and_is_idempotent(
     printed = seed(capsys)
     assert mail.outbox == [] and "Subject:" not in printed
     assert snapshot() == before
+
+
+def test_each_app_contributes_its_demo_in_app_layer_order():
+    from core.demo import demo_modules
+
+    names = [module.__name__ for module in demo_modules()]
+    assert names == ["customers.demo", "inventory.demo", "orders.demo"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core.api import serializers
-from core.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from inventory.tests.factories import CategoryFactory, WarehouseFactory
 from orders.models import Order
 from orders.tests.factories import stocked_product
@@ -140,7 +140,7 @@ def _raw_post(live_server, path, headers, body_chunks):
 
 @pytest.mark.django_db(transaction=True)
 def test_chunked_body_is_411_with_the_error_body(live_server, company):
-    from core.api.keys import create_api_key
+    from apikeys.services import create_api_key
 
     key = create_api_key(name="ERP")[1]
     body = json.dumps({"customer": company.pk, "lines": [{"sku": "A", "quantity": 1}]})

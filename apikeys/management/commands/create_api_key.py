@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 from customers.models import Company
 
 

@@ -1,12 +1,12 @@
 """API fixtures shared by the apps' API tests: import the ones a module uses.
 
-from core.tests.api_fixtures import api, company_key, seller_key  # noqa: F401
+from apikeys.tests.api_fixtures import api, company_key, seller_key  # noqa: F401
 """
 
 import pytest
 from rest_framework.test import APIClient
 
-from core.api.keys import create_api_key
+from apikeys.services import create_api_key
 
 
 @pytest.fixture

@@ -1,0 +1,83 @@
+"""The menus each app registers (``core.navigation``): the same entries, order, labels,
+disabled state, role restrictions and badges as before the registry existed."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from core.navigation import backoffice_menu, portal_menu
+
+BACKOFFICE = [
+    ("home", "Dashboard", "/backoffice/"),
+    ("orders", "Orders", "/backoffice/orders/"),
+    ("customers", "Customers", "/backoffice/customers/"),
+    ("inventory", "Inventory", "/backoffice/inventory/"),
+    ("returns", "Returns", None),
+    ("complaints", "Complaints", None),
+    ("api", "API", "/backoffice/api-keys/"),
+]
+PORTAL = [
+    ("home", "Home", "/portal/"),
+    ("orders", "Orders", "/portal/orders/"),
+    ("returns", "Returns", None),
+    ("complaints", "Complaints", None),
+    ("company", "Company", "/portal/company/"),
+    ("users", "Users", "/portal/users/"),
+]
+
+
+def _rows(menu):
+    return [(entry["key"], str(entry["label"]), entry["url"]) for entry in menu]
+
+
+@pytest.mark.django_db
+def test_backoffice_menu_for_a_manager(manager):
+    with translation.override("en"):
+        assert _rows(backoffice_menu(manager)) == BACKOFFICE
+
+
+@pytest.mark.django_db
+def test_api_entry_is_for_managers_only(service_agent):
+    with translation.override("en"):
+        assert _rows(backoffice_menu(service_agent)) == [r for r in BACKOFFICE if r[0] != "api"]
+
+
+@pytest.mark.django_db
+def test_portal_menu_for_a_company_admin(customer_admin):
+    with translation.override("en"):
+        assert _rows(portal_menu(customer_admin)) == PORTAL
+
+
+@pytest.mark.django_db
+def test_users_entry_is_for_company_admins_only(buyer):
+    with translation.override("en"):
+        assert _rows(portal_menu(buyer)) == [r for r in PORTAL if r[0] != "users"]
+
+
+@pytest.mark.django_db
+def test_low_stock_badge_is_the_inventory_count(manager):
+    from inventory.models import StockItem
+    from inventory.tests.factories import StockItemFactory
+
+    assert all(entry["badge"] is None for entry in backoffice_menu(manager))
+    StockItemFactory()
+    StockItem.objects.update(low_stock=True)
+    badges = {entry["key"]: entry["badge"] for entry in backoffice_menu(manager)}
+    assert badges.pop("inventory")["count"] == 1
+    assert set(badges.values()) == {None}
+
+
+@pytest.mark.django_db
+def test_backoffice_home_shows_the_customer_figures(client_for, manager, company, other_company):
+    from customers.models import Company, CompanyStatus
+
+    Company.objects.filter(pk=other_company.pk).update(status=CompanyStatus.BLOCKED)
+    with translation.override("en"):
+        response = client_for(manager).get(reverse("backoffice:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/backoffice/customers/?status=active"' in html
+    assert 'href="/backoffice/customers/?status=blocked"' in html
+    active = html.split("?status=active")[1].split('display-6">')[1].split("<")[0]
+    blocked = html.split("?status=blocked")[1].split('display-6">')[1].split("<")[0]
+    assert (active, blocked) == ("1", "1")
