@@ -36,6 +36,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.template import engines
 
+
 def resolve(row: Any, accessor: str | Callable | None) -> Any:
     """Follow a dotted path (``product.category.name``) or call ``accessor(row)``.
 
@@ -115,9 +116,7 @@ class Column:
 
     @property
     def exported(self) -> bool:
-        return self.export is not False and (
-            self.export is not None or self.accessor is not None
-        )
+        return self.export is not False and (self.export is not None or self.accessor is not None)
 
 
 @dataclass
@@ -217,9 +216,7 @@ class Table:
     # --- rendering -------------------------------------------------------------------
 
     def visible_columns(self) -> list[Column]:
-        return [
-            c for c in self.columns if c.on_page and (c.visible is None or c.visible(self))
-        ]
+        return [c for c in self.columns if c.on_page and (c.visible is None or c.visible(self))]
 
     @cached_property
     def bound_columns(self) -> list[BoundColumn]:
@@ -243,4 +240,3 @@ class Table:
         columns = self.export_columns()
         for row in rows:
             yield [c.export_value(row) for c in columns]
-

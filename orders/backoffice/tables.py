@@ -30,10 +30,12 @@ class OrderQueueTable(Table):
             _("Number"),
             order_by="number",
             export="number",
-            template_code='<a href="{% url \'backoffice:order_detail\' order.number %}" '
+            template_code="<a href=\"{% url 'backoffice:order_detail' order.number %}\" "
             'class="font-monospace">{{ order.number }}</a>',
         ),
-        Column("customer", _("Customer"), accessor="company.legal_name", order_by="company__legal_name"),
+        Column(
+            "customer", _("Customer"), accessor="company.legal_name", order_by="company__legal_name"
+        ),
         Column(
             "po_number",
             _("PO number"),
@@ -99,7 +101,7 @@ class CouponTable(Table):
             order_by="code",
             export="code",
             template_code='{% if can_edit %}<a class="font-monospace" '
-            'href="{% url \'backoffice:coupon_edit\' coupon.pk %}">{{ coupon.code }}</a>'
+            "href=\"{% url 'backoffice:coupon_edit' coupon.pk %}\">{{ coupon.code }}</a>"
             '{% else %}<span class="font-monospace">{{ coupon.code }}</span>{% endif %} '
             '<small class="text-body-secondary">{{ coupon.description }}</small>',
         ),
@@ -118,9 +120,11 @@ class CouponTable(Table):
             _("Valid"),
             css="small",
             order_by="valid_until",
-            export=lambda c: f"{c.valid_from:%Y-%m-%d} – {c.valid_until:%Y-%m-%d}"
-            if c.valid_from and c.valid_until
-            else "",
+            export=lambda c: (
+                f"{c.valid_from:%Y-%m-%d} – {c.valid_until:%Y-%m-%d}"
+                if c.valid_from and c.valid_until
+                else ""
+            ),
             template_code='{{ coupon.valid_from|date:"SHORT_DATE_FORMAT" }} – '
             '{{ coupon.valid_until|date:"SHORT_DATE_FORMAT" }}',
         ),
@@ -132,7 +136,13 @@ class CouponTable(Table):
             template_code="{{ coupon.times_used }}{% if coupon.usage_limit %} / "
             "{{ coupon.usage_limit }}{% endif %}",
         ),
-        Column("active", _("Active"), order_by="active", export="active", template_code="{{ coupon.active|yesno }}"),
+        Column(
+            "active",
+            _("Active"),
+            order_by="active",
+            export="active",
+            template_code="{{ coupon.active|yesno }}",
+        ),
     ]
 
 
@@ -147,19 +157,25 @@ class CarrierTable(Table):
             _("Name"),
             order_by="name",
             export="name",
-            template_code="{% if can_edit %}<a href=\"{% url 'backoffice:carrier_edit' carrier.pk %}\">"
-            "{{ carrier.name }}</a>{% else %}{{ carrier.name }}{% endif %}",
+            template_code="{% if can_edit %}"
+            "<a href=\"{% url 'backoffice:carrier_edit' carrier.pk %}\">{{ carrier.name }}</a>"
+            "{% else %}{{ carrier.name }}{% endif %}",
         ),
         Column("code", _("Code"), order_by="code", css="font-monospace small"),
         Column(
             "transit_days",
             _("Transit days (standard / express)"),
             export=lambda c: f"{c.transit_days_standard} / {c.transit_days_express}",
-            template_code="{{ carrier.transit_days_standard }} / {{ carrier.transit_days_express }}",
+            template_code="{{ carrier.transit_days_standard }} / "
+            "{{ carrier.transit_days_express }}",
         ),
-        Column(
-            "tracking_url_template", _("Tracking link"), css="small text-break"
-        ),
+        Column("tracking_url_template", _("Tracking link"), css="small text-break"),
         Column("orders", _("Orders"), accessor="order_count", order_by="order_count"),
-        Column("active", _("Active"), order_by="active", export="active", template_code="{{ carrier.active|yesno }}"),
+        Column(
+            "active",
+            _("Active"),
+            order_by="active",
+            export="active",
+            template_code="{{ carrier.active|yesno }}",
+        ),
     ]

@@ -30,7 +30,6 @@ from ..selectors import (
     queue_counts,
 )
 from .filters import OrderQueueFilterSet
-from .tables import CarrierTable, CouponTable, OrderQueueTable
 from .forms import (
     BulkActionForm,
     CarrierForm,
@@ -43,6 +42,7 @@ from .forms import (
     ReasonForm,
     ShipForm,
 )
+from .tables import CarrierTable, CouponTable, OrderQueueTable
 
 EDITORS = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
 
