@@ -5,24 +5,26 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from core.api.keys import create_api_key, revoke_api_key
 from core.models import ApiKey
 from core.roles import StaffRole
-from core.views import StaffRequiredMixin
+from core.views import FilteredListView, StaffRequiredMixin
 from customers.models import Company, CompanyStatus
 
 from .forms import ApiKeyForm
+from .tables import ApiKeyTable
 
 
-class ApiKeyListView(StaffRequiredMixin, ListView):
+class ApiKeyListView(StaffRequiredMixin, FilteredListView):
     required_roles = (StaffRole.MANAGER,)
     template_name = "core/backoffice/apikey_list.html"
+    table_class = ApiKeyTable
     context_object_name = "api_keys"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return ApiKey.objects.select_related("company", "created_by").order_by(
             "revoked_at", "-created_at", "-id"
         )
