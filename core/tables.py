@@ -164,16 +164,28 @@ class Table:
     html_id: str = "list-table"
     export_name: str = "export"
     css: str = "table table-hover align-middle"
+    #: The ``<table>`` element's own id, when a page or test needs one.
+    table_id: str = ""
     #: callable(row) -> CSS class of the ``<tr>``; None: none.
     row_css: Callable | None = None
     #: callable(row) -> {attribute: value} of the ``<tr>``; None: none.
     row_attrs: Callable | None = None
 
-    def __init__(self, *, request=None, sort: str | None = None, context: dict | None = None):
+    def __init__(
+        self,
+        *,
+        request=None,
+        sort: str | None = None,
+        context: dict | None = None,
+        rows: Sequence = (),
+        sorting: bool = True,
+    ):
         self.request = request
         self.context = context if context is not None else {}
-        self.sort = self.clean_sort(sort)
-        self.rows: Sequence = ()
+        #: False: headers are plain labels (e.g. a short table inside another page).
+        self.sorting = sorting
+        self.sort = self.clean_sort(sort) if sorting else ""
+        self.rows = rows
 
     # --- sorting ---------------------------------------------------------------------
 
