@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.backoffice.links import register_object_url
 from core.tables import Column, Table
+
+# The audit page links these models' entries to their pages.
+register_object_url("inventory.product", "backoffice:product_detail")
+register_object_url("inventory.category", "backoffice:category_edit")
+register_object_url("inventory.warehouse", "backoffice:warehouse_edit")
+register_object_url("inventory.stockitem", "backoffice:stock_levels")
+
 
 _END = "text-end"
 

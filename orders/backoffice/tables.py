@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.backoffice.links import register_object_url
 from core.tables import Column, Table
+
+# The audit page links these models' entries to their pages.
+register_object_url("orders.coupon", "backoffice:coupon_edit")
+register_object_url("orders.carrier", "backoffice:carrier_edit")
 
 
 def _can_bulk(table) -> bool:

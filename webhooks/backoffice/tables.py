@@ -2,7 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.backoffice.links import register_object_url
 from core.tables import Column, Table
+
+# The audit page links these models' entries to their pages.
+register_object_url("webhooks.subscription", "backoffice:webhook_detail")
 
 
 class SubscriptionTable(Table):
