@@ -5,15 +5,15 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from core import audit
+from core.backoffice import links
 from core.models import AuditEntry
-from customers.tests.factories import CompanyFactory
-from inventory.models import Category, Warehouse
 
 URL = "/backoffice/audit/"
 
@@ -30,19 +30,34 @@ class _Key:
 
 @pytest.fixture
 def trail(db, manager, service_agent):
-    company = CompanyFactory(legal_name="Ferretería Sol S.L.", credit_limit="1000.00")
-    before = audit.snapshot(company)
-    company.credit_limit = "2500.00"
-    company.save()
-    changed = audit.record_change(actor=service_agent, instance=company, before=before)
-    category = Category.objects.create(name="Herramientas")
-    created = audit.record_created(actor=_Key(), instance=category)
-    warehouse = Warehouse.objects.create(code="BIO", name="Bilbao")
-    deleted = audit.record_deleted(actor=manager, instance=warehouse)
+    # Core's own tests stay domain-free: the audited objects are auth groups and
+    # permissions (the domains' entries are linked in tests/test_audit_links.py).
+    group = Group.objects.create(name="Compras Norte")
+    before = audit.snapshot(group)
+    group.name = "Compras Sur"
+    group.save()
+    changed = audit.record_change(actor=service_agent, instance=group, before=before)
+    other = Group.objects.create(name="Almacén Bilbao")
+    created = audit.record_created(actor=_Key(), instance=other)
+    permission = Permission.objects.order_by("pk").first()
+    deleted = audit.record_deleted(actor=manager, instance=permission)
     AuditEntry.objects.filter(pk=deleted.pk).update(
         created_at=timezone.now() - dt.timedelta(days=40)
     )
-    return {"company": company, "changed": changed, "created": created, "deleted": deleted}
+    return {
+        "group": group,
+        "other": other,
+        "permission": permission,
+        "changed": changed,
+        "created": created,
+        "deleted": deleted,
+    }
+
+
+@pytest.fixture
+def group_pages(monkeypatch):
+    """Groups have a page (as each app registers its models' pages)."""
+    monkeypatch.setitem(links._URL_NAMES, "auth.group", "admin:auth_group_change")
 
 
 def test_url_and_name():
@@ -57,31 +72,38 @@ def test_only_managers(client, client_for, trail, service_agent, warehouse_worke
     assert client_for(buyer).get(URL).status_code == 404
 
 
-def test_manager_sees_every_change_newest_first(client_for, manager, trail):
+def test_manager_sees_every_change_newest_first(client_for, manager, trail, group_pages):
     response = client_for(manager).get(URL)
     assert response.status_code == 200
     entries = list(response.context["entries"])
     assert entries == [trail["created"], trail["changed"], trail["deleted"]]
     html = response.text
     # Who (a person or which key), what (linked when it has a page), the changes.
-    assert "ERP Norte" in html
-    company_url = reverse("backoffice:customer_detail", args=[trail["company"].pk])
-    assert f'<a href="{company_url}">Ferretería Sol S.L.</a>' in html
-    assert "<del>1000.00</del> → 2500.00" in html
-    # A deleted object has no page any more: plain text.
-    assert (
-        f'href="{reverse("backoffice:warehouse_edit", args=[trail["deleted"].object_id])}"'
-        not in html
-    )
-    assert "Bilbao" in html
+    assert "ERP Norte" in html and str(trail["changed"].actor_label) in html
+    group_url = reverse("admin:auth_group_change", args=[trail["group"].pk])
+    assert f'<a href="{group_url}">Compras Sur</a>' in html
+    assert "<del>Compras Norte</del> → Compras Sur" in html
+    # No registered page (permissions) or a deleted object: plain text.
+    assert str(trail["permission"]) in html
+    assert "auth/permission" not in html
+
+
+def test_objects_without_a_registered_page(client_for, manager, trail, monkeypatch):
+    html = client_for(manager).get(URL).text
+    assert "Compras Sur" in html and "/auth/group/" not in html
+    # A model with get_absolute_url links there (its objects loaded in one query).
+    monkeypatch.setattr(Group, "get_absolute_url", lambda g: f"/groups/{g.pk}/", raising=False)
+    html = client_for(manager).get(URL).text
+    assert f'<a href="/groups/{trail["group"].pk}/">Compras Sur</a>' in html
+    assert f'<a href="/groups/{trail["other"].pk}/">Almacén Bilbao</a>' in html
 
 
 def test_changes_are_labelled_with_field_names(client_for, manager, trail):
     response = client_for(manager).get(URL)
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
-        label = str(capfirst(trail["company"]._meta.get_field("credit_limit").verbose_name))
+        label = str(capfirst(Group._meta.get_field("name").verbose_name))
     assert f">{label}</dt>" in response.text
-    assert ">credit_limit</dt>" not in response.text
+    assert ">name</dt>" not in response.text
 
 
 def test_filters(client_for, manager, trail):
@@ -90,12 +112,12 @@ def test_filters(client_for, manager, trail):
     def found(**params):
         return list(client.get(URL, params).context["entries"])
 
-    company_type = ContentType.objects.get_for_model(trail["company"])
-    assert found(type=company_type.pk) == [trail["changed"]]
+    group_type = ContentType.objects.get_for_model(Group)
+    assert found(type=group_type.pk) == [trail["created"], trail["changed"]]
     assert found(action="created") == [trail["created"]]
     assert found(actor="erp norte") == [trail["created"]]
     assert found(actor=manager.email) == [trail["deleted"]]
-    assert found(q="ferretería") == [trail["changed"]]
+    assert found(q="compras") == [trail["changed"]]
     by_id = found(q=trail["created"].object_id)
     assert trail["created"] in by_id
     assert {entry.object_id for entry in by_id} == {trail["created"].object_id}
@@ -114,7 +136,7 @@ def test_type_filter_offers_translated_names_of_types_with_entries(client_for, m
         labels = dict(response.context["filterset"].form.fields["type"].choices)
         expected = {
             str(ContentType.objects.get_for_model(model).pk): str(model._meta.verbose_name)
-            for model in (type(trail["company"]), Category, Warehouse)
+            for model in (Group, Permission)
         }
     assert set(labels) == {"", *expected}
     for pk, name in expected.items():
@@ -135,7 +157,7 @@ def test_csv_export_with_filters(client_for, manager, trail):
     assert len(rows) == 2
     assert rows[1][2] == "changed"
     assert rows[1][4] == "'=cmd|' /C calc'!A0"
-    assert "1000.00 → 2500.00" in rows[1][6]
+    assert rows[1][6].endswith("Compras Norte → Compras Sur")
 
 
 def test_query_count_does_not_grow_with_rows(
@@ -146,8 +168,15 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(9):
         assert client.get(URL).status_code == 200
     for index in range(30):
-        company = CompanyFactory(legal_name=f"Empresa {index}")
-        audit.record_created(actor=manager, instance=company)
+        audit.record_created(actor=manager, instance=Group.objects.create(name=f"G {index}"))
     with django_assert_max_num_queries(9):
         response = client.get(URL)
     assert len(response.context["entries"]) == 33
+
+
+def test_a_deleted_object_is_not_linked(client_for, manager, trail, group_pages):
+    group = Group.objects.create(name="Temporal")
+    audit.record_deleted(actor=manager, instance=group)
+    html = client_for(manager).get(URL, {"action": "deleted"}).text
+    assert "Temporal" in html
+    assert reverse("admin:auth_group_change", args=[group.pk]) not in html

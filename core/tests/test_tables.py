@@ -1,8 +1,9 @@
 """The generic list layer: ``core.tables`` + ``FilteredListView`` + ``htmx/table.html``.
 
-A small list of companies (declared here, a few lines as any list page) exercises
-sorting (whitelisted keys only), pagination, the HTMX partial, filters, the CSV export
-(formula cells guarded) and the query budget.
+A small list of permission groups (declared here in a few lines, as any list page;
+``django.contrib.auth`` keeps core's tests domain-free) exercises sorting (whitelisted
+keys only), pagination, the HTMX partial, filters, the CSV export (formula cells
+guarded) and the query budget.
 """
 
 import csv
@@ -10,57 +11,59 @@ import io
 
 import django_filters
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.http import Http404
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BootstrapFilterSet
 from core.tables import Column, Table, resolve
 from core.views import FilteredListView
-from customers.models import Company, CompanyStatus
-from customers.tests.factories import CompanyFactory, TagFactory
 
 
-class CompanyTable(Table):
-    row_name = "company"
-    html_id = "company-table"
-    export_name = "companies"
+class GroupTable(Table):
+    row_name = "group"
+    html_id = "group-table"
+    export_name = "groups"
     default_ordering = "name"
-    empty_text = _("No companies.")
+    empty_text = _("No groups.")
     columns = [
-        Column("name", "Name", accessor="legal_name", order_by="legal_name"),
-        Column("city", "City", order_by=("city", "legal_name")),
+        Column("name", "Name", order_by="name"),
+        Column("code", "Code", accessor="pk", order_by=("pk",), export=False),
         Column(
-            "status",
-            "Status",
-            export="status",
-            template_code='<b class="status">{{ company.get_status_display }}</b>',
+            "size",
+            "Size",
+            export=lambda g: len(g.permissions.all()),
+            template_code='<b class="size">{{ group.permissions.all|length }}</b>',
         ),
         Column(
-            "tags",
-            "Tags",
-            export=lambda c: ", ".join(t.name for t in c.tags.all()),
-            template_code="{% for tag in company.tags.all %}<i>{{ tag.name }}</i>{% endfor %}",
+            "permissions",
+            "Permissions",
+            export=lambda g: ", ".join(sorted(p.codename for p in g.permissions.all())),
+            template_code="{% for p in group.permissions.all %}<i>{{ p.codename }}</i>{% endfor %}",
         ),
-        Column("secret", "Hidden", accessor="tax_id", visible=lambda t: t.context.get("show")),
-        Column("internal", "Not exported", accessor="pk", export=False),
+        Column("secret", "Hidden", accessor="pk", visible=lambda t: t.context.get("show")),
     ]
 
 
-class CompanyFilters(BootstrapFilterSet):
-    status = django_filters.ChoiceFilter(choices=CompanyStatus.choices)
-    q = django_filters.CharFilter(field_name="legal_name", lookup_expr="icontains")
+class GroupFilters(BootstrapFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(choices=[("t", "T"), ("x", "X")], method="filter_kind")
 
     class Meta:
-        model = Company
-        fields = ["status", "q"]
+        model = Group
+        fields = ["q", "kind"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(name__startswith=value.upper())
 
 
-class CompanyList(FilteredListView):
+class GroupList(FilteredListView):
     template_name = "htmx/table.html"
-    queryset = Company.objects.prefetch_related("tags")
-    filterset_class = CompanyFilters
-    table_class = CompanyTable
+    queryset = Group.objects.filter(name__regex=r"^[TX=+@-]").prefetch_related("permissions")
+    filterset_class = GroupFilters
+    table_class = GroupTable
     paginate_by = 2
     show = False
 
@@ -68,26 +71,28 @@ class CompanyList(FilteredListView):
         return {"show": self.show}
 
 
-def _get(params=None, *, htmx=False, **view_attrs):
-    request = RequestFactory().get("/companies/", params or {})
+def _request(params=None, *, htmx=False):
+    request = RequestFactory().get("/groups/", params or {})
     request.htmx = htmx
-    response = CompanyList.as_view(**view_attrs)(request)
+    return request
+
+
+def _get(params=None, *, htmx=False, **view_attrs):
+    response = GroupList.as_view(**view_attrs)(_request(params, htmx=htmx))
     if hasattr(response, "render"):
         response.render()
     return response
 
 
 def _names(response):
-    return [c.legal_name for c in response.context_data["table"].rows]
+    return [g.name for g in response.context_data["table"].rows]
 
 
 @pytest.fixture
-def companies(db):
-    return [
-        CompanyFactory(legal_name="Beta", city="Madrid"),
-        CompanyFactory(legal_name="Alfa", city="Zaragoza"),
-        CompanyFactory(legal_name="Gamma", city="Bilbao", status=CompanyStatus.BLOCKED),
-    ]
+def groups(db):
+    made = [Group.objects.create(name=name) for name in ("T-Beta", "T-Alfa", "X-Gamma")]
+    made[0].permissions.add(*Permission.objects.all()[:2])
+    return made
 
 
 def test_resolve_follows_paths_and_calls():
@@ -105,122 +110,118 @@ def test_resolve_follows_paths_and_calls():
     assert resolve({"a": {"b": 1}}, "a.b") == 1
 
 
-def test_default_ordering_and_sorting_by_a_declared_column(companies):
-    assert _names(_get()) == ["Alfa", "Beta"]
-    assert _names(_get({"sort": "-name"})) == ["Gamma", "Beta"]
-    assert _names(_get({"sort": "city"})) == ["Gamma", "Beta"]
+def test_default_ordering_and_sorting_by_a_declared_column(groups):
+    assert _names(_get()) == ["T-Alfa", "T-Beta"]
+    assert _names(_get({"sort": "-name"})) == ["X-Gamma", "T-Beta"]
+    assert _names(_get({"sort": "code"})) == ["T-Beta", "T-Alfa"]
 
 
-@pytest.mark.parametrize("sort", ["tax_id", "-tax_id", "status", "password", "name;drop", "--name"])
-def test_sort_keys_outside_the_whitelist_fall_back_to_the_default(companies, sort):
+@pytest.mark.parametrize(
+    "sort", ["id", "-permissions", "size", "password", "name;drop", "--name", "secret"]
+)
+def test_sort_keys_outside_the_whitelist_fall_back_to_the_default(groups, sort):
     response = _get({"sort": sort})
     assert response.status_code == 200
     assert response.context_data["table"].sort == "name"
-    assert _names(response) == ["Alfa", "Beta"]
+    assert _names(response) == ["T-Alfa", "T-Beta"]
 
 
-def test_sort_links_toggle_and_keep_the_filters(companies):
-    html = _get({"sort": "name", "status": "active"}).content.decode()
-    assert 'href="?sort=-name&amp;status=active"' in html
+def test_sort_links_toggle_and_keep_the_filters(groups):
+    html = _get({"sort": "name", "kind": "t"}).content.decode()
+    assert 'href="?sort=-name&amp;kind=t"' in html
     assert 'aria-sort="ascending"' in html
-    assert 'href="?sort=city&amp;status=active"' in html
-    # Unsortable columns get no link.
-    assert "sort=status" not in html and "sort=tags" not in html
+    assert 'href="?sort=code&amp;kind=t"' in html
+    assert 'hx-get="?sort=code&amp;kind=t" hx-target="#group-table"' in html
+    # Columns without order_by get no link.
+    assert "sort=size" not in html and "sort=permissions" not in html
 
 
-def test_pagination(companies):
+def test_pagination(groups):
     page2 = _get({"page": 2})
-    assert _names(page2) == ["Gamma"]
+    assert _names(page2) == ["X-Gamma"]
     html = page2.content.decode()
-    assert "2 / 2" in html and 'hx-target="#company-table"' in html
+    assert "2 / 2" in html and 'hx-target="#group-table"' in html
     for bad in (99, "x"):
         with pytest.raises(Http404):
             _get({"page": bad})
 
 
-def test_htmx_requests_get_the_partial(companies, client_for, manager):
-    from django.urls import reverse
-
+def test_htmx_requests_get_only_the_table_partial(client_for, manager):
+    # Any list on the generic view, e.g. the audit page.
     client = client_for(manager)
-    full = client.get(reverse("backoffice:customer_list"))
-    partial = client.get(reverse("backoffice:customer_list"), HTTP_HX_REQUEST="true")
-    assert "<html" in full.text and '<div id="customer-table">' in full.text
-    assert "<html" not in partial.text and "Alfa" in partial.text
+    full = client.get(reverse("backoffice:audit_list"))
+    partial = client.get(reverse("backoffice:audit_list"), HTTP_HX_REQUEST="true")
+    assert "<html" in full.text and '<div id="audit-table">' in full.text
+    assert "<html" not in partial.text and "<table" in partial.text
     assert partial.templates[0].name == "htmx/table.html"
 
 
-def test_cells_templates_visibility_and_empty_text(companies):
-    companies[0].tags.add(TagFactory(name="vip"))
+def test_cells_templates_visibility_and_empty_text(groups):
     html = _get().content.decode()
-    assert '<b class="status">' in html
+    assert '<b class="size">0</b>' in html
+    assert _get({"sort": "code"}).content.decode().count("<i>") == 2
     assert "Hidden" not in html
     assert "Hidden" in _get(show=True).content.decode()
     empty = _get({"q": "nobody"}).content.decode()
-    assert "No companies." in empty and 'colspan="5"' in empty
+    assert "No groups." in empty and 'colspan="4"' in empty
 
 
-def test_filters_apply_and_invalid_values_show_nothing(companies):
-    assert _names(_get({"status": "blocked"})) == ["Gamma"]
-    assert _names(_get({"q": "alf"})) == ["Alfa"]
-    invalid = _get({"status": "nonsense"})
+def test_filters_apply_and_invalid_values_show_nothing(groups):
+    assert _names(_get({"kind": "x"})) == ["X-Gamma"]
+    assert _names(_get({"q": "alf"})) == ["T-Alfa"]
+    invalid = _get({"kind": "nonsense"})
     assert invalid.status_code == 200 and _names(invalid) == []
 
 
 def test_base_filterset_styles_the_form(db):
-    form = CompanyFilters({}, queryset=Company.objects.all()).form
-    assert form.fields["status"].widget.attrs["class"] == "form-select"
+    form = GroupFilters({}, queryset=Group.objects.all()).form
+    assert form.fields["kind"].widget.attrs["class"] == "form-select"
     assert form.fields["q"].widget.attrs["class"] == "form-control"
 
 
 def _csv_rows(response):
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"].startswith('attachment; filename="companies-')
+    assert response["Content-Disposition"].startswith('attachment; filename="groups-')
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
-def test_csv_export_has_every_filtered_row_in_the_sort_order(companies):
-    companies[1].tags.add(TagFactory(name="vip"), TagFactory(name="north"))
-    rows = _csv_rows(_get({"export": "csv", "sort": "-name", "status": "active"}))
-    assert rows[0] == ["name", "city", "status", "tags", "secret"]
-    # Not paginated (2 per page on screen), filtered (Gamma is blocked), sorted.
-    assert [row[0] for row in rows[1:]] == ["Beta", "Alfa"]
-    assert sorted(rows[2][3].split(", ")) == ["north", "vip"]
+def test_csv_export_has_every_filtered_row_in_the_sort_order(groups):
+    rows = _csv_rows(_get({"export": "csv", "sort": "-name", "kind": "t"}))
+    assert rows[0] == ["name", "size", "permissions", "secret"]
+    # Not paginated (2 per page on screen), filtered (X-Gamma left out), sorted.
+    assert [row[0] for row in rows[1:]] == ["T-Beta", "T-Alfa"]
+    assert rows[1][1] == "2" and len(rows[1][2].split(", ")) == 2
 
 
 def test_csv_export_guards_formula_cells(db):
-    CompanyFactory(legal_name='=HYPERLINK("http://evil")', city="+1 city")
-    CompanyFactory(legal_name="@SUM(A1)", city="-2")
+    for name in ('=HYPERLINK("http://evil")', "@SUM(A1)", "+cmd", "-2"):
+        Group.objects.create(name=name)
     rows = _csv_rows(_get({"export": "csv"}))
-    cells = [cell for row in rows[1:] for cell in row[:2]]
-    assert '\'=HYPERLINK("http://evil")' in cells and "'@SUM(A1)" in cells
-    assert "'+1 city" in cells
-    assert "-2" in cells  # a plain number stays a number
-    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    names = [row[0] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")' in names and "'@SUM(A1)" in names
+    assert "'+cmd" in names
+    assert "-2" in names  # a plain number stays a number
+    assert not any(name.startswith(("=", "+", "@")) for name in names)
 
 
-def test_export_can_be_switched_off(companies):
+def test_export_can_be_switched_off(groups):
     response = _get({"export": "csv"}, export_csv=False)
     assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_query_count_is_the_same_for_one_row_and_many(
-    db, rows, django_assert_max_num_queries, django_assert_num_queries
+    db, rows, django_assert_num_queries, django_assert_max_num_queries
 ):
+    permissions = list(Permission.objects.all()[:3])
     for index in range(rows):
-        CompanyFactory(legal_name=f"Company {index:02d}").tags.add(TagFactory())
-    # count, page, tags prefetch: the same whatever the number of rows.
+        Group.objects.create(name=f"T-{index:02d}").permissions.add(*permissions)
+    # count, page, permissions prefetch: the same whatever the number of rows.
     with django_assert_num_queries(3):
-        response = CompanyList.as_view(paginate_by=50)(_request())
+        response = GroupList.as_view(paginate_by=50)(_request())
         response.render()
     assert len(response.context_data["table"].rows) == rows
-    # The CSV streams every row: the same two queries (rows, tags) for any count.
+    # The CSV streams every row with the same queries (rows, permissions).
     with django_assert_max_num_queries(2):
-        export = CompanyList.as_view()(_request({"export": "csv"}))
+        export = GroupList.as_view()(_request({"export": "csv"}))
         assert len(b"".join(export.streaming_content).splitlines()) == rows + 1
-
-
-def _request(params=None):
-    request = RequestFactory().get("/companies/", params or {})
-    request.htmx = False
-    return request
