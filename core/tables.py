@@ -21,7 +21,9 @@ the same rows (same filters and ordering) as CSV through ``core.csvio``.
 
 A cell shows ``accessor`` (a dotted path on the row, or a callable taking the row),
 or renders ``template_code`` / ``template_name`` with ``row``, ``value``, the row under
-``Table.row_name`` and the page's whole context. The CSV gets ``export`` (accessor
+``Table.row_name`` and the page's whole context. Translated words go in a
+``template_name`` file (makemessages does not read Python strings as templates; a
+``{% translate %}`` in ``template_code`` is refused). The CSV gets ``export`` (accessor
 or callable) when given, else the accessor's value; ``export=False`` leaves the column
 out of the CSV.
 """
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.template import engines
 
@@ -64,9 +67,10 @@ class Column:
     label_hidden: bool = False
     #: What the cell shows (and the CSV exports): dotted path or callable(row).
     accessor: str | Callable | None = None
-    #: Inline template for the cell (``{% load i18n %}`` is implied).
+    #: Inline template for the cell: markup only (no ``{% translate %}``).
     template_code: str | None = None
-    #: Template file for the cell.
+    #: Template file for the cell (where translated words go); it gets ``column`` too,
+    #: so one file can hold the cells of a table (``{% if column.name == "..." %}``).
     template_name: str | None = None
     #: The fields ``?sort=<name>`` orders by; None: not sortable.
     order_by: str | Sequence[str] | None = None
@@ -87,6 +91,11 @@ class Column:
             self.accessor = self.name
         if isinstance(self.order_by, str):
             self.order_by = (self.order_by,)
+        if self.template_code is not None and "translate" in self.template_code:
+            # makemessages reads templates, not Python strings: words go in a template.
+            raise ImproperlyConfigured(
+                f"Column {self.name!r}: put translated text in a template_name file."
+            )
 
     @property
     def sortable(self) -> bool:
@@ -101,7 +110,7 @@ class Column:
         """The cell template (a ``django.template.Template``), or None."""
         engine = engines["django"].engine
         if self.template_code is not None:
-            return engine.from_string("{% load i18n %}" + self.template_code)
+            return engine.from_string(self.template_code)
         if self.template_name is not None:
             return engine.get_template(self.template_name)
         return None

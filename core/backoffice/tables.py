@@ -36,9 +36,7 @@ class ApiKeyTable(Table):
             "scope",
             _("Scope"),
             export=lambda key: key.company.legal_name if key.company_id else "",
-            template_code='{% if key.company %}{% translate "Company" %}: '
-            "<a href=\"{% url 'backoffice:customer_detail' key.company.pk %}\">"
-            '{{ key.company }}</a>{% else %}{% translate "Seller" %}{% endif %}',
+            template_name="core/backoffice/_apikey_cells.html",
         ),
         Column(
             "created_at",
@@ -52,19 +50,14 @@ class ApiKeyTable(Table):
             _("Last used"),
             order_by="last_used_at",
             export="last_used_at",
-            template_code="{% if key.last_used_at %}{{ key.last_used_at" + _DATETIME + " }}"
-            '{% else %}<span class="text-body-secondary">{% translate "Never" %}</span>'
-            "{% endif %}",
+            template_name="core/backoffice/_apikey_cells.html",
         ),
         Column(
             "status",
             _("Status"),
             order_by="revoked_at",
             export="revoked_at",
-            template_code='{% if key.revoked_at %}<span class="badge text-bg-secondary">'
-            '{% translate "Revoked" %}</span> <span class="small text-body-secondary">'
-            "{{ key.revoked_at" + _DATETIME + " }}</span>{% else %}"
-            '<span class="badge text-bg-success">{% translate "Active" %}</span>{% endif %}',
+            template_name="core/backoffice/_apikey_cells.html",
         ),
         Column(
             "revoke",
@@ -72,10 +65,7 @@ class ApiKeyTable(Table):
             label_hidden=True,
             css="text-end",
             export=False,
-            template_code='{% if not key.revoked_at %}<form method="post" '
-            "action=\"{% url 'backoffice:apikey_revoke' key.pk %}\">{% csrf_token %}"
-            '<button class="btn btn-sm btn-outline-danger" type="submit">'
-            '{% translate "Revoke" %}</button></form>{% endif %}',
+            template_name="core/backoffice/_apikey_cells.html",
         ),
     ]
 

@@ -14,7 +14,7 @@ def render_cell(context, table, column, row):
     compiled = column.compiled
     if compiled is None:
         return conditional_escape("" if value is None else value)
-    with context.push(row=row, value=value, **{table.row_name: row}):
+    with context.push(row=row, value=value, column=column, **{table.row_name: row}):
         return compiled.render(context)
 
 

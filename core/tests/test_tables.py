@@ -12,6 +12,7 @@ import io
 import django_filters
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
@@ -225,3 +226,24 @@ def test_query_count_is_the_same_for_one_row_and_many(
     with django_assert_max_num_queries(2):
         export = GroupList.as_view()(_request({"export": "csv"}))
         assert len(b"".join(export.streaming_content).splitlines()) == rows + 1
+
+
+def test_translated_words_belong_in_template_files():
+    # makemessages never sees a {% translate %} inside a Python string.
+    with pytest.raises(ImproperlyConfigured):
+        Column("state", "State", template_code='{% translate "Late" %}')
+    assert Column("state", "State", template_name="htmx/table.html").compiled is not None
+
+
+def test_cell_template_files_get_the_column():
+    from django.template import Context, Template
+
+    class Cells(Table):
+        row_name = "group"
+        columns = [Column("a", "A", template_name="cells.html")]
+
+    template = Template("{% load tables %}{% render_cell table column row %}")
+    column = Cells.columns[0]
+    column.__dict__["compiled"] = Template("{{ column.name }}:{{ group.name }}:{{ row.name }}")
+    html = template.render(Context({"table": Cells(), "column": column, "row": Group(name="G")}))
+    assert html == "a:G:G"

@@ -67,10 +67,7 @@ class ProductTable(Table):
             "low_stock",
             _("Status"),
             export="is_low",
-            template_code='{% if not product.active %}<span class="badge text-bg-secondary">'
-            '{% translate "Inactive" %}</span>{% endif %}\n'
-            '{% if product.is_low %}<span class="badge text-bg-danger">'
-            '{% translate "Low stock" %}</span>{% endif %}',
+            template_name="inventory/backoffice/_product_cells.html",
         ),
     ]
 
@@ -99,9 +96,7 @@ class StockTable(Table):
             _("Warehouse"),
             order_by=("warehouse__code", "product__sku"),
             export="warehouse.code",
-            template_code="{{ item.warehouse.code }}{% if item.bin_location %} "
-            '<span class="small font-monospace text-body-secondary" '
-            'title="{% translate "Bin location" %}">{{ item.bin_location }}</span>{% endif %}',
+            template_name="inventory/backoffice/_stock_cells.html",
         ),
         Column("on_hand", _("On hand"), order_by="on_hand", css=_END),
         Column("reserved", _("Reserved"), order_by="reserved", css=_END),
@@ -120,8 +115,7 @@ class StockTable(Table):
             _("Low stock"),
             label_hidden=True,
             export=lambda item: int(item.is_below_reorder_point),
-            template_code='{% if item.is_below_reorder_point %}<span class="badge '
-            'text-bg-danger">{% translate "Low stock" %}</span>{% endif %}',
+            template_name="inventory/backoffice/_stock_cells.html",
         ),
         Column("bin_location", _("Bin location"), on_page=False),
     ]
@@ -139,10 +133,7 @@ class CategoryTable(Table):
             _("Return policy"),
             order_by=("returnable", "return_window_days"),
             export=lambda c: c.return_window_days if c.returnable else "",
-            template_code="{% if category.returnable %}{% blocktranslate count "
-            "days=category.return_window_days %}{{ days }} day{% plural %}{{ days }} days"
-            '{% endblocktranslate %}{% else %}<span class="badge text-bg-secondary">'
-            '{% translate "Not returnable" %}</span>{% endif %}',
+            template_name="inventory/backoffice/_category_cells.html",
         ),
         Column(
             "return_conditions",
@@ -181,8 +172,7 @@ class CategoryTable(Table):
             css=_END,
             export=False,
             visible=_can_edit_catalog,
-            template_code="<a href=\"{% url 'backoffice:category_edit' category.pk %}\">"
-            '{% translate "Edit" %}</a>',
+            template_name="inventory/backoffice/_category_cells.html",
         ),
     ]
 
@@ -199,8 +189,7 @@ class WarehouseTable(Table):
             order_by="code",
             css="font-monospace",
             export="code",
-            template_code="{{ warehouse.code }} {% if warehouse.is_default %}"
-            '<span class="badge text-bg-primary">{% translate "Default" %}</span>{% endif %}',
+            template_name="inventory/backoffice/_warehouse_cells.html",
         ),
         Column("is_default", _("Default"), on_page=False),
         Column("name", _("Name"), order_by="name"),
@@ -238,8 +227,7 @@ class WarehouseTable(Table):
             css=_END,
             export=False,
             visible=_can_edit_catalog,
-            template_code="<a href=\"{% url 'backoffice:warehouse_edit' warehouse.pk %}\">"
-            '{% translate "Edit" %}</a>',
+            template_name="inventory/backoffice/_warehouse_cells.html",
         ),
     ]
 

@@ -70,9 +70,7 @@ class OrderQueueTable(Table):
             "status",
             _("Status"),
             export="status",
-            template_code='{% include "orders/includes/_status_badge.html" %}'
-            '{% if order.on_hold %} <span class="badge text-bg-danger">'
-            '{% translate "On hold" %}</span>{% endif %}',
+            template_name="orders/backoffice/_queue_cells.html",
         ),
         Column(
             "promised",
@@ -80,9 +78,7 @@ class OrderQueueTable(Table):
             css="small text-nowrap",
             order_by="promised_delivery_date",
             export="promised_delivery_date",
-            template_code='{{ order.promised_delivery_date|date:"SHORT_DATE_FORMAT" }}'
-            '{% if order.is_late %} <span class="badge text-bg-danger">'
-            '{% translate "Late" %}</span>{% endif %}',
+            template_name="orders/backoffice/_queue_cells.html",
         ),
         Column(
             "carrier",

@@ -93,14 +93,12 @@ class CatalogTable(Table):
             _("Available"),
             css="text-end",
             order_by="total_available",
-            template_code='{% if product.total_available > 0 %}<span class="text-success">'
-            '{{ product.total_available }}</span>{% else %}<span class="text-danger">'
-            '{% translate "Out of stock" %}</span>{% endif %}',
+            template_name="orders/portal/_catalog_cells.html",
         ),
         Column(
             "add",
             _("Add"),
             visible=lambda table: bool(table.context.get("can_order")),
-            template_name="orders/portal/_catalog_add.html",
+            template_name="orders/portal/_catalog_cells.html",
         ),
     ]
