@@ -31,6 +31,7 @@ backoffice_patterns = [
     path("orders/", include("orders.backoffice.urls")),
     path("documents/", include("documents.backoffice.urls")),
     path("emails/", include("notifications.backoffice.urls")),
+    path("audit/", include("core.backoffice.audit_urls")),
 ]
 
 portal_patterns = [

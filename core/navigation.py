@@ -77,6 +77,10 @@ def _discover() -> None:
         _portal.setdefault(key, MenuEntry(key, label, None, order))
     # The back-office home is core's own page (config.urls).
     register_backoffice("home", _("Dashboard"), "backoffice:home", order=10)
+    # So is the managers' audit trail of every configuration change (core.audit).
+    register_backoffice(
+        "audit", _("Audit trail"), "backoffice:audit_list", order=95, roles=("manager",)
+    )
     autodiscover_modules("navigation")
 
 

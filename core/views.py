@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
+from .csvio import csv_response
 from .errors import DomainError
 from .forms import apply_domain_error
 from .roles import has_staff_role
@@ -56,35 +58,94 @@ class CustomerRequiredMixin:
 
 
 class FilteredListView(ListView):
-    """A list page configured by attributes: queryset, ``filterset_class``, templates.
+    """A list page configured by attributes (the generic back-office list layer).
 
-    HTMX requests get only ``partial_template_name`` (the table and its pagination),
-    so filters and page links update the table in place.
+    * ``queryset`` (or ``get_base_queryset()``, e.g. a selector): what may be listed;
+    * ``filterset_class``: the filters (``core.filters.BootstrapFilterSet`` for pages);
+      invalid filter values show nothing rather than everything;
+    * ``table_class``: a ``core.tables.Table``: columns, whitelisted ``?sort=`` keys,
+      default ordering, empty-state text; the context gets it as ``table`` with the
+      page's rows, and ``templates/htmx/table.html`` renders it;
+    * ``export_csv``: ``?export=csv`` answers the same filtered, sorted rows (all
+      pages) as a CSV download, every cell guarded by ``core.csvio.safe_cell``.
+
+    HTMX requests get only ``partial_template_name`` (by default the table partial),
+    so filters, sort links and page links update the table in place.
     """
 
     filterset_class = None
+    table_class = None
     partial_template_name: str | None = None
     paginate_by = 25
+    export_csv = True
+    #: Rows read per database round trip while streaming a CSV export.
+    export_chunk_size = 1000
+
+    def get_base_queryset(self):
+        return super().get_queryset()
 
     def get_filterset(self, queryset):
         return self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
 
+    def get_table_context(self) -> dict:
+        """What ``Column.visible`` callables may read as ``table.context``."""
+        return {}
+
+    def get_table(self):
+        if self.table_class is None:
+            return None
+        if not hasattr(self, "_table"):
+            self._table = self.table_class(
+                request=self.request,
+                sort=self.request.GET.get("sort"),
+                context=self.get_table_context(),
+            )
+        return self._table
+
     def get_queryset(self):
-        queryset = super().get_queryset()
+        queryset = self.get_base_queryset()
         if self.filterset_class is None:
             self.filterset = None
-            return queryset
-        self.filterset = self.get_filterset(queryset)
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        else:
+            self.filterset = self.get_filterset(queryset)
+            queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        table = self.get_table()
+        return table.order_queryset(queryset) if table is not None else queryset
+
+    def wants_export(self) -> bool:
+        return (
+            self.export_csv
+            and self.table_class is not None
+            and self.request.GET.get("export") == "csv"
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.wants_export():
+            return self.export_response(self.get_queryset())
+        return super().get(request, *args, **kwargs)
+
+    def export_response(self, queryset):
+        table = self.get_table()
+        rows = queryset.iterator(chunk_size=self.export_chunk_size)
+        filename = f"{table.export_name}-{timezone.localdate():%Y%m%d}.csv"
+        return csv_response(filename, table.export_header(), table.export_rows(rows))
 
     def get_template_names(self):
-        if self.partial_template_name and getattr(self.request, "htmx", False):
-            return [self.partial_template_name]
+        if getattr(self.request, "htmx", False):
+            partial = self.partial_template_name or (
+                "htmx/table.html" if self.table_class is not None else None
+            )
+            if partial:
+                return [partial]
         return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
+        table = self.get_table()
+        if table is not None:
+            table.rows = context["object_list"]
+            context["table"] = table
         return context
 
 

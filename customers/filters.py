@@ -2,10 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BootstrapFilterSet
+
 from .models import Company, CompanyStatus, Tag
 
 
-class CompanyFilterSet(django_filters.FilterSet):
+class CompanyFilterSet(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=CompanyStatus.choices, label=_("Status"))
     tag = django_filters.ModelChoiceFilter(
@@ -27,9 +29,3 @@ class CompanyFilterSet(django_filters.FilterSet):
             | Q(city__icontains=value)
             | Q(external_ref__iexact=value)
         )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs["class"] = css

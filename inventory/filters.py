@@ -1,24 +1,33 @@
+"""Filters of the catalog and stock. The back-office FilterSets live here; the API's
+(``api/filters.py``) share their meaning through the mixins below, so that a filter
+means the same thing on both faces (e.g. "low stock": available below the reorder
+point, ``selectors.below_reorder_point``)."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YES_NO, BootstrapFilterSet, yes_no
+
 from .models import Category, MovementKind, Product, StockItem, StockMovement, Warehouse
-
-YES_NO = (("1", _("Yes")), ("0", _("No")))
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs["class"] = css
+from .selectors import below_reorder_point
 
 
-def _yes_no(queryset, field, value):
-    if value in ("1", "0"):
-        return queryset.filter(**{field: value == "1"})
-    return queryset
+def _as_bool(value):
+    """``True``/``False`` or the UI's "1"/"0"; anything else: None (no filter)."""
+    if isinstance(value, bool):
+        return value
+    return {"1": True, "0": False}.get(value)
+
+
+class StockItemFilters:
+    """What stock-item filters mean, on the back-office and in the API."""
+
+    def filter_below_reorder_point(self, queryset, name, value):
+        low = _as_bool(value)
+        if low is None:
+            return queryset
+        return queryset.filter(below_reorder_point() if low else ~below_reorder_point())
 
 
 class CategoryFilterSet(BootstrapFilterSet):
@@ -35,7 +44,7 @@ class CategoryFilterSet(BootstrapFilterSet):
         fields = ["q", "returnable"]
 
     def filter_returnable(self, queryset, name, value):
-        return _yes_no(queryset, "returnable", value)
+        return yes_no(queryset, "returnable", value)
 
 
 class ProductFilterSet(BootstrapFilterSet):
@@ -66,13 +75,13 @@ class ProductFilterSet(BootstrapFilterSet):
         )
 
     def filter_active(self, queryset, name, value):
-        return _yes_no(queryset, "active", value)
+        return yes_no(queryset, "active", value)
 
     def filter_low_stock(self, queryset, name, value):
-        return _yes_no(queryset, "is_low", value)
+        return yes_no(queryset, "is_low", value)
 
 
-class StockFilterSet(BootstrapFilterSet):
+class StockFilterSet(StockItemFilters, BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     warehouse = django_filters.ModelChoiceFilter(
         queryset=Warehouse.objects.all(), label=_("Warehouse"), empty_label=_("All warehouses")
@@ -85,7 +94,7 @@ class StockFilterSet(BootstrapFilterSet):
     )
     low_stock = django_filters.ChoiceFilter(
         choices=YES_NO,
-        method="filter_low_stock",
+        method="filter_below_reorder_point",
         label=_("Below reorder point"),
         empty_label=_("Below reorder point: all"),
     )
@@ -99,9 +108,6 @@ class StockFilterSet(BootstrapFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(product__sku__icontains=value) | Q(product__name__icontains=value))
-
-    def filter_low_stock(self, queryset, name, value):
-        return _yes_no(queryset, "low_stock", value)
 
 
 class MovementFilterSet(BootstrapFilterSet):

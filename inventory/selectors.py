@@ -21,6 +21,13 @@ from django.db.models.functions import Coalesce
 from .models import Category, Product, StockItem, StockMovement, Warehouse
 
 
+def below_reorder_point(prefix: str = "") -> Q:
+    """The one meaning of "low stock" (SPEC: available below the reorder point), for
+    stock items (``prefix`` reaches them through a relation, e.g. ``"stock_items__"``).
+    Every list, filter, badge and API filter uses it."""
+    return Q(**{f"{prefix}reorder_point__gt": F(f"{prefix}on_hand") - F(f"{prefix}reserved")})
+
+
 def category_list() -> QuerySet[Category]:
     """Categories with their product counts."""
     return Category.objects.annotate(product_count=Count("products")).order_by("name", "id")
@@ -31,7 +38,7 @@ def warehouse_list() -> QuerySet[Warehouse]:
     return Warehouse.objects.annotate(
         total_on_hand=Coalesce(Sum("stock_items__on_hand"), 0),
         total_reserved=Coalesce(Sum("stock_items__reserved"), 0),
-        low_stock_count=Count("stock_items", filter=Q(stock_items__low_stock=True)),
+        low_stock_count=Count("stock_items", filter=below_reorder_point("stock_items__")),
     ).order_by("-is_default", "code")
 
 
@@ -54,7 +61,7 @@ def product_list() -> QuerySet[Product]:
                 ),
                 0,
             ),
-            is_low=Exists(StockItem.objects.filter(product=OuterRef("pk"), low_stock=True)),
+            is_low=Exists(StockItem.objects.filter(below_reorder_point(), product=OuterRef("pk"))),
         )
         .annotate(total_available=F("total_on_hand") - F("total_reserved"))
     )
@@ -78,7 +85,7 @@ def stock_for_product(product: Product) -> QuerySet[StockItem]:
 
 def low_stock_count() -> int:
     """How many stock items are below their reorder point (the back-office badge)."""
-    return StockItem.objects.filter(low_stock=True).count()
+    return StockItem.objects.filter(below_reorder_point()).count()
 
 
 def movement_list() -> QuerySet[StockMovement]:

@@ -15,6 +15,7 @@ BACKOFFICE = [
     ("returns", "Returns", None),
     ("complaints", "Complaints", None),
     ("api", "API", "/backoffice/api-keys/"),
+    ("audit", "Audit trail", "/backoffice/audit/"),
 ]
 PORTAL = [
     ("home", "Home", "/portal/"),
@@ -37,9 +38,11 @@ def test_backoffice_menu_for_a_manager(manager):
 
 
 @pytest.mark.django_db
-def test_api_entry_is_for_managers_only(service_agent):
+def test_api_and_audit_entries_are_for_managers_only(service_agent):
     with translation.override("en"):
-        assert _rows(backoffice_menu(service_agent)) == [r for r in BACKOFFICE if r[0] != "api"]
+        assert _rows(backoffice_menu(service_agent)) == [
+            r for r in BACKOFFICE if r[0] not in ("api", "audit")
+        ]
 
 
 @pytest.mark.django_db

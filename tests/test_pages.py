@@ -49,6 +49,7 @@ def test_backoffice_menu_shows_low_stock_badge(client_for, manager):
     url = reverse("backoffice:home")
     assert "text-bg-warning" not in client_for(manager).get(url).content.decode()
     StockItemFactory()
-    StockItem.objects.update(low_stock=True)
+    # Low stock: available (0 here) below the reorder point.
+    StockItem.objects.update(reorder_point=5, low_stock=True)
     content = client_for(manager).get(url).content.decode()
     assert 'rounded-pill text-bg-warning" title=' in content

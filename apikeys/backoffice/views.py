@@ -5,23 +5,24 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
 
 from apikeys.models import ApiKey
 from apikeys.services import create_api_key, revoke_api_key
 from core.roles import StaffRole
-from core.views import StaffRequiredMixin
+from core.views import FilteredListView, StaffRequiredMixin
 
 from .forms import ApiKeyForm
+from .tables import ApiKeyTable
 
 
-class ApiKeyListView(StaffRequiredMixin, ListView):
+class ApiKeyListView(StaffRequiredMixin, FilteredListView):
     required_roles = (StaffRole.MANAGER,)
     template_name = "apikeys/backoffice/apikey_list.html"
+    table_class = ApiKeyTable
     context_object_name = "api_keys"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return ApiKey.objects.select_related("company", "created_by").order_by(
             "revoked_at", "-created_at", "-id"
         )

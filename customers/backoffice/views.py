@@ -19,6 +19,7 @@ from ..filters import CompanyFilterSet
 from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
 from ..models import Address, Company
 from ..selectors import company_list, timeline_for, users_for, with_order_numbers
+from .tables import CompanyTable
 
 #: The staff roles that edit customers (the services decide; the pages answer 403 early).
 EDITORS = permissions.EDITORS
@@ -26,13 +27,12 @@ EDITORS = permissions.EDITORS
 
 class CustomerListView(StaffRequiredMixin, FilteredListView):
     template_name = "customers/backoffice/list.html"
-    partial_template_name = "customers/backoffice/_table.html"
     filterset_class = CompanyFilterSet
+    table_class = CompanyTable
     context_object_name = "companies"
 
-    def get_queryset(self):
-        self.queryset = company_list()
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return company_list()
 
 
 class CustomerDetailView(StaffRequiredMixin, DetailView):

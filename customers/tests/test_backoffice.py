@@ -104,7 +104,7 @@ def test_list_query_count_does_not_grow_with_rows(
 @pytest.mark.django_db
 def test_htmx_request_gets_only_the_table(client_for, service_agent, company):
     response = client_for(service_agent).get(LIST, HTTP_HX_REQUEST="true")
-    assert response.templates[0].name == "customers/backoffice/_table.html"
+    assert response.templates[0].name == "htmx/table.html"
     assert b"<html" not in response.content
 
 

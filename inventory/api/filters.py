@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import F
 from drf_spectacular.utils import extend_schema_field
 
 from core.api.filters import ApiFilterSet, BooleanFilter, SafeCharFilter
 
+from ..filters import StockItemFilters
 from ..models import Category, MovementKind, Product, StockItem, StockMovement, Warehouse
 
 BIGINT_MAX = 2**63 - 1
@@ -56,7 +56,7 @@ class WarehouseFilterSet(ApiFilterSet):
         fields = ["code", "updated_since"]
 
 
-class StockFilterSet(ApiFilterSet):
+class StockFilterSet(StockItemFilters, ApiFilterSet):
     sku = SafeCharFilter(field_name="product__sku")
     warehouse = WarehouseCodeFilter(field_name="warehouse__code")
     below_reorder_point = BooleanFilter(method="filter_below_reorder_point")
@@ -64,12 +64,6 @@ class StockFilterSet(ApiFilterSet):
     class Meta:
         model = StockItem
         fields = ["sku", "warehouse", "below_reorder_point", "updated_since"]
-
-    def filter_below_reorder_point(self, queryset, name, value):
-        available = F("on_hand") - F("reserved")
-        if value:
-            return queryset.filter(reorder_point__gt=available)
-        return queryset.filter(reorder_point__lte=available)
 
 
 class StockMovementFilterSet(ApiFilterSet):

@@ -9,11 +9,9 @@ first only to answer with a 403 page instead of a refused form.
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.csvio import csv_response
 from core.errors import DomainError
 from core.forms import apply_domain_error
 from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
@@ -40,6 +38,13 @@ from .forms import (
     ReorderLevelsForm,
     StockImportForm,
     WarehouseForm,
+)
+from .tables import (
+    CategoryTable,
+    MovementTable,
+    ProductTable,
+    StockTable,
+    WarehouseTable,
 )
 
 
@@ -92,31 +97,32 @@ class InventoryFormView(InventoryMixin, ServiceFormView):
 
 class ProductListView(InventoryMixin, FilteredListView):
     template_name = "inventory/backoffice/product_list.html"
-    partial_template_name = "inventory/backoffice/_product_table.html"
     filterset_class = ProductFilterSet
+    table_class = ProductTable
     context_object_name = "products"
     tab = "products"
 
-    def get_queryset(self):
-        self.queryset = product_list().order_by("sku")
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return product_list().order_by("sku")
 
 
 class ProductDetailView(InventoryMixin, FilteredListView):
     """A product's stock per warehouse and its movement history (filterable)."""
 
     template_name = "inventory/backoffice/product_detail.html"
-    partial_template_name = "inventory/backoffice/_movement_table.html"
     filterset_class = MovementFilterSet
+    table_class = MovementTable
     context_object_name = "movements"
     tab = "products"
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         self.product = get_object_or_404(
             Product.objects.select_related("category"), pk=self.kwargs["pk"]
         )
-        self.queryset = movement_list().filter(stock_item__product=self.product)
-        return super().get_queryset()
+        return movement_list().filter(stock_item__product=self.product)
+
+    def get_table_context(self):
+        return {"hide_product": True}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,12 +166,15 @@ class ProductFormView(InventoryFormView):
 class CategoryListView(InventoryMixin, FilteredListView):
     template_name = "inventory/backoffice/category_list.html"
     filterset_class = CategoryFilterSet
+    table_class = CategoryTable
     context_object_name = "categories"
     tab = "categories"
 
-    def get_queryset(self):
-        self.queryset = category_list()
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return category_list()
+
+    def get_table_context(self):
+        return {"can_edit_catalog": permissions.can_edit_catalog(self.request.user)}
 
 
 class CategoryFormView(InventoryFormView):
@@ -199,12 +208,15 @@ class CategoryFormView(InventoryFormView):
 
 class WarehouseListView(InventoryMixin, FilteredListView):
     template_name = "inventory/backoffice/warehouse_list.html"
+    table_class = WarehouseTable
     context_object_name = "warehouses"
     tab = "warehouses"
 
-    def get_queryset(self):
-        self.queryset = warehouse_list()
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return warehouse_list()
+
+    def get_table_context(self):
+        return {"can_edit_catalog": permissions.can_edit_catalog(self.request.user)}
 
 
 class WarehouseFormView(InventoryFormView):
@@ -237,56 +249,25 @@ class WarehouseFormView(InventoryFormView):
 
 
 class StockListView(InventoryMixin, FilteredListView):
+    """Stock per product x warehouse; ``?export=csv`` (or ``stock/export.csv``) is the
+    same list, with the same filters, as CSV."""
+
     template_name = "inventory/backoffice/stock_list.html"
-    partial_template_name = "inventory/backoffice/_stock_table.html"
     filterset_class = StockFilterSet
+    table_class = StockTable
     context_object_name = "stock_items"
     paginate_by = 50
     tab = "stock"
 
-    def get_queryset(self):
-        self.queryset = stock_list()
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return stock_list()
 
 
-class StockExportView(StaffRequiredMixin, View):
-    """The stock list as CSV, with the list's filters."""
+class StockExportView(StockListView):
+    """The stock list as CSV, with the list's filters (a stable download address)."""
 
-    COLUMNS = (
-        "sku",
-        "name",
-        "category",
-        "warehouse",
-        "on_hand",
-        "reserved",
-        "available",
-        "reorder_point",
-        "reorder_quantity",
-        "below_reorder_point",
-        "bin_location",
-    )
-
-    def get(self, request):
-        filterset = StockFilterSet(request.GET, queryset=stock_list(), request=request)
-        queryset = filterset.qs if filterset.is_valid() else stock_list().none()
-        rows = (
-            (
-                item.product.sku,
-                item.product.name,
-                item.product.category.name,
-                item.warehouse.code,
-                item.on_hand,
-                item.reserved,
-                item.available_qty,
-                item.reorder_point,
-                item.reorder_quantity,
-                int(item.low_stock),
-                item.bin_location,
-            )
-            for item in queryset.iterator(chunk_size=1000)
-        )
-        # Every text cell is guarded against formula injection (core.csvio.safe_cell).
-        return csv_response(f"stock-{timezone.localdate():%Y%m%d}.csv", self.COLUMNS, rows)
+    def wants_export(self):
+        return True
 
 
 class ReorderLevelsView(InventoryFormView):
@@ -442,12 +423,11 @@ class StockImportView(InventoryMixin, View):
 
 class MovementListView(InventoryMixin, FilteredListView):
     template_name = "inventory/backoffice/movement_list.html"
-    partial_template_name = "inventory/backoffice/_movement_table.html"
     filterset_class = MovementFilterSet
+    table_class = MovementTable
     context_object_name = "movements"
     paginate_by = 50
     tab = "movements"
 
-    def get_queryset(self):
-        self.queryset = movement_list()
-        return super().get_queryset()
+    def get_base_queryset(self):
+        return movement_list()

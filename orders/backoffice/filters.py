@@ -3,13 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BootstrapFilterSet
 from customers.models import Company
 
 from ..models import Carrier, Order
 from ..selectors import late_filter
 
 
-class OrderQueueFilterSet(django_filters.FilterSet):
+class OrderQueueFilterSet(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Number or PO"))
     customer = django_filters.ModelChoiceFilter(
         field_name="company", queryset=Company.objects.order_by("legal_name"), label=_("Customer")
@@ -40,12 +41,6 @@ class OrderQueueFilterSet(django_filters.FilterSet):
     class Meta:
         model = Order
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs["class"] = css
 
     def search(self, queryset, name, value):
         value = value.strip().replace("\x00", "")

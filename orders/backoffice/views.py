@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import ListView
 
 from core.errors import DomainError
 from core.forms import apply_domain_error
@@ -39,6 +38,7 @@ from .forms import (
     CouponForm,
     OrderCreateForm,
 )
+from .tables import CarrierTable, CouponTable, OrderQueueTable
 
 TAB_LABELS = {
     **{status.value: status.label for status in OrderStatus},
@@ -49,15 +49,17 @@ TAB_LABELS = {
 
 class OrderQueueView(StaffRequiredMixin, FilteredListView):
     template_name = "orders/backoffice/queue.html"
-    partial_template_name = "orders/backoffice/_queue_table.html"
     filterset_class = OrderQueueFilterSet
+    table_class = OrderQueueTable
     context_object_name = "orders"
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         tab = self.request.GET.get("tab") or "pendiente"
         self.tab = tab if tab in QUEUE_TABS else "pendiente"
-        self.queryset = order_queue(self.tab)
-        return super().get_queryset()
+        return order_queue(self.tab)
+
+    def get_table_context(self):
+        return {"can_bulk": has_staff_role(self.request.user, *EDITORS)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -236,12 +238,13 @@ class OrderCreateView(StaffRequiredMixin, View):
 # --- coupons and carriers --------------------------------------------------------------------
 
 
-class CouponListView(StaffRequiredMixin, ListView):
+class CouponListView(StaffRequiredMixin, FilteredListView):
     template_name = "orders/backoffice/coupon_list.html"
+    table_class = CouponTable
     context_object_name = "coupons"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return coupon_list()
 
     def get_context_data(self, **kwargs):
@@ -250,12 +253,13 @@ class CouponListView(StaffRequiredMixin, ListView):
         return context
 
 
-class CarrierListView(StaffRequiredMixin, ListView):
+class CarrierListView(StaffRequiredMixin, FilteredListView):
     template_name = "orders/backoffice/carrier_list.html"
+    table_class = CarrierTable
     context_object_name = "carriers"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return carrier_list()
 
     def get_context_data(self, **kwargs):

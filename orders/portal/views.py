@@ -13,10 +13,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
 
 from core.errors import DomainError
-from core.views import CustomerRequiredMixin
+from core.views import CustomerRequiredMixin, FilteredListView
 from customers.models import CustomerRole
 from inventory.errors import InsufficientStock
 from inventory.models import Product
@@ -29,17 +28,25 @@ from ..models import STATUS_FLOW, OrderStatus
 from ..pricing import unit_price
 from ..selectors import events_for, order_detail, orders_for
 from . import cart as session_cart
+from .filters import PortalOrderFilterSet
 from .forms import AddToCartForm, CheckoutForm, CsvUploadForm, QuickOrderForm
+from .tables import CatalogTable, PortalOrderTable
 
 ORDERING_ROLES = (CustomerRole.ADMIN, CustomerRole.BUYER)
 
 
-class CatalogView(CustomerRequiredMixin, ListView):
+class CatalogView(CustomerRequiredMixin, FilteredListView):
     template_name = "orders/portal/catalog.html"
+    table_class = CatalogTable
+    # The page shows the company's prices, which the rows get only in the page context.
+    export_csv = False
     context_object_name = "products"
     paginate_by = 24
 
-    def get_queryset(self):
+    def get_table_context(self):
+        return {"can_order": self.request.user.can_order}
+
+    def get_base_queryset(self):
         products = product_list().filter(active=True).order_by("name", "sku")
         query = (self.request.GET.get("q") or "").strip().replace("\x00", "")
         if query:
@@ -261,17 +268,18 @@ class CheckoutView(CustomerRequiredMixin, View):
         return redirect("portal:order_detail", number=order.number)
 
 
-class OrderListView(CustomerRequiredMixin, ListView):
+class OrderListView(CustomerRequiredMixin, FilteredListView):
+    """The company's orders (``orders_for``: never another company's), filterable by
+    status, sortable, and as CSV with ``?export=csv``."""
+
     template_name = "orders/portal/order_list.html"
+    filterset_class = PortalOrderFilterSet
+    table_class = PortalOrderTable
     context_object_name = "orders"
     paginate_by = 25
 
-    def get_queryset(self):
-        orders = orders_for(self.company)
-        status = self.request.GET.get("status")
-        if status in OrderStatus.values:
-            orders = orders.filter(status=status)
-        return orders
+    def get_base_queryset(self):
+        return orders_for(self.company)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

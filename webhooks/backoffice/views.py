@@ -6,22 +6,24 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from core.errors import DomainError
 from core.forms import apply_domain_error
-from core.views import StaffRequiredMixin
+from core.views import FilteredListView, StaffRequiredMixin
 
 from .. import permissions, services
 from ..models import Subscription
 from .forms import SubscriptionForm
+from .tables import SubscriptionTable
 
 MANAGERS = permissions.MANAGERS
 
 
-class SubscriptionListView(StaffRequiredMixin, ListView):
+class SubscriptionListView(StaffRequiredMixin, FilteredListView):
     required_roles = MANAGERS
     template_name = "webhooks/backoffice/list.html"
+    table_class = SubscriptionTable
     context_object_name = "subscriptions"
     queryset = Subscription.objects.order_by("-active", "url", "id")
     paginate_by = 50
