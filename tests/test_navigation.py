@@ -64,7 +64,8 @@ def test_low_stock_badge_is_the_inventory_count(manager):
 
     assert all(entry["badge"] is None for entry in backoffice_menu(manager))
     StockItemFactory()
-    StockItem.objects.update(low_stock=True)
+    # Low stock: available (on hand less reserved) below the reorder point.
+    StockItem.objects.update(on_hand=2, reserved=0, reorder_point=5)
     badges = {entry["key"]: entry["badge"] for entry in backoffice_menu(manager)}
     assert badges.pop("inventory")["count"] == 1
     assert set(badges.values()) == {None}
