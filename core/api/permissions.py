@@ -82,7 +82,9 @@ class ApiAccess(BasePermission):
             allowed = getattr(view, "company_key_actions", ("list", "retrieve"))
             # Object actions are decided in has_object_permission, after the lookup,
             # so another company's object is a 404 rather than a 403.
-            if not getattr(view, "detail", False) and view.action not in allowed:
+            # The API root (DRF's APIRootView) has no action: its index is public.
+            action = getattr(view, "action", None)
+            if action is not None and not getattr(view, "detail", False) and action not in allowed:
                 return False
         elif client.user is not None and request.method not in SAFE_METHODS:
             roles = getattr(view, "staff_write_roles", ())
@@ -93,7 +95,8 @@ class ApiAccess(BasePermission):
     def has_object_permission(self, request, view, obj):
         client = client_of(request)
         if client is not None and client.is_company:
-            return view.action in getattr(view, "company_key_actions", ("list", "retrieve"))
+            allowed = getattr(view, "company_key_actions", ("list", "retrieve"))
+            return getattr(view, "action", None) in allowed
         return True
 
 

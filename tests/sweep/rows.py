@@ -56,7 +56,7 @@ GROWERS = {
     ),
     "products": lambda w: stocked_product(5, _warehouse(), category=CategoryFactory()),
     "movements": lambda w: inventory.receive(
-        product=w.objects["product"], quantity=1, warehouse=_warehouse()
+        actor=None, product=w.objects["product"], quantity=1, warehouse=_warehouse()
     ),
     "categories": lambda w: ProductFactory(category=CategoryFactory()).category,
     "warehouses": lambda w: WarehouseFactory(),

@@ -221,6 +221,7 @@ def build_world() -> World:
         "notification": notification.pk,
         "document": invoice_document.pk,
         "document_kind": "invoice",
+        "portal_action": "cancel",
         "product": product.pk,
         "sku": product.sku,
         "stock_item": stock_item.pk,
