@@ -9,7 +9,7 @@ from django.utils import translation
 @pytest.mark.parametrize("language", ["es", "en", "pl"])
 @pytest.mark.parametrize(
     "template",
-    ["inventory/email/low_stock.html", "documents/pdf/base.html"],
+    ["notifications/email/low_stock.html", "documents/pdf/base.html"],
 )
 def test_html_outside_a_request_carries_its_language(template, language):
     with translation.override(language):

@@ -16,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from core.filters import BootstrapFilterSet
 from core.tables import Column, Table, resolve
@@ -28,7 +27,7 @@ class GroupTable(Table):
     html_id = "group-table"
     export_name = "groups"
     default_ordering = "name"
-    empty_text = _("No groups.")
+    empty_text = "No groups."  # a test table: not a translated text
     columns = [
         Column("name", "Name", order_by="name"),
         Column("code", "Code", accessor="pk", order_by=("pk",), export=False),

@@ -13,9 +13,9 @@ STOCK_API = "/api/v1/stock/"
 @pytest.fixture
 def drifted(product, other_product, mad, waw):
     """Levels changed behind the services' back: the alert flag is stale both ways."""
-    services.receive(product=product, warehouse=mad, quantity=10)
-    services.receive(product=other_product, warehouse=mad, quantity=10)
-    services.receive(product=other_product, warehouse=waw, quantity=10)
+    services.receive(actor=None, product=product, warehouse=mad, quantity=10)
+    services.receive(actor=None, product=other_product, warehouse=mad, quantity=10)
+    services.receive(actor=None, product=other_product, warehouse=waw, quantity=10)
     # 10 available, reorder point 20, flag not raised: low.
     StockItem.objects.filter(product=product, warehouse=mad).update(reorder_point=20)
     # 10 available, reorder point 0, flag left raised: not low.

@@ -267,7 +267,7 @@ def test_reservations_are_refused_only_to_inactive_actors(actors, stocked, mad):
     each_actor(actors, RESERVERS, check)
 
 
-def test_reservations_still_take_the_old_user_keyword(stocked, mad, warehouse_worker):
-    [allocation] = services.reserve(user=warehouse_worker, lines=[(stocked, 2)])
-    [movement] = services.release(user=warehouse_worker, allocations=[allocation])
+def test_reservations_record_the_person_behind_the_actor(stocked, mad, warehouse_worker):
+    [allocation] = services.reserve(actor=warehouse_worker, lines=[(stocked, 2)])
+    [movement] = services.release(actor=warehouse_worker, allocations=[allocation])
     assert movement.user == warehouse_worker

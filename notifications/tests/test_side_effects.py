@@ -181,13 +181,17 @@ def test_inviting_with_the_broker_down_commits_and_sends_after_the_sweep(
 
 def test_a_low_stock_alert_is_emailed_exactly_once(settings, products, flush):
     from inventory import services as inventory
-    from inventory.models import LowStockAlert
+    from inventory.models import LowStockAlert, Warehouse
 
     settings.STAFF_ALERT_EMAIL = "compras@example.com"
     drill = products[0]
     with flush():
         inventory.set_reorder_levels(
-            product=drill, warehouse="MAD", reorder_point=60, reorder_quantity=100
+            actor=None,
+            product=drill,
+            warehouse=Warehouse.objects.get(code="MAD"),
+            reorder_point=60,
+            reorder_quantity=100,
         )
     alert = LowStockAlert.objects.get()
     (message,) = mail.outbox

@@ -335,7 +335,7 @@ def test_a_seller_key_subscription_and_its_deletion_are_audited(client, allow_lo
     )
     assert response.status_code == 201, response.content
     secret = response.json()["secret"]
-    created = AuditEntry.objects.get()
+    created = AuditEntry.objects.get(content_type__model="subscription")
     assert created.action == AuditAction.CREATED and created.changes["secret"] == [None, MASK]
     assert secret not in str(created.changes)
     assert client.delete(f"{WEBHOOKS}{response.json()['id']}/").status_code == 204
