@@ -4,11 +4,17 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import cache
 
 from core.roles import StaffRole
 from customers.models import CustomerRole
 from customers.tests.factories import CompanyFactory, CustomerUserFactory, StaffUserFactory
+
+# Tests create thousands of users: hash their passwords with a fast hasher (the
+# production one, PBKDF2, takes a good fraction of a second per user on purpose).
+# Nothing here tests the hasher itself; sign-in tests still check the password.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Rows that data migrations create and every test may rely on. A transactional test
 # empties the database when it ends (a flush), so the next one gets them back here.
