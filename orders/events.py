@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from apikeys.models import ApiKey
+from core.actors import actor_label, user_of
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 
@@ -20,20 +20,6 @@ from .models import EventKind, Order, OrderEvent
 ORDER_CREATED = "order.created"
 ORDER_STATUS_CHANGED = "order.status_changed"
 ORDER_HELD = "order.held"
-
-
-def actor_label(actor) -> str:
-    if actor is None:
-        return _("System")
-    if isinstance(actor, ApiKey):
-        return _("API client %(name)s") % {"name": actor.name}
-    return str(actor)
-
-
-def _user(actor):
-    if actor is None or isinstance(actor, ApiKey) or not getattr(actor, "pk", None):
-        return None
-    return actor
 
 
 def _record(
@@ -54,7 +40,7 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         note=note,
-        actor=_user(actor),
+        actor=user_of(actor),
         actor_label=actor_label(actor)[:200],
         customer_visible=customer_visible,
         data=data or {},
@@ -64,7 +50,7 @@ def _record(
         kind=TimelineKind.ORDER,
         summary=summary,
         body=note,
-        actor=_user(actor),
+        actor=user_of(actor),
         subject=order,
         visibility=Visibility.CUSTOMER if customer_visible else Visibility.STAFF,
         at=event.created_at,
