@@ -308,6 +308,8 @@ REST_FRAMEWORK = {
 # Request bodies above this size are refused with 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+# Back-office lists count at most this many rows ("1-25 of more than 10,000").
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
 # Requests per client and period ("<n>/<s|min|hour|day>"; "0" switches a limit off).
 API_RATE_LIMITS = {
     "seller": env.str("API_RATE_SELLER", default="6000/min"),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 from .csvio import csv_response
 from .errors import DomainError
 from .forms import apply_domain_error
+from .pagination import CappedPaginator
 from .roles import has_staff_role
 
 
@@ -67,7 +69,10 @@ class FilteredListView(ListView):
       default ordering, empty-state text; the context gets it as ``table`` with the
       page's rows, and ``templates/htmx/table.html`` renders it;
     * ``export_csv``: ``?export=csv`` answers the same filtered, sorted rows (all
-      pages) as a CSV download, every cell guarded by ``core.csvio.safe_cell``.
+      pages) as a CSV download, every cell guarded by ``core.csvio.safe_cell``;
+    * ``capped_count``: the page count stops at ``LIST_COUNT_CAP`` rows ("of more
+      than 10,000": ``core.pagination.CappedPaginator``), so a list over a large table
+      costs the same on every page view; ``False`` counts exactly.
 
     HTMX requests get only ``partial_template_name`` (by default the table partial),
     so filters, sort links and page links update the table in place.
@@ -77,12 +82,17 @@ class FilteredListView(ListView):
     table_class = None
     partial_template_name: str | None = None
     paginate_by = 25
+    capped_count = True
     export_csv = True
     #: Rows read per database round trip while streaming a CSV export.
     export_chunk_size = 1000
 
     def get_base_queryset(self):
         return super().get_queryset()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator = CappedPaginator if self.capped_count else Paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
 
     def get_filterset(self, queryset):
         return self.filterset_class(self.request.GET, queryset=queryset, request=self.request)

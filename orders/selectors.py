@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from core.pagination import capped_count
 
 from .models import OPEN_STATUSES, Carrier, Coupon, Order, OrderEvent, OrderLine, OrderStatus
 
@@ -28,24 +31,37 @@ def late_filter(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
+def _line_count():
+    """An order's number of lines as a correlated subquery: computed for the rows of
+    the page only (a ``Count("lines")`` join would group the whole filtered table)."""
+    lines = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(lines, output_field=IntegerField()), 0)
+
+
+def tab_filter(queryset: QuerySet[Order], tab: str) -> QuerySet[Order]:
+    if tab == "held":
+        return queryset.filter(on_hold=True).exclude(status=OrderStatus.CANCELADO)
+    if tab in OrderStatus.values:
+        return queryset.filter(status=tab)
+    return queryset
+
+
 def order_queue(tab: str = "pendiente") -> QuerySet[Order]:
     """The back-office queue of one tab (a state, ``held`` or ``all``)."""
-    orders = order_list().annotate(line_count=Count("lines"))
-    if tab == "held":
-        return orders.filter(on_hold=True).exclude(status=OrderStatus.CANCELADO)
-    if tab in OrderStatus.values:
-        return orders.filter(status=tab)
-    return orders
+    return tab_filter(order_list().annotate(line_count=_line_count()), tab)
 
 
-def queue_counts() -> dict[str, int]:
-    """How many orders each tab holds, in one query."""
-    counts = Order.objects.aggregate(
-        all=Count("pk"),
-        held=Count("pk", filter=Q(on_hold=True) & ~Q(status=OrderStatus.CANCELADO)),
-        **{status: Count("pk", filter=Q(status=status)) for status in OrderStatus.values},
-    )
-    return counts
+def queue_counts(*, cap: int | None = None) -> dict[str, tuple[int, bool]]:
+    """How many orders each tab holds, as ``(count, more than cap)``: one small query
+    per tab, each reading at most ``cap`` + 1 index entries (``core.pagination``;
+    default the ``LIST_COUNT_CAP`` setting)."""
+    return {tab: capped_count(tab_filter(Order.objects.all(), tab), cap) for tab in QUEUE_TABS}
 
 
 def order_detail(queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:

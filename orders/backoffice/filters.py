@@ -1,19 +1,27 @@
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BootstrapFilterSet
-from customers.models import Company
 
 from ..models import Carrier, Order
 from ..selectors import late_filter
 
+#: An order number as printed (``PED-2026-000123``), in any letter case.
+WHOLE_NUMBER = re.compile(r"[A-Za-z]{1,10}-\d{4}-\d{6,}")
+
 
 class OrderQueueFilterSet(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Number or PO"))
-    customer = django_filters.ModelChoiceFilter(
-        field_name="company", queryset=Company.objects.order_by("legal_name"), label=_("Customer")
+    # A text box, not a select of every company: with thousands of customers the
+    # options alone took most of the page's time. Links pass the company's id.
+    customer = django_filters.CharFilter(
+        method="filter_customer",
+        label=_("Customer"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, tax id or number")}),
     )
     created_after = django_filters.DateFilter(
         field_name="created_at",
@@ -43,10 +51,25 @@ class OrderQueueFilterSet(BootstrapFilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        """A whole order number is looked up exactly (its unique index); anything else
+        matches part of the number or the PO (trigram indexes on PostgreSQL)."""
         value = value.strip().replace("\x00", "")
         if not value:
             return queryset
+        if WHOLE_NUMBER.fullmatch(value):
+            return queryset.filter(Q(number=value.upper()) | Q(po_number__iexact=value))
         return queryset.filter(Q(number__icontains=value) | Q(po_number__icontains=value))
+
+    def filter_customer(self, queryset, name, value):
+        """By the company's id (links from its page), its tax id, or part of its name."""
+        value = value.strip().replace("\x00", "")
+        if not value:
+            return queryset
+        if value.isascii() and value.isdigit():
+            return queryset.filter(company_id=int(value))
+        return queryset.filter(
+            Q(company__legal_name__icontains=value) | Q(company__tax_id__iexact=value)
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -56,7 +56,7 @@ class OrderQueueTable(Table):
             export="created_at",
             template_code='{{ order.created_at|date:"SHORT_DATETIME_FORMAT" }}',
         ),
-        Column("lines", _("Lines"), accessor="line_count", order_by="line_count"),
+        Column("lines", _("Lines"), accessor="line_count"),
         Column(
             "total",
             _("Total"),

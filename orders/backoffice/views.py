@@ -66,7 +66,8 @@ class OrderQueueView(StaffRequiredMixin, FilteredListView):
         counts = queue_counts()
         context["tab"] = self.tab
         context["tabs"] = [
-            {"key": key, "label": TAB_LABELS[key], "count": counts[key]} for key in QUEUE_TABS
+            {"key": key, "label": TAB_LABELS[key], "count": counts[key][0], "more": counts[key][1]}
+            for key in QUEUE_TABS
         ]
         context["can_bulk"] = has_staff_role(self.request.user, *EDITORS)
         context["bulk_actions"] = BulkActionForm.action_choices()
