@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "AMOUNT",
@@ -468,3 +469,19 @@ def restore_rows(queryset, *, text_field: str, message_field: str, max_length=No
             pending.append(row)
     if pending:
         model.objects.bulk_update(pending, [text_field, message_field], batch_size=500)
+
+
+# --- core's own keys -------------------------------------------------------------------------
+
+# Who did something, as histories label it (``core.actors.actor_label``); rows that
+# stored the label as text are read back with ``recognise`` (e.g. ``OrderEvent.by_text``).
+define("actor.system", _("System"))
+define("actor.api_client", _("API client %(name)s"))
+ACTOR_KEYS = ("actor.system", "actor.api_client")
+
+
+def actor_text(label: str) -> str:
+    """An actor label stored as text ("Sistema", "API client ERP"), in the active
+    language when it is the system's or a key's; a person's name as it is."""
+    found = recognise(label, ACTOR_KEYS) if label else None
+    return render(found) if found else label

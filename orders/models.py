@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
+from core.messages import actor_text
 from core.messages import render as render_message
 from core.models import TimeStampedModel
 from customers.models import Currency
@@ -551,6 +552,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.kind}"
+
+    @property
+    def by_text(self) -> str:
+        """Who did it, in the active language when it was the system or an API client."""
+        return actor_text(self.actor_label)
 
     @property
     def note_text(self) -> str:

@@ -216,7 +216,9 @@ def handler400(request, exception=None):
 def handler403(request, exception=None):
     if request.path.startswith(API_PREFIX):
         return JsonResponse(
-            error_body("permission_denied", _("You do not have permission to do this.")),
+            error_body(
+                "permission_denied", _("You do not have permission to perform this action.")
+            ),
             status=403,
         )
     return error_pages.error_page(request, 403)

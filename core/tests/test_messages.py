@@ -110,3 +110,15 @@ def test_old_rendered_texts_are_recognised_in_each_language(language):
     }
     assert m.recognise("Llamada de seguimiento", ["test.placed", "test.role"]) is None
     assert m.recognise_lines(f"{old_placed}\nsomething typed", ["test.placed"]) is None
+
+
+def test_actor_labels_stored_as_text_are_shown_in_the_readers_language():
+    with translation.override("es"):
+        assert m.actor_text("System") == "Sistema"
+        assert m.actor_text("Klient API ERP") == "Cliente de API ERP"
+    with translation.override("pl"):
+        assert m.actor_text("Cliente de API ERP") == "Klient API ERP"
+    with translation.override("en"):
+        assert m.actor_text("Sistema") == "System"
+        assert m.actor_text("Ana García") == "Ana García"  # a person stays as named
+        assert m.actor_text("") == ""

@@ -127,7 +127,7 @@ class OrderDetailSerializer(OrderSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="actor_label")
+    by = serializers.CharField(source="by_text")
     #: In the request's language (a stored message, else the typed note).
     note = serializers.CharField(source="note_text")
 
