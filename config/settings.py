@@ -181,6 +181,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Madrid")
 USE_I18N = True
 USE_TZ = True
+# Numbers as each language writes them (es 1.234,56, pl 1 234,56, en 1,234.56); where
+# Django's own formats differ from that, config/formats/<lang>/formats.py says so.
+# Ids, years and numbers in URLs or attributes are printed with |unlocalize or {% url %}.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "static/"

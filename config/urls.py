@@ -61,5 +61,6 @@ urlpatterns = [
 
 # JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.
 handler400 = "core.api.exceptions.handler400"
+handler403 = "core.api.exceptions.handler403"
 handler404 = "core.api.exceptions.handler404"
 handler500 = "core.api.exceptions.handler500"

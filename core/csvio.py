@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 #: Longest cell accepted, in characters (well below the csv module's 128 KiB limit).
@@ -177,13 +178,17 @@ def _too_long(line: int, max_cell: int) -> CsvError:
 # --- Exports ------------------------------------------------------------------------
 
 
-def safe_cell(value) -> str:
+def safe_cell(value, *, localize: bool = False) -> str:
     """A cell a spreadsheet shows as text, never runs: text starting with ``= + - @``,
-    tab or carriage return gets a leading apostrophe (numbers are left alone)."""
+    tab or carriage return gets a leading apostrophe (numbers are left alone).
+    ``localize``: decimals in the active language's format (``1.234,56`` in Spanish),
+    for exports people read; machine CSVs (re-imports) keep ``1234.56``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(int(value))
+    if localize and isinstance(value, Decimal):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, int | float | Decimal):
         return str(value)
     text = str(value)
@@ -192,21 +197,40 @@ def safe_cell(value) -> str:
     return text
 
 
+def _in_language(lines: Iterable[str], language: str | None) -> Iterable[str]:
+    iterator = iter(lines)
+    while True:
+        with translation.override(language):
+            line = next(iterator, None)
+        if line is None:
+            return
+        yield line
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
-def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> Iterable[str]:
+def csv_rows(
+    header: Iterable, rows: Iterable[Iterable], *, localize: bool = False
+) -> Iterable[str]:
     """The header and rows as CSV text lines, every cell through ``safe_cell``."""
     writer = csv.writer(_Echo())
     yield writer.writerow([safe_cell(v) for v in header])
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        yield writer.writerow([safe_cell(v, localize=localize) for v in row])
 
 
-def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]):
-    """A streamed CSV download (UTF-8) of ``header`` and ``rows``."""
-    response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
+def csv_response(
+    filename: str, header: Iterable, rows: Iterable[Iterable], *, localize: bool = False
+):
+    """A streamed CSV download (UTF-8) of ``header`` and ``rows``; ``localize`` for
+    exports people read (decimals in the request's language, see ``safe_cell``)."""
+    rows = csv_rows(header, rows, localize=localize)
+    if localize:
+        # The rows stream after the view returned: keep the request's language.
+        rows = _in_language(rows, translation.get_language())
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -19,12 +19,30 @@ def _css_class_for(widget: forms.Widget) -> str:
     return "form-control"
 
 
+def _localize_decimal(field: forms.DecimalField) -> None:
+    """A decimal shown and read as the reader's language writes it (``1.234,50`` in
+    Spanish, ``1 234,50`` in Polish): a text input (a number input cannot show
+    grouping) with the decimal keyboard; ``1234.50`` typed with a point is still read
+    as it was meant (Django's separator rules)."""
+    attrs = {
+        key: value for key, value in field.widget.attrs.items() if key not in ("step", "min", "max")
+    }
+    field.localize = True
+    field.widget = forms.TextInput(attrs={**attrs, "inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
 class BootstrapFormMixin:
-    """Gives widgets Bootstrap classes and marks invalid fields after validation."""
+    """Gives widgets Bootstrap classes and marks invalid fields after validation;
+    decimals are localized (``_localize_decimal``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.DecimalField) and isinstance(
+                field.widget, forms.NumberInput
+            ):
+                _localize_decimal(field)
             css = _css_class_for(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")

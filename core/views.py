@@ -138,7 +138,8 @@ class FilteredListView(ListView):
         table = self.get_table()
         rows = queryset.iterator(chunk_size=self.export_chunk_size)
         filename = f"{table.export_name}-{timezone.localdate():%Y%m%d}.csv"
-        return csv_response(filename, table.export_header(), table.export_rows(rows))
+        # A list export is for people: decimals in their language (core.csvio.safe_cell).
+        return csv_response(filename, table.export_header(), table.export_rows(rows), localize=True)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False):

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import COUNTRIES
+from core.messages import render as render_message
 from core.models import TimeStampedModel
 
 from .validators import validate_tax_id
@@ -306,8 +307,12 @@ class TimelineEntry(models.Model):
         Company, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("company")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TimelineKind.choices)
-    summary = models.CharField(_("summary"), max_length=255)
+    #: Text a person typed (a staff note); the system's lines are in ``summary_message``.
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
     body = models.TextField(_("details"), blank=True)
+    #: ``core.messages``: key and parameters, rendered in the reader's language.
+    summary_message = models.JSONField(default=dict, blank=True)
+    body_message = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -331,7 +336,16 @@ class TimelineEntry(models.Model):
         indexes = [models.Index(fields=["company", "-created_at"], name="timeline_company_recent")]
 
     def __str__(self):
-        return self.summary
+        return self.summary_text
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the active language (a stored message, else the typed text)."""
+        return render_message(self.summary_message, self.summary)
+
+    @property
+    def body_text(self) -> str:
+        return render_message(self.body_message, self.body)
 
     @property
     def actor_for_customer(self) -> str:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.actors import Actor, user_of
 from core.errors import DomainError, NotAllowed
+from core.messages import Msg
+from core.messages import stored as stored_message
 
 from . import permissions
 from .errors import DefaultAddressError, LastAdminError, SelfDeactivationError
@@ -82,21 +84,30 @@ def append_timeline(
     *,
     company: Company,
     kind: str,
-    summary: str,
+    message: Msg | None = None,
+    summary: str = "",
     body: str = "",
+    body_message: Msg | list[Msg] | None = None,
     actor: Actor = None,
     subject: models.Model | None = None,
     visibility: str = Visibility.STAFF,
     at=None,
 ) -> TimelineEntry:
     """Append one entry to a company's timeline; every domain records interactions here
-    (an internal helper of the domains' services: it checks no permission)."""
+    (an internal helper of the domains' services: it checks no permission).
+
+    ``message`` (a ``core.messages.Msg``) is what the system says, rendered in each
+    reader's language; ``summary`` / ``body`` are text a person typed."""
+    if message is None and not summary:
+        raise ValueError("append_timeline needs a message or a typed summary")
     person = user_of(actor)
     entry = TimelineEntry(
         company=company,
         kind=kind,
         summary=summary[:255],
+        summary_message=stored_message(message),
         body=body,
+        body_message=stored_message(body_message),
         actor=person if person is not None and person.is_authenticated else None,
         visibility=visibility,
         created_at=at or timezone.now(),
@@ -167,7 +178,7 @@ def create_company(
     append_timeline(
         company=company,
         kind=TimelineKind.ACCOUNT,
-        summary=_("Customer account created"),
+        message=Msg("customer.created"),
         actor=actor,
     )
     return company
@@ -201,11 +212,10 @@ def update_company(
             extra["tags"] = [tags_before, tags_now]
     audit.record_change(actor=actor, instance=company, before=before, extra=extra)
     if changed:
-        labels = ", ".join(str(Company._meta.get_field(name).verbose_name) for name in changed)
         append_timeline(
             company=company,
             kind=TimelineKind.ACCOUNT,
-            summary=_("Customer data changed: %(fields)s") % {"fields": labels},
+            message=Msg("customer.changed", fields=changed),
             actor=actor,
         )
     return company
@@ -355,8 +365,7 @@ def _create_customer_user(
     append_timeline(
         company=company,
         kind=TimelineKind.ACCOUNT,
-        summary=_("User %(email)s added as %(role)s")
-        % {"email": user.email, "role": user.get_role_display()},
+        message=Msg("customer_user.added", email=user.email, role=user.role),
         actor=actor,
         subject=user,
         visibility=Visibility.CUSTOMER,
@@ -415,7 +424,7 @@ def invite_customer_user(
     append_timeline(
         company=company,
         kind=TimelineKind.ACCOUNT,
-        summary=_("Invitation not sent: %(email)s already has an account") % {"email": email},
+        message=Msg("customer_user.invitation_refused", email=email),
         actor=actor,
         subject=holder,
         visibility=Visibility.STAFF,
@@ -475,8 +484,7 @@ def change_customer_user_role(*, user: User, actor: Actor, role: CustomerRole | 
         append_timeline(
             company=user.company,
             kind=TimelineKind.ACCOUNT,
-            summary=_("User %(email)s is now %(role)s")
-            % {"email": user.email, "role": user.get_role_display()},
+            message=Msg("customer_user.role_changed", email=user.email, role=user.role),
             actor=actor,
             subject=user,
             visibility=Visibility.CUSTOMER,
@@ -500,13 +508,11 @@ def set_customer_user_active(*, user: User, actor: Actor, active: bool) -> User:
         user.is_active = active
         user.save(update_fields=["is_active", "updated_at"])
         audit.record_change(actor=actor, instance=user, before=before)
-        summary = (
-            _("User %(email)s reactivated") if active else _("User %(email)s deactivated")
-        ) % {"email": user.email}
+        key = "customer_user.reactivated" if active else "customer_user.deactivated"
         append_timeline(
             company=user.company,
             kind=TimelineKind.ACCOUNT,
-            summary=summary,
+            message=Msg(key, email=user.email),
             actor=actor,
             subject=user,
             visibility=Visibility.CUSTOMER,

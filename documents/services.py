@@ -20,9 +20,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
+from core.messages import Msg
 from core.numbering import next_number
 from core.outbox import publish
 from customers.models import TimelineKind, Visibility
@@ -135,7 +134,7 @@ def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invo
             for index, line in enumerate(lines, start=1)
         )
         DocumentFile.objects.create(order=locked, kind=DocumentKind.INVOICE, invoice=invoice)
-        _issued(invoice, _("Invoice %(number)s issued for order %(order)s"))
+        _issued(invoice, "document.invoice_issued")
     return invoice
 
 
@@ -199,7 +198,7 @@ def issue_credit_note(
             for line in invoice.lines.all()
         )
         DocumentFile.objects.create(order=locked, kind=DocumentKind.CREDIT_NOTE, invoice=credit)
-        _issued(credit, _("Credit note %(number)s issued for order %(order)s"))
+        _issued(credit, "document.credit_note_issued")
     return credit
 
 
@@ -221,13 +220,11 @@ def credit_cancelled_order(*, order: Order | int) -> Invoice | None:
         )
 
 
-def _issued(document: Invoice, summary: str) -> None:
-    with override(document.language):
-        text = summary % {"number": document.number, "order": document.order_number}
+def _issued(document: Invoice, key: str) -> None:
     append_timeline(
         company=document.company,
         kind=TimelineKind.ORDER,
-        summary=text,
+        message=Msg(key, number=document.number, order=document.order_number),
         subject=document.order,
         visibility=Visibility.CUSTOMER,
     )

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.messages import Msg
+
 from . import services
 from .models import Category, Product, StockItem, StockMovement, Warehouse
 
@@ -387,7 +389,7 @@ def seed() -> list[tuple[str, str]]:
                         sku=data["sku"],
                         warehouse=code,
                         quantity=quantity,
-                        reason="Stock inicial",
+                        reason=Msg("stock.initial"),
                         reference="INV-APERTURA",
                     )
                 )

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.messages import render as render_message
 from core.models import TimeStampedModel
 
 from .errors import LedgerIsAppendOnly
@@ -314,6 +315,8 @@ class StockMovement(TimeStampedModel):
     on_hand_after = models.IntegerField(_("on hand after"))
     reserved_after = models.IntegerField(_("reserved after"))
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    #: A reason the system gave (``core.messages``); ``reason`` is one a person typed.
+    reason_message = models.JSONField(default=dict, blank=True)
     reference = models.CharField(
         _("reference"),
         max_length=100,
@@ -372,6 +375,11 @@ class StockMovement(TimeStampedModel):
     @property
     def available_delta(self) -> int:
         return self.on_hand_delta - self.reserved_delta
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language (the system's message, else the typed one)."""
+        return render_message(self.reason_message, self.reason)
 
     @property
     def order_number(self) -> str | None:

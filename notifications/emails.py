@@ -6,6 +6,7 @@ preview renders the very same templates from a sample context.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.messages import Msg
 from customers.models import PaymentTerms
 from orders.models import Order, ShippingMethod
 
@@ -89,6 +91,15 @@ def order_context(order: Order) -> dict:
     }
 
 
+def _digest_row(row: dict) -> dict:
+    """A held order of the digest's payload, its amount and date ready to format."""
+    row = dict(row)
+    with contextlib.suppress(ArithmeticError):
+        row["total"] = Decimal(str(row.get("total")))
+    row["created_at"] = _date(row.get("created_at"))
+    return row
+
+
 def _date(value):
     """An ISO date or date-time string from a payload as a date / datetime."""
     if not value or not isinstance(value, str):
@@ -112,6 +123,16 @@ class EmailSpec:
         text = render_to_string(f"notifications/email/{self.template}.txt", context)
         html = render_to_string(f"notifications/email/{self.template}.html", context)
         return subject, text, html
+
+    def subject_message(self, context: dict):
+        """The subject as a stored message (``notifications.messages``: ``email.<kind>``)."""
+        from core.messages import Msg, definition
+
+        from .messages import subject_key
+
+        values = {**context, "seller": settings.SELLER["legal_name"]}
+        key = subject_key(self.kind)
+        return Msg(key, **{name: values.get(name, "") for name in definition(key).names})
 
 
 SPECS = {
@@ -192,6 +213,8 @@ class Composed:
     html: str
     attachments: list[tuple[str, bytes, str]]
     missing_attachment: bool = False
+    #: The subject as a ``core.messages.Msg``, for the email log in each reader's language.
+    subject_message: object = None
 
 
 def compose(notification, *, require_attachments: bool = True) -> Composed:
@@ -209,9 +232,15 @@ def compose(notification, *, require_attachments: bool = True) -> Composed:
     if missing and require_attachments:
         issued = [invoice.number for invoice in documents if invoice is not None]
         raise AttachmentNotReady(f"waiting for the PDF of {', '.join(issued) or 'a document'}")
-    subject, text, html = SPECS[notification.kind].render(context)
+    spec = SPECS[notification.kind]
+    subject, text, html = spec.render(context)
     return Composed(
-        subject, text, html, [a for a in attachments if a is not None], missing_attachment=missing
+        subject,
+        text,
+        html,
+        [a for a in attachments if a is not None],
+        missing_attachment=missing,
+        subject_message=spec.subject_message(context),
     )
 
 
@@ -220,7 +249,8 @@ def context_for(notification) -> dict:
     event-time facts from its payload)."""
     payload = notification.payload or {}
     if notification.kind == NotificationKind.HELD_ORDERS_DIGEST:
-        return {"orders": payload.get("orders", []), "count": len(payload.get("orders", []))}
+        orders = [_digest_row(row) for row in payload.get("orders", [])]
+        return {"orders": orders, "count": len(orders)}
     if notification.kind in STAFF_CONTEXTS:
         return STAFF_CONTEXTS[notification.kind](notification)
     order = Order.objects.select_related("company", "carrier", "coupon").get(
@@ -489,10 +519,13 @@ def sample_context(kind: str) -> dict:
             {
                 "number": f"PED-{today.year}-000120",
                 "company": "Hurtownia Kowalski Sp. z o.o.",
-                "total": "4.250,00",
+                "total": Decimal("4250.00"),
                 "currency": "PLN",
-                "hold_reason": _("First order of this customer above 3000.00."),
-                "created_at": today.isoformat(),
+                "hold_reason": "",
+                "hold_messages": [
+                    Msg("order.hold.first_order", amount=Decimal("3000.00")).stored,
+                ],
+                "created_at": today,
                 "url": absolute("/backoffice/orders/PED-000120/"),
             }
         ]

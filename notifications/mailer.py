@@ -169,5 +169,7 @@ def deliver(task, notification_id: int) -> bool:
             logger.error("Notification %s failed for good: %s", notification_id, exc)
             return False
         raise task.retry(exc=exc, countdown=retry_delay(task.request.retries)) from exc
-    services.mark_sent(notification, subject=composed.subject)
+    services.mark_sent(
+        notification, subject=composed.subject, subject_message=composed.subject_message
+    )
     return True

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
+from core.messages import Msg
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 from orders.models import Order, OrderStatus
@@ -127,8 +126,12 @@ def record_staff_alert(*, event_id, kind: str, payload: dict):
 
 
 @transaction.atomic
-def mark_sent(notification: SentNotification, *, subject: str) -> None:
-    """Sent: the row says so and the customer timeline shows it (subject and time)."""
+def mark_sent(
+    notification: SentNotification, *, subject: str, subject_message: Msg | None = None
+) -> None:
+    """Sent: the row says so (``subject`` as sent, in the email's language) and the
+    customer timeline shows it (``subject_message``, so it reads in each reader's
+    language; the sent subject when there is none)."""
     now = timezone.now()
     SentNotification.objects.filter(pk=notification.pk).update(
         status=NotificationStatus.SENT,
@@ -145,8 +148,7 @@ def mark_sent(notification: SentNotification, *, subject: str) -> None:
         )
     if not notification.company_id:  # staff emails; staff users belong to no company
         return
-    with override(notification.language):
-        summary = _("Email sent: %(subject)s") % {"subject": subject}
+    summary = Msg("notification.sent", subject=subject_message or {"text": subject})
     if notification.kind == NotificationKind.INVITATION_ATTEMPT:
         # The holder's company sees nothing of another company's attempt; staff do.
         subject_object, visibility = notification.user, Visibility.STAFF
@@ -157,7 +159,7 @@ def mark_sent(notification: SentNotification, *, subject: str) -> None:
     append_timeline(
         company=notification.company,
         kind=TimelineKind.EMAIL,
-        summary=summary,
+        message=summary,
         body=", ".join(notification.recipients),
         subject=subject_object,
         visibility=visibility,
@@ -182,6 +184,7 @@ def held_digest_notification(*, day=None) -> SentNotification | None:
             "total": str(order.total),
             "currency": order.currency,
             "hold_reason": order.hold_reason,
+            "hold_messages": order.hold_messages,
             "created_at": timezone.localtime(order.created_at).date().isoformat(),
             "url": absolute(f"/backoffice/orders/{order.number}/"),
         }
@@ -234,15 +237,10 @@ def record_rating(*, order_id: int, score: int) -> tuple[SatisfactionRating, boo
             order=order, defaults={"score": score}
         )
         if created:
-            with override(order.company.language):
-                summary = _("Order %(number)s rated %(score)s/5 by the customer") % {
-                    "number": order.number,
-                    "score": score,
-                }
             append_timeline(
                 company=order.company,
                 kind=TimelineKind.ORDER,
-                summary=summary,
+                message=Msg("order.rated", number=order.number, score=score),
                 subject=order,
                 visibility=Visibility.CUSTOMER,
             )

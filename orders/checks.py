@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import money
+from core.money import format_amount, money
 from customers.models import PaymentTerms
 
 from .models import Order, OrderStatus, PaymentStatus
@@ -76,7 +76,7 @@ def payment_check(order) -> Check:
             PAYMENT,
             False,
             _("Prepaid order: %(amount)s %(currency)s still to be paid.")
-            % {"amount": order.balance_due, "currency": order.currency},
+            % {"amount": format_amount(order.balance_due), "currency": order.currency},
         )
     if company.is_blocked:
         return Check(PAYMENT, False, _("The customer's account is blocked."))
@@ -90,7 +90,11 @@ def payment_check(order) -> Check:
             PAYMENT,
             False,
             _("Over the credit limit: %(exposure)s open of %(limit)s %(currency)s.")
-            % {"exposure": exposure, "limit": company.credit_limit, "currency": company.currency},
+            % {
+                "exposure": format_amount(exposure),
+                "limit": format_amount(company.credit_limit),
+                "currency": company.currency,
+            },
         )
     return Check(
         PAYMENT,
@@ -98,8 +102,8 @@ def payment_check(order) -> Check:
         _("%(terms)s, within the credit limit (%(exposure)s of %(limit)s %(currency)s).")
         % {
             "terms": company.get_payment_terms_display(),
-            "exposure": exposure,
-            "limit": company.credit_limit,
+            "exposure": format_amount(exposure),
+            "limit": format_amount(company.credit_limit),
             "currency": company.currency,
         },
     )

@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from core.actors import actor_label, user_of
+from core.messages import Msg
+from core.messages import stored as stored_message
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 
@@ -27,8 +27,9 @@ def _record(
     order: Order,
     kind: str,
     actor,
-    summary: str,
+    summary: Msg,
     note: str = "",
+    note_message: Msg | list[Msg] | None = None,
     from_status: str = "",
     to_status: str = "",
     customer_visible: bool = False,
@@ -40,6 +41,7 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         note=note,
+        note_message=stored_message(note_message),
         actor=user_of(actor),
         actor_label=actor_label(actor)[:200],
         customer_visible=customer_visible,
@@ -48,8 +50,9 @@ def _record(
     append_timeline(
         company=order.company,
         kind=TimelineKind.ORDER,
-        summary=summary,
+        message=summary,
         body=note,
+        body_message=note_message,
         actor=user_of(actor),
         subject=order,
         visibility=Visibility.CUSTOMER if customer_visible else Visibility.STAFF,
@@ -65,8 +68,9 @@ def order_placed_event(*, order: Order, actor) -> OrderEvent:
         actor=actor,
         to_status=order.status,
         customer_visible=True,
-        summary=_("Order %(number)s placed: %(total)s %(currency)s")
-        % {"number": order.number, "total": order.total, "currency": order.currency},
+        summary=Msg(
+            "order.placed", number=order.number, total=order.total, currency=order.currency
+        ),
         data={"channel": order.channel},
     )
 
@@ -75,10 +79,10 @@ def order_status_event(
     *, order: Order, actor, kind: str, from_status: str, note: str = "", data=None
 ) -> OrderEvent:
     summaries = {
-        EventKind.PREPARED: _("Order %(number)s is being prepared"),
-        EventKind.SHIPPED: _("Order %(number)s shipped"),
-        EventKind.DELIVERED: _("Order %(number)s delivered"),
-        EventKind.CANCELLED: _("Order %(number)s cancelled"),
+        EventKind.PREPARED: "order.prepared",
+        EventKind.SHIPPED: "order.shipped",
+        EventKind.DELIVERED: "order.delivered",
+        EventKind.CANCELLED: "order.cancelled",
     }
     return _record(
         order=order,
@@ -88,18 +92,22 @@ def order_status_event(
         to_status=order.status,
         note=note,
         customer_visible=True,
-        summary=summaries[kind] % {"number": order.number},
+        summary=Msg(summaries[kind], number=order.number),
         data=data,
     )
 
 
-def order_held_event(*, order: Order, actor, note: str, automatic: bool) -> OrderEvent:
+def order_held_event(
+    *, order: Order, actor, note: str = "", reasons: list[Msg] | None = None, automatic: bool
+) -> OrderEvent:
+    """``note``: the reason a person typed; ``reasons``: the automatic ones."""
     return _record(
         order=order,
         kind=EventKind.HELD,
         actor=actor,
         note=note,
-        summary=_("Order %(number)s held for review") % {"number": order.number},
+        note_message=reasons,
+        summary=Msg("order.held", number=order.number),
         data={"automatic": automatic},
     )
 
@@ -110,7 +118,7 @@ def order_released_event(*, order: Order, actor, note: str) -> OrderEvent:
         kind=EventKind.RELEASED,
         actor=actor,
         note=note,
-        summary=_("Order %(number)s released from hold") % {"number": order.number},
+        summary=Msg("order.released", number=order.number),
     )
 
 
@@ -121,8 +129,12 @@ def order_payment_event(*, order: Order, actor, payment) -> OrderEvent:
         actor=actor,
         note=payment.reference,
         customer_visible=True,
-        summary=_("Payment of %(amount)s %(currency)s received for order %(number)s")
-        % {"amount": payment.amount, "currency": order.currency, "number": order.number},
+        summary=Msg(
+            "order.payment",
+            amount=payment.amount,
+            currency=order.currency,
+            number=order.number,
+        ),
         data={"amount": str(payment.amount), "paid_at": payment.paid_at.isoformat()},
     )
 
@@ -134,7 +146,7 @@ def order_note_event(*, order: Order, actor, note: str, customer_visible: bool) 
         actor=actor,
         note=note,
         customer_visible=customer_visible,
-        summary=_("Note on order %(number)s") % {"number": order.number},
+        summary=Msg("order.note", number=order.number),
     )
 
 
@@ -224,9 +236,25 @@ def status_changed_payload(order: Order, *, from_status: str, actor, note: str =
     return payload
 
 
-def held_payload(order: Order, *, reasons: list[str], automatic: bool, actor) -> dict:
+def held_payload(order: Order, *, reasons: list[Msg | str], automatic: bool, actor) -> dict:
+    """``reasons``: messages (automatic holds) or the text a person typed. Webhook
+    receivers get them as text in the seller's language and, for messages, as
+    ``reason_messages`` (key and parameters)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = [str(reason) for reason in reasons]
+        by = actor_label(actor)
     payload = order_payload(order)
-    payload.update({"reasons": reasons, "automatic": automatic, "by": actor_label(actor)})
+    payload.update(
+        {
+            "reasons": texts,
+            "reason_messages": [r.stored for r in reasons if isinstance(r, Msg)],
+            "automatic": automatic,
+            "by": by,
+        }
+    )
     return payload
 
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
+from core.messages import actor_text
+from core.messages import render as render_message
 from core.models import TimeStampedModel
 from customers.models import Currency
 
@@ -243,6 +245,9 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     promised_delivery_date = models.DateField(_("promised delivery"), null=True, blank=True)
     on_hold = models.BooleanField(_("on hold"), default=False)
     hold_reason = models.TextField(_("hold reason"), blank=True)
+    #: The automatic hold reasons (``core.messages``, one per line); ``hold_reason`` is
+    #: the reason a person typed.
+    hold_messages = models.JSONField(default=list, blank=True)
     payment_status = models.CharField(
         _("payment"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
     )
@@ -294,6 +299,13 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self):
         return self.number or _("(new order)")
+
+    @property
+    def hold_reason_text(self) -> str:
+        """Why the order is held, in the active language: the automatic reasons (one per
+        line) and the reason a person typed."""
+        lines = [render_message(self.hold_messages), self.hold_reason]
+        return "\n".join(line for line in lines if line)
 
     # --- guards (plain methods named after the rule; ``core.actions`` reads them) ------
     @guard()
@@ -530,6 +542,8 @@ class OrderEvent(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
+    #: A note the system wrote (``core.messages``: one message or a list of lines).
+    note_message = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -551,3 +565,13 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.kind}"
+
+    @property
+    def by_text(self) -> str:
+        """Who did it, in the active language when it was the system or an API client."""
+        return actor_text(self.actor_label)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (the system's message, else the typed note)."""
+        return render_message(self.note_message, self.note)

@@ -18,10 +18,10 @@ from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core import error_pages
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -210,13 +210,24 @@ API_PREFIX = "/api/"
 def handler400(request, exception=None):
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
-    return defaults.bad_request(request, exception)
+    return error_pages.error_page(request, 400)
+
+
+def handler403(request, exception=None):
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            error_body(
+                "permission_denied", _("You do not have permission to perform this action.")
+            ),
+            status=403,
+        )
+    return error_pages.error_page(request, 403)
 
 
 def handler404(request, exception=None):
     if request.path.startswith(API_PREFIX):
         return JsonResponse(error_body("not_found", _("Not found.")), status=404)
-    return defaults.page_not_found(request, exception)
+    return error_pages.error_page(request, 404)
 
 
 def handler500(request):
@@ -225,4 +236,4 @@ def handler500(request):
             error_body("server_error", _("Internal server error. It has been logged.")),
             status=500,
         )
-    return defaults.server_error(request)
+    return error_pages.server_error(request)

@@ -1,6 +1,7 @@
 """Tags of the generic table partial (``templates/htmx/table.html``)."""
 
 from django import template
+from django.utils import formats
 from django.utils.html import conditional_escape, format_html_join
 
 register = template.Library()
@@ -13,7 +14,10 @@ def render_cell(context, table, column, row):
     value = column.value(row) if column.accessor is not None else None
     compiled = column.compiled
     if compiled is None:
-        return conditional_escape("" if value is None else value)
+        if isinstance(value, bool) or value is None:
+            return conditional_escape("" if value is None else value)
+        # Numbers and dates as the reader's language writes them (like ``{{ value }}``).
+        return conditional_escape(formats.localize(value))
     with context.push(row=row, value=value, column=column, **{table.row_name: row}):
         return compiled.render(context)
 

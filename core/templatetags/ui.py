@@ -33,3 +33,30 @@ def audit_trail(context, instance, limit=20):
     from core.audit import entries_for
 
     return {"entries": list(entries_for(instance, limit=limit)), "request": context.get("request")}
+
+
+@register.filter
+def message(stored, fallback=""):
+    """A stored message in the reader's language (``core.messages``):
+    ``{{ entry.summary_message|message:entry.summary }}``."""
+    from core.messages import render
+
+    return render(stored, fallback or "")
+
+
+@register.filter
+def amount(value):
+    """A money amount with two decimals in the locale's format (es ``1.234,56``,
+    pl ``1 234,56``, en ``1,234.56``), without its currency."""
+    from core.money import format_amount
+
+    return format_amount(value)
+
+
+@register.filter
+def money(value, currency=""):
+    """A money amount and its currency as the product writes them in every language:
+    ``{{ order.total|money:order.currency }}`` gives ``1.234,56 EUR`` (es)."""
+    from core.money import format_money
+
+    return format_money(value, currency)

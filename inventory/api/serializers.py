@@ -154,7 +154,8 @@ class StockMovementSerializer(serializers.Serializer):
     reserved_delta = serializers.IntegerField(read_only=True)
     on_hand_after = serializers.IntegerField(read_only=True)
     reserved_after = serializers.IntegerField(read_only=True)
-    reason = serializers.CharField(read_only=True)
+    #: In the request's language (the system's message, else the typed reason).
+    reason = serializers.CharField(source="reason_text", read_only=True)
     reference = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 

@@ -201,7 +201,7 @@ class WarehouseTable(Table):
             css=_END,
             export="total_on_hand",
             template_code="<a href=\"{% url 'backoffice:stock_list' %}?warehouse="
-            '{{ warehouse.pk }}">{{ warehouse.total_on_hand }}</a>',
+            '{{ warehouse.pk|stringformat:"d" }}">{{ warehouse.total_on_hand }}</a>',
         ),
         Column(
             "reserved",
@@ -298,7 +298,7 @@ class MovementTable(Table):
             export=lambda m: f"{m.on_hand_after} / {m.reserved_after}",
             template_code="{{ movement.on_hand_after }} / {{ movement.reserved_after }}",
         ),
-        Column("reason", _("Reason")),
+        Column("reason", _("Reason"), accessor="reason_text"),
         Column(
             "reference",
             _("Reference"),

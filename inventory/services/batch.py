@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
+from core.messages import Msg
 
 from ..errors import (
     InvalidQuantity,
@@ -32,7 +33,7 @@ class StockChange:
     quantity: Any
     warehouse: str = ""
     kind: str = MovementKind.RECEIPT
-    reason: str = ""
+    reason: str | Msg = ""
     reference: str = ""
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, user_of
+from core.messages import Msg
 
 from ..errors import InvalidQuantity, NegativeStock, UnknownWarehouse
 from ..locks import lock_stock_items
@@ -47,7 +48,10 @@ def _quantity(value, *, allow_negative: bool = False, field: str = "quantity") -
     return value
 
 
-def _reason(value: str, *, required: bool) -> str:
+def _reason(value: str | Msg, *, required: bool) -> str | Msg:
+    """A typed reason, trimmed (required or not); a system ``Msg`` passes as it is."""
+    if isinstance(value, Msg):
+        return value
     value = (value or "").strip()
     if required and not value:
         message = _("Say why (e.g. stock count, damaged in the warehouse).")
@@ -118,7 +122,7 @@ def _write(
                 reserved_delta=change.reserved_delta,
                 on_hand_after=item.on_hand,
                 reserved_after=item.reserved,
-                reason=reason if change.reason is None else change.reason,
+                **_reason_columns(reason if change.reason is None else change.reason),
                 reference=(reference if change.reference is None else change.reference)[:100],
                 user=user_of(actor),
                 created_at=now,
@@ -134,6 +138,14 @@ def _write(
     StockMovement.objects.bulk_create(movements)
     _sync_low_stock({change.item.pk: change.item for change in changes}.values())
     return movements
+
+
+def _reason_columns(reason: str | Msg | None) -> dict:
+    """A system message goes to ``reason_message`` (rendered for each reader), typed
+    text to ``reason``."""
+    if isinstance(reason, Msg):
+        return {"reason": "", "reason_message": reason.stored}
+    return {"reason": reason or "", "reason_message": {}}
 
 
 def _single_change(

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
+from core.messages import Msg
 
 from ..errors import (
     InsufficientStock,
@@ -92,7 +93,7 @@ def reserve(
     actor: Actor = None,
     reference: str = "",
     reference_object: models.Model | None = None,
-    reason: str = "",
+    reason: str | Msg = "",
 ) -> list[Allocation]:
     """Reserve a whole order's lines across warehouses: all lines or none.
 
@@ -147,7 +148,7 @@ def reserve(
     _write(
         changes,
         actor=actor,
-        reason=_reason(reason, required=False) or _("Order placed"),
+        reason=_reason(reason, required=False) or Msg("stock.order_placed"),
         reference=reference,
         reference_object=reference_object,
     )
@@ -237,7 +238,7 @@ def release(
     allocations: Iterable | None = None,
     reference_object: models.Model | None = None,
     actor: Actor = None,
-    reason: str = "",
+    reason: str | Msg = "",
     reference: str = "",
 ) -> list[StockMovement]:
     """Give reserved units back to available (order cancelled or changed).
@@ -252,7 +253,7 @@ def release(
         allocations=allocations,
         reference_object=reference_object,
         actor=actor,
-        reason=_reason(reason, required=False) or _("Reservation released"),
+        reason=_reason(reason, required=False) or Msg("stock.reservation_released"),
         reference=reference,
     )
 
@@ -263,7 +264,7 @@ def ship(
     allocations: Iterable | None = None,
     reference_object: models.Model | None = None,
     actor: Actor = None,
-    reason: str = "",
+    reason: str | Msg = "",
     reference: str = "",
 ) -> list[StockMovement]:
     """Reserved units leave the warehouse: ``on_hand`` and ``reserved`` both go down.
@@ -274,6 +275,6 @@ def ship(
         allocations=allocations,
         reference_object=reference_object,
         actor=actor,
-        reason=_reason(reason, required=False) or _("Order shipped"),
+        reason=_reason(reason, required=False) or Msg("stock.order_shipped"),
         reference=reference,
     )

@@ -83,7 +83,7 @@ class OrderSerializer(serializers.Serializer):
     notes = serializers.CharField()
     coupon = serializers.CharField(source="coupon.code", allow_null=True, default=None)
     on_hold = serializers.BooleanField()
-    hold_reason = serializers.CharField()
+    hold_reason = serializers.CharField(source="hold_reason_text")
     payment_status = serializers.CharField()
     amount_paid = serializers.DecimalField(**MONEY)
     lines = OrderLineSerializer(many=True)
@@ -127,7 +127,9 @@ class OrderDetailSerializer(OrderSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="actor_label")
+    by = serializers.CharField(source="by_text")
+    #: In the request's language (a stored message, else the typed note).
+    note = serializers.CharField(source="note_text")
 
     class Meta:
         model = OrderEvent

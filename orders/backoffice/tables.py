@@ -28,7 +28,7 @@ class OrderQueueTable(Table):
             visible=_can_bulk,
             export=False,
             template_code='<input class="form-check-input" type="checkbox" name="orders" '
-            'value="{{ order.pk }}" aria-label="{{ order.number }}">',
+            'value="{{ order.pk|stringformat:"d" }}" aria-label="{{ order.number }}">',
         ),
         Column(
             "number",
@@ -63,7 +63,7 @@ class OrderQueueTable(Table):
             css="text-end text-nowrap",
             order_by="total",
             export="total",
-            template_code="{{ order.total }} {{ order.currency }}",
+            template_code="{% load ui %}{{ order.total|money:order.currency }}",
         ),
         Column("currency", _("Currency"), accessor="currency", on_page=False),
         Column(
@@ -112,8 +112,8 @@ class CouponTable(Table):
             _("Discount"),
             order_by="value",
             export="value",
-            template_code='{% if coupon.kind == "percent" %}{{ coupon.value|floatformat:"-2" }} %'
-            "{% else %}{{ coupon.value }}{% endif %}",
+            template_code='{% load ui %}{% if coupon.kind == "percent" %}'
+            '{{ coupon.value|floatformat:"-2" }} %{% else %}{{ coupon.value|amount }}{% endif %}',
         ),
         Column("minimum_order", _("Minimum order"), order_by="minimum_order"),
         Column(

@@ -44,7 +44,7 @@ class PortalOrderTable(Table):
             css="text-end text-nowrap",
             order_by="total",
             export="total",
-            template_code="{{ order.total }} {{ order.currency }}",
+            template_code="{% load ui %}{{ order.total|money:order.currency }}",
         ),
         Column("currency", _("Currency"), on_page=False),
         Column(
@@ -80,7 +80,7 @@ class CatalogTable(Table):
             _("Your price"),
             css="text-end",
             order_by="unit_price",
-            template_code="{{ product.customer_price }}",
+            template_code="{% load ui %}{{ product.customer_price|amount }}",
         ),
         Column(
             "vat_rate",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
+from core.messages import Msg
 from customers.models import PaymentTerms
 from inventory import services as inventory
 
@@ -140,7 +141,7 @@ def cancel_order(*, order: Order, actor: Actor, reason: str) -> Order:
         inventory.release(
             reference_object=locked,
             actor=actor,
-            reason=_("Order cancelled"),
+            reason=Msg("stock.order_cancelled"),
             reference=locked.number,
         )
         if locked.coupon_id:

@@ -24,6 +24,7 @@ def hold_order(*, order: Order, actor: Actor, note: str) -> Order:
             raise InvalidInput(errors)
         locked.on_hold = True
         locked.hold_reason = note
+        locked.hold_messages = []
         locked.save()
         events.order_held_event(order=locked, actor=actor, note=note, automatic=False)
         events.publish(

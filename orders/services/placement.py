@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.actors import (
@@ -18,6 +17,8 @@ from core.actors import (
     key_of,
     user_of,
 )
+from core.messages import Msg
+from core.messages import stored as stored_message
 from core.numbering import next_sequence_number
 from customers.models import Company, PaymentTerms
 from inventory import services as inventory
@@ -69,7 +70,7 @@ def _channel_for(actor) -> str:
     return Channel.BACKOFFICE
 
 
-def _auto_hold_reasons(order: Order, quote: Quote) -> list[str]:
+def _auto_hold_reasons(order: Order, quote: Quote) -> list[Msg]:
     reasons = []
     company = quote.company
     threshold = Decimal(settings.AUTO_HOLD_FIRST_ORDER_ABOVE)
@@ -79,16 +80,15 @@ def _auto_hold_reasons(order: Order, quote: Quote) -> list[str]:
         .exclude(status=OrderStatus.CANCELADO)
         .exists()
     ):
-        reasons.append(_("First order of this customer above %(amount)s.") % {"amount": threshold})
+        reasons.append(Msg("order.hold.first_order", amount=threshold))
     if company.payment_terms != PaymentTerms.PREPAID:
         exposure = open_exposure(company)
         if exposure > company.credit_limit:
             reasons.append(
-                _("Over the credit limit: %(exposure)s open of %(limit)s.")
-                % {"exposure": exposure, "limit": company.credit_limit}
+                Msg("order.hold.credit_limit", exposure=exposure, limit=company.credit_limit)
             )
     if not quote.address_on_file:
-        reasons.append(_("Shipping address not on file."))
+        reasons.append(Msg("order.hold.address_not_on_file"))
     return reasons
 
 
@@ -194,18 +194,16 @@ def place_order(
                 for index, line in enumerate(quote.lines)
             ]
         )
-        # Hold reasons are notes for staff: written in the seller's language, not in
-        # the language of whoever placed the order.
-        with translation.override(settings.LANGUAGE_CODE):
-            reasons = _auto_hold_reasons(order, quote)
+        # Hold reasons are stored as messages: each reader sees them in their language.
+        reasons = _auto_hold_reasons(order, quote)
         if reasons:
             order.on_hold = True
-            order.hold_reason = "\n".join(reasons)
+            order.hold_messages = stored_message(reasons)
             order.save()
         events.order_placed_event(order=order, actor=actor)
         events.publish(events.ORDER_CREATED, events.created_payload(order, order_lines))
         if reasons:
-            events.order_held_event(order=order, actor=None, note=order.hold_reason, automatic=True)
+            events.order_held_event(order=order, actor=None, reasons=reasons, automatic=True)
             events.publish(
                 events.ORDER_HELD,
                 events.held_payload(order, reasons=reasons, automatic=True, actor=None),

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.countries import COUNTRIES
+from core.money import format_amount
 from customers.models import Address, Company
 from inventory.models import Product
 
@@ -193,19 +194,19 @@ def coupon_problem(coupon: Coupon, subtotal: Decimal, *, today=None) -> str | No
     if today < coupon.valid_from:
         return _("The coupon %(code)s is valid from %(date)s.") % {
             "code": coupon.code,
-            "date": coupon.valid_from.isoformat(),
+            "date": formats.date_format(coupon.valid_from, "SHORT_DATE_FORMAT"),
         }
     if today > coupon.valid_until:
         return _("The coupon %(code)s expired on %(date)s.") % {
             "code": coupon.code,
-            "date": coupon.valid_until.isoformat(),
+            "date": formats.date_format(coupon.valid_until, "SHORT_DATE_FORMAT"),
         }
     if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
         return _("The coupon %(code)s has been used up.") % {"code": coupon.code}
     if subtotal < coupon.minimum_order:
         return _("The coupon %(code)s needs an order of at least %(amount)s.") % {
             "code": coupon.code,
-            "amount": coupon.minimum_order,
+            "amount": format_amount(coupon.minimum_order),
         }
     return None
 

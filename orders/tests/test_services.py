@@ -307,7 +307,12 @@ def test_cancel_gives_the_coupon_use_back(place, buyer):
 def test_first_big_order_is_held(place, buyer, settings):
     settings.AUTO_HOLD_FIRST_ORDER_ABOVE = "100.00"
     order = place(buyer)
-    assert order.on_hold and "Primer pedido" in order.hold_reason
+    assert order.on_hold
+    with translation.override("es"):
+        assert "Primer pedido" in order.hold_reason_text
+    assert order.hold_messages == [
+        {"key": "order.hold.first_order", "params": {"amount": "100.00"}}
+    ]
     assert OutboxEvent.objects.filter(event_type="order.held").count() == 1
     second = place(buyer)
     assert not second.on_hold
@@ -317,7 +322,9 @@ def test_over_credit_limit_is_held(place, buyer):
     buyer.company.credit_limit = Decimal("100.00")
     buyer.company.save()
     order = place(buyer)
-    assert order.on_hold and "Límite de crédito" in order.hold_reason
+    assert order.on_hold
+    with translation.override("es"):
+        assert "Límite de crédito" in order.hold_reason_text
 
 
 def test_address_not_on_file_is_held(place, buyer):
@@ -330,7 +337,9 @@ def test_address_not_on_file_is_held(place, buyer):
             "country": "es",
         },
     )
-    assert order.on_hold and "no registrada" in order.hold_reason
+    assert order.on_hold
+    with translation.override("es"):
+        assert "no registrada" in order.hold_reason_text
     assert order.shipping_address["country"] == "ES"
     assert not order.shipping_address_on_file
 
@@ -808,12 +817,22 @@ def test_credit_check_shows_exposure_in_cents(place, buyer, drill):
     assert f"({order.total} " in payment_check(order).reason
 
 
-def test_hold_reasons_are_written_in_the_sellers_language(place, buyer, drill, settings):
+def test_hold_reasons_are_shown_in_the_readers_language(place, buyer, drill, settings):
     settings.AUTO_HOLD_FIRST_ORDER_ABOVE = "1.00"
     with translation.override("pl"):
         order = place(buyer)
-    assert order.on_hold
-    assert order.hold_reason.startswith("Primer pedido")
+    assert order.on_hold and order.hold_reason == ""
+    event = order.events.get(kind="held")
+    assert event.note == "" and event.note_message == order.hold_messages
+    shown = {
+        "es": "Primer pedido de este cliente superior a 1,00.",
+        "en": "First order of this customer above 1.00.",
+        "pl": "Pierwsze zamówienie tego klienta powyżej 1,00.",
+    }
+    for language, text in shown.items():
+        with translation.override(language):
+            assert order.hold_reason_text.splitlines()[0] == text
+            assert event.note_text.splitlines()[0] == text
 
 
 @pytest.mark.parametrize("text", ["٣", "３", "1٣", "9" * 5000, "", " ", "-1", "1.5"])
