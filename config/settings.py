@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "customers",
     "apikeys",
     "inventory",
+    "pricing",
     "orders",
     "documents",
     "webhooks",
