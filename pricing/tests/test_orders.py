@@ -164,3 +164,23 @@ def test_a_fixed_coupon_needs_a_currency():
     percent = CouponFactory.build(code="PCT", kind="percent", currency="EUR")
     percent.full_clean()
     assert percent.currency == "" and isinstance(percent, Coupon)
+
+
+def test_the_portal_cart_shows_the_company_prices(client, catalog):
+    from django.urls import reverse
+
+    from customers.models import CustomerRole
+    from customers.tests.factories import CustomerUserFactory
+
+    drill, _gloves, _lamp = catalog
+    company = CompanyFactory(currency="PLN")
+    PriceFactory(price_list=default_list("PLN"), product=drill, price=D("430.00"))
+    buyer = CustomerUserFactory(company=company, role=CustomerRole.BUYER)
+    client.force_login(buyer)
+    for sku in ("DRILL-18V", "GLOVES-L"):
+        client.post(reverse("portal:cart_update"), {"action": "add", "sku": sku, "quantity": 2})
+    page = client.get(reverse("portal:cart"))
+    assert page.status_code == 200
+    rows = {row["sku"]: row for row in page.context["rows"]}
+    assert rows["DRILL-18V"]["unit_price"] == D("430.00")  # złoty, not the 100.00 EUR
+    assert rows["GLOVES-L"]["unit_price"] is None  # no PLN price: not orderable
