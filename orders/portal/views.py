@@ -20,6 +20,7 @@ from customers.models import CustomerRole
 from inventory.errors import InsufficientStock
 from inventory.models import Product
 from inventory.selectors import available_by_sku, product_list
+from pricing.resolution import resolve_prices
 
 from .. import services
 from ..actions import registry
@@ -69,10 +70,14 @@ def _cart_rows(request, company):
     cart = session_cart.get(request)
     products = {p.sku: p for p in Product.objects.filter(sku__in=list(cart))}
     available = available_by_sku(list(cart))
+    # The company's prices for these quantities (its list, breaks, contract prices).
+    prices = resolve_prices(
+        company, [(products[sku], qty) for sku, qty in cart.items() if sku in products]
+    )
     rows = []
     for sku, quantity in cart.items():
         product = products.get(sku)
-        price = unit_price(product.unit_price, company.discount_percent) if product else None
+        price = prices[product.pk].unit_price if product else None
         rows.append(
             {
                 "sku": sku,
