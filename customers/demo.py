@@ -26,6 +26,7 @@ COMPANIES = [
     {
         "legal_name": "Ferretería Industrial Gómez S.L.",
         "tax_id": "B87654323",
+        "vat_number": "ESB87654323",
         "email": "compras@ferreteria-gomez.example",
         "phone": "+34 915 550 101",
         "line1": "Calle de Alcalá 210",
@@ -45,6 +46,7 @@ COMPANIES = [
     {
         "legal_name": "Oficinas Levante S.A.",
         "tax_id": "A23456783",
+        "vat_number": "ESA23456783",
         "email": "pedidos@oficinaslevante.example",
         "line1": "Avenida del Puerto 45",
         "postal_code": "46023",
@@ -63,6 +65,7 @@ COMPANIES = [
     {
         "legal_name": "Construcciones Norte S.L.",
         "tax_id": "B45678901",
+        "vat_number": "ESB45678901",
         "email": "admin@construccionesnorte.example",
         "line1": "Gran Vía de Don Diego López de Haro 8",
         "postal_code": "48001",
@@ -82,6 +85,7 @@ COMPANIES = [
     {
         "legal_name": "Hurtownia Biurowa Kowalski Sp. z o.o.",
         "tax_id": polish_nip("526025027"),
+        "vat_number": "PL" + polish_nip("526025027"),
         "email": "zamowienia@kowalski-biuro.example",
         "phone": "+48 22 555 01 01",
         "line1": "ul. Marszałkowska 84/92",
@@ -101,6 +105,7 @@ COMPANIES = [
     {
         "legal_name": "Elektro-Serwis Nowak S.A.",
         "tax_id": polish_nip("677123456"),
+        "vat_number": "PL" + polish_nip("677123456"),
         "email": "biuro@elektro-nowak.example",
         "line1": "ul. Wielicka 28",
         "postal_code": "30-552",
@@ -119,6 +124,7 @@ COMPANIES = [
     {
         "legal_name": "Nordic Supplies ApS",
         "tax_id": "DK12345678",
+        "vat_number": "DK12345674",
         "email": "purchasing@nordicsupplies.example",
         "line1": "Vesterbrogade 10",
         "postal_code": "1620",
@@ -174,6 +180,9 @@ def seed() -> list[tuple[str, str]]:
         company = Company.objects.filter(tax_id=data["tax_id"]).first()
         if company is None:
             company = services.create_company(actor=None, tags=tags, **data)
+        elif not company.vat_number and data.get("vat_number"):
+            # Databases seeded before companies had EU VAT numbers.
+            services.update_company(company=company, actor=None, vat_number=data["vat_number"])
         for role in CustomerRole.values:
             email = f"{role}@{slug}.example"
             if not User.objects.filter(email=email).exists():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.countries import COUNTRIES
 from core.models import TimeStampedModel
 
-from .validators import validate_tax_id
+from .validators import validate_tax_id, validate_vat_number
 
 
 class Language(models.TextChoices):
@@ -89,6 +89,16 @@ class Company(TimeStampedModel, AddressFields):
         unique=True,
         validators=[validate_tax_id],
         help_text=_("NIF/CIF, NIP or EU VAT number."),
+    )
+    vat_number = models.CharField(
+        _("EU VAT number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_vat_number],
+        help_text=_(
+            "With its country prefix (PL5260250995); a valid one makes sales to another "
+            "EU state intra-Community supplies."
+        ),
     )
     email = models.EmailField(_("email"), help_text=_("Where order emails are sent."))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
