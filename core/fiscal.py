@@ -14,6 +14,7 @@ Pure rules over plain values, shared by every domain that prices or invoices:
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -148,25 +149,31 @@ def fiscal_position(*, seller_country: str, customer_country: str, vat_number: s
 
 # --- rates -----------------------------------------------------------------------------
 
-_cache: dict[str, dict[str, Decimal]] = {}
+#: Rates per country, kept by each process for ``RATES_TTL`` seconds (a list page asks
+#: once per row); a change made by this process clears them at once, other processes
+#: see it within the TTL.
+RATES_TTL = 60.0
+_cache: dict[str, tuple[float, dict[str, Decimal]]] = {}
 
 
-def _clear_cache(**kwargs) -> None:
+def clear_rates_cache(**kwargs) -> None:
     _cache.clear()
 
 
-post_save.connect(_clear_cache, sender=TaxRate, dispatch_uid="core.fiscal.rates")
-post_delete.connect(_clear_cache, sender=TaxRate, dispatch_uid="core.fiscal.rates.delete")
+post_save.connect(clear_rates_cache, sender=TaxRate, dispatch_uid="core.fiscal.rates")
+post_delete.connect(clear_rates_cache, sender=TaxRate, dispatch_uid="core.fiscal.rates.delete")
 
 
 def rates_for(country: str | None = None) -> dict[str, Decimal]:
     """``{tax category: rate %}`` of ``country`` (default the seller's)."""
     country = (country or seller_country()).upper()
-    if country not in _cache:
-        rates = {c: Decimal(r) for c, r in DEFAULT_RATES.get(country, {}).items()}
-        rates.update({row.category: row.rate for row in TaxRate.objects.filter(country=country)})
-        _cache[country] = rates
-    return _cache[country]
+    cached = _cache.get(country)
+    if cached is not None and time.monotonic() - cached[0] < RATES_TTL:
+        return cached[1]
+    rates = {c: Decimal(r) for c, r in DEFAULT_RATES.get(country, {}).items()}
+    rates.update({row.category: row.rate for row in TaxRate.objects.filter(country=country)})
+    _cache[country] = (time.monotonic(), rates)
+    return rates
 
 
 def seller_rate(tax_category: str) -> Decimal:
