@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from core.actors import actor_label, user_of
+from core.fiscal import FiscalPosition
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 
@@ -135,6 +136,30 @@ def order_note_event(*, order: Order, actor, note: str, customer_visible: bool) 
         note=note,
         customer_visible=customer_visible,
         summary=_("Note on order %(number)s") % {"number": order.number},
+    )
+
+
+def order_fiscal_position_event(
+    *, order: Order, actor, note: str, from_position: str
+) -> OrderEvent:
+    labels = dict(FiscalPosition.choices)
+    return _record(
+        order=order,
+        kind=EventKind.FISCAL_POSITION,
+        actor=actor,
+        note=note,
+        summary=_("Order %(number)s: fiscal position changed from %(from)s to %(to)s")
+        % {
+            "number": order.number,
+            "from": labels.get(from_position, from_position),
+            "to": labels.get(order.fiscal_position, order.fiscal_position),
+        },
+        data={
+            "from": from_position,
+            "to": order.fiscal_position,
+            "tax": str(order.tax),
+            "total": str(order.total),
+        },
     )
 
 

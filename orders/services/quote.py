@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import fiscal
 from core.countries import COUNTRIES
 from customers.models import Address, Company
 from inventory.models import Product
@@ -242,6 +243,7 @@ class PricedLine:
     vat_rate: Decimal
     quantity: int
     line_total: Decimal
+    tax_category: str = fiscal.TaxCategory.STANDARD
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,19 @@ class Quote:
     po_number: str
     notes: str
     promised_delivery_date: dt.date
+    fiscal_position: str = fiscal.FiscalPosition.DOMESTIC
+    seller_vat_number: str = ""
+    customer_vat_number: str = ""
+
+
+def fiscal_position_of(company: Company) -> str:
+    """The fiscal position of a sale to ``company`` now: its billing country and its EU
+    VAT number against the seller's country (``core.fiscal``)."""
+    return fiscal.fiscal_position(
+        seller_country=fiscal.seller_country(),
+        customer_country=company.country,
+        vat_number=company.vat_number,
+    )
 
 
 def quote_order(
@@ -283,6 +298,7 @@ def quote_order(
     notes = _clean_text(notes, field="notes", max_length=2000, errors=errors)
     address, on_file = _resolve_shipping_address(company, shipping_address, errors)
 
+    position = fiscal_position_of(company)
     priced: list[PricedLine] = []
     if pairs:
         wanted = {sku for sku, _q, _i in pairs} | {sku.upper() for sku, _q, _i in pairs}
@@ -305,9 +321,10 @@ def quote_order(
                     name=product.name,
                     list_price=product.unit_price,
                     unit_price=price,
-                    vat_rate=product.vat_rate,
+                    vat_rate=fiscal.vat_rate_for(position, product.tax_category),
                     quantity=quantity,
                     line_total=price * quantity,
+                    tax_category=product.tax_category,
                 )
             )
         # Two spellings of the same SKU ("abc", "ABC") are one line too.
@@ -352,4 +369,7 @@ def quote_order(
         po_number=po_number,
         notes=notes,
         promised_delivery_date=promised_date(shipping_method),
+        fiscal_position=position,
+        seller_vat_number=fiscal.seller_vat_number(),
+        customer_vat_number=fiscal.normalize_vat_number(company.vat_number),
     )
