@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import ApiFilterSet, SafeCharFilter, UpdatedSinceFilter
 
-from ..models import Invoice, InvoiceKind
+from ..models import ExchangeRate, Invoice, InvoiceKind
 
 
 class InvoiceFilterSet(ApiFilterSet):
@@ -22,3 +22,11 @@ class InvoiceFilterSet(ApiFilterSet):
     class Meta:
         model = Invoice
         fields = ["kind", "order", "number", "issued_after", "issued_before", "updated_since"]
+
+
+class ExchangeRateFilterSet(ApiFilterSet):
+    currency = SafeCharFilter(field_name="currency")
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "updated_since"]
