@@ -1,14 +1,24 @@
 """Demo customers, users and staff for ``manage.py seed_demo`` (idempotent)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.demo import workday
 from core.roles import StaffRole
 
-from . import services
-from .models import Company, CustomerRole, TimelineEntry, TimelineKind, User, Visibility
+from . import exchange_rates, services
+from .models import (
+    Company,
+    CustomerRole,
+    ExchangeRate,
+    TimelineEntry,
+    TimelineKind,
+    User,
+    Visibility,
+)
 from .validators import NIP_WEIGHTS
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers; demo data only
@@ -157,10 +167,28 @@ NOTES = [
 ]
 
 
+#: Business days of PLN rates to the euro the demo has (up to the real today), so that
+#: every demo order in zloty is invoiced with the rate of its day.
+RATE_DAYS = 45
+
+
+def seed_exchange_rates() -> None:
+    """One PLN rate per weekday, deterministic (about 0.23 EUR per zloty)."""
+    today = workday(0, "12:00").date()
+    have = set(ExchangeRate.objects.filter(currency="PLN").values_list("date", flat=True))
+    for back in range(RATE_DAYS, -1, -1):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() >= 5 or day in have:
+            continue
+        rate = Decimal("0.2330") + Decimal(day.toordinal() % 7) * Decimal("0.0004")
+        exchange_rates.save_exchange_rate(actor=None, currency="PLN", rate_to_eur=rate, date=day)
+
+
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
     """Create or refresh the demo customers and staff; returns the logins to print."""
     logins: list[tuple[str, str]] = []
+    seed_exchange_rates()
     if not User.objects.filter(email="admin@example.com").exists():
         User.objects.create_superuser("admin@example.com", DEMO_PASSWORD, first_name="Admin")
     logins.append(("superuser (admin + back-office)", "admin@example.com"))

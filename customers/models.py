@@ -352,3 +352,30 @@ class TimelineEntry(models.Model):
         if self.actor.is_staff:
             return settings.SELLER["legal_name"]
         return str(self.actor)
+
+
+#: Currencies that need an exchange rate (every order currency but the euro).
+RATE_CURRENCIES = [(code, label) for code, label in Currency.choices if code != "EUR"]
+
+
+class ExchangeRate(TimeStampedModel):
+    """How many euros one unit of ``currency`` was worth on ``date`` (entered by staff
+    or the ERP; nothing is fetched from the network). A non-euro invoice states its VAT
+    in euros at the latest rate on or before its issue date."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=RATE_CURRENCIES)
+    rate_to_eur = models.DecimalField(_("rate to EUR"), max_digits=18, decimal_places=6)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["-date", "currency"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchangerate_currency_date"),
+            models.CheckConstraint(condition=Q(rate_to_eur__gt=0), name="exchangerate_positive"),
+            models.CheckConstraint(condition=~Q(currency="EUR"), name="exchangerate_not_eur"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.date}: {self.rate_to_eur} EUR"

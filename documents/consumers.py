@@ -19,11 +19,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.outbox import consumer
+from customers.exchange_rates import EXCHANGE_RATE_SAVED
 from orders.events import ORDER_STATUS_CHANGED
 from orders.models import OrderStatus
 
 from . import services
-from .exchange_rates import EXCHANGE_RATE_SAVED
 
 
 @consumer(ORDER_STATUS_CHANGED, name="documents.order_status_changed")

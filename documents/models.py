@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import FiscalPosition
-from core.models import TimeStampedModel
 from customers.models import Currency, Language
 
 from .errors import ImmutableDocument
@@ -288,33 +287,6 @@ class DocumentFile(models.Model):
         if self.invoice_id:
             return f"{self.invoice.number}.pdf"
         return f"{self.order.number}-{self.slug}.pdf"
-
-
-#: Currencies that need an exchange rate (every order currency but the euro).
-RATE_CURRENCIES = [(code, label) for code, label in Currency.choices if code != "EUR"]
-
-
-class ExchangeRate(TimeStampedModel):
-    """How many euros one unit of ``currency`` was worth on ``date`` (entered by staff
-    or the ERP; nothing is fetched from the network). A non-euro invoice states its VAT
-    in euros at the latest rate on or before its issue date."""
-
-    currency = models.CharField(_("currency"), max_length=3, choices=RATE_CURRENCIES)
-    rate_to_eur = models.DecimalField(_("rate to EUR"), max_digits=18, decimal_places=6)
-    date = models.DateField(_("date"))
-
-    class Meta:
-        ordering = ["-date", "currency"]
-        verbose_name = _("exchange rate")
-        verbose_name_plural = _("exchange rates")
-        constraints = [
-            models.UniqueConstraint(fields=["currency", "date"], name="exchangerate_currency_date"),
-            models.CheckConstraint(condition=Q(rate_to_eur__gt=0), name="exchangerate_positive"),
-            models.CheckConstraint(condition=~Q(currency="EUR"), name="exchangerate_not_eur"),
-        ]
-
-    def __str__(self):
-        return f"{self.currency} {self.date}: {self.rate_to_eur} EUR"
 
 
 class InvoiceWait(models.Model):

@@ -27,12 +27,12 @@ from core.fiscal import seller_vat_number
 from core.money import money
 from core.numbering import next_number
 from core.outbox import publish
+from customers.exchange_rates import latest_rate
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 from orders.models import Order, OrderStatus
 from orders.pricing import vat_breakdown
 
-from .exchange_rates import latest_rate
 from .models import (
     SERIES,
     CreditReason,

@@ -2,8 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import ApiFilterSet, SafeCharFilter, UpdatedSinceFilter
+from customers.models import ExchangeRate
 
-from ..models import ExchangeRate, Invoice, InvoiceKind
+from ..models import Invoice, InvoiceKind
 
 
 class InvoiceFilterSet(ApiFilterSet):

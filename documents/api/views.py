@@ -14,9 +14,10 @@ from rest_framework.renderers import JSONRenderer
 
 from core.api.permissions import SellerOnly
 from core.api.views import ApiGenericViewSet, ApiViewMixin
+from customers.exchange_rates import RATE_EDITORS, save_exchange_rate
+from customers.models import ExchangeRate
 
-from ..exchange_rates import RATE_EDITORS, save_exchange_rate
-from ..models import KIND_SLUGS, DocumentFile, DocumentKind, ExchangeRate
+from ..models import KIND_SLUGS, DocumentFile, DocumentKind
 from ..selectors import invoice_list
 from ..views import pdf_response
 from .filters import ExchangeRateFilterSet, InvoiceFilterSet

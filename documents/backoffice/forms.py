@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
-
-from ..models import RATE_CURRENCIES
+from customers.models import RATE_CURRENCIES
 
 
 class ExchangeRateForm(BootstrapFormMixin, forms.Form):

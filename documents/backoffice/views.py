@@ -8,10 +8,12 @@ from django.views import View
 
 from core.filters import BootstrapFilterSet
 from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
+from customers import exchange_rates
+from customers.models import RATE_CURRENCIES, ExchangeRate
 
-from .. import exchange_rates, services
+from .. import services
 from ..consumers import queue_generation
-from ..models import RATE_CURRENCIES, DocumentStatus, ExchangeRate
+from ..models import DocumentStatus
 from ..selectors import document_files, waiting_invoices
 from ..views import pdf_response
 from .forms import ExchangeRateForm

@@ -11,14 +11,14 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from apikeys.tests.api_fixtures import api, company_key, seller_key  # noqa: F401
+from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
 from core.models import AuditEntry
+from customers.exchange_rates import InvalidExchangeRate, save_exchange_rate
+from customers.models import ExchangeRate
 from customers.tests.factories import CompanyFactory
-from documents.exchange_rates import InvalidExchangeRate, save_exchange_rate
 from documents.models import (
     DocumentKind,
     DocumentStatus,
-    ExchangeRate,
     Invoice,
     InvoiceKind,
     InvoiceWait,
@@ -122,7 +122,7 @@ def test_without_a_rate_the_invoice_waits_is_shown_and_is_issued_once_a_rate_exi
     client_for,
     service_agent,
     api,
-    seller_key,  # noqa: F811
+    seller_key,
 ):
     order = prepare(place(polish(currency="PLN")))
     # Not issued; the warehouse papers are.
@@ -141,7 +141,6 @@ def test_without_a_rate_the_invoice_waits_is_shown_and_is_issued_once_a_rate_exi
     rates_page = client.get(reverse("backoffice:exchange_rate_list")).content.decode()
     assert 'id="invoices-waiting"' in rates_page and order.number in rates_page
 
-    # Shipping it meanwhile issues nothing either.
     # A rate through the API: the documents consumer issues the invoice.
     with flush():
         response = api(seller_key).post(
@@ -198,7 +197,7 @@ def test_a_credit_note_keeps_the_invoices_fiscal_snapshot(place, prepare, cancel
 # --- exchange rates ---------------------------------------------------------------------
 
 
-def test_exchange_rates_api(api, seller_key, company_key):  # noqa: F811
+def test_exchange_rates_api(api, seller_key, company_key):
     seller = api(seller_key)
     url = "/api/v1/exchange-rates/"
     created = seller.post(

@@ -40,8 +40,8 @@ def _subscription(_world):
 def _exchange_rate(_world):
     import datetime as dt
 
-    from documents.exchange_rates import save_exchange_rate
-    from documents.models import ExchangeRate
+    from customers.exchange_rates import save_exchange_rate
+    from customers.models import ExchangeRate
 
     day = dt.date(2020, 1, 1) + dt.timedelta(days=ExchangeRate.objects.count())
     return save_exchange_rate(actor=None, currency="PLN", rate_to_eur="0.23", date=day)

@@ -2,7 +2,8 @@
 rate a non-euro invoice uses: the latest on or before its issue date.
 
 Saving a rate publishes ``exchange_rate.saved``; the documents consumer then issues the
-invoices that were waiting for a rate of that currency (``documents.consumers``).
+invoices that were waiting for a rate of that currency (``documents.consumers``). The
+model lives here, beside the currencies, so that every layer above may read it.
 """
 
 from __future__ import annotations
