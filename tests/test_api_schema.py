@@ -101,6 +101,9 @@ BUSINESS_RULES = {
     "POST /api/v1/orders/{number}/ship/": {"carrier", "estimated_delivery"},
     "POST /api/v1/orders/{number}/deliver/": {"delivered_at"},
     "POST /api/v1/orders/{number}/payments/": {"amount", "paid_at"},
+    "POST /api/v1/orders/{number}/fiscal-position/": {"fiscal_position", "note"},
+    # An unknown currency, a rate <= 0 or too precise, a second rate for the same date.
+    "POST /api/v1/exchange-rates/": {"currency", "rate_to_eur", "date"},
 }
 
 

@@ -138,6 +138,10 @@ def test_without_a_rate_the_invoice_waits_is_shown_and_is_issued_once_a_rate_exi
     assert 'id="invoice-wait"' in detail and "PLN" in detail
     home = client.get(reverse("backoffice:home")).content.decode()
     assert str(gettext("Invoices waiting for an exchange rate")) in home
+    from core.navigation import backoffice_menu
+
+    badges = {entry["key"]: entry["badge"] for entry in backoffice_menu(service_agent)}
+    assert badges["exchange_rates"]["count"] == 1
     rates_page = client.get(reverse("backoffice:exchange_rate_list")).content.decode()
     assert 'id="invoices-waiting"' in rates_page and order.number in rates_page
 
