@@ -83,3 +83,23 @@ def test_vat_numbers_are_checked_with_their_check_digit():
     assert fiscal.vat_number_problem("XX123") is not None
     assert fiscal.vat_number_problem("5260250995") is not None  # no country prefix
     assert not fiscal.is_valid_vat_number(None)
+
+
+@pytest.mark.django_db
+def test_managers_edit_rates_in_the_admin_and_the_change_is_audited(
+    client_for, manager, service_agent
+):
+    from core.models import AuditEntry
+
+    row = TaxRate.objects.get(country="PL", category="reduced")
+    url = f"/admin/core/taxrate/{row.pk}/change/"
+    assert client_for(service_agent).get(url).status_code in (302, 403)
+    client = client_for(manager)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"country": "PL", "category": "reduced", "rate": "7.00"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.rate == Decimal("7.00")
+    assert fiscal.rates_for("PL")["reduced"] == Decimal("7.00")
+    entry = AuditEntry.objects.get(content_type__model="taxrate", object_id=str(row.pk))
+    assert entry.changes["rate"] == ["8.00", "7.00"]
