@@ -22,6 +22,7 @@ REFERENCE_DATA = [
     ("customers.migrations.0002_staff_groups", "create_groups"),
     ("orders.migrations.0002_carriers", "add_carriers"),
     ("pricing.migrations.0002_price_row_view_and_default_lists", "default_lists"),
+    ("core.migrations.0005_tax_rates", "seed"),
 ]
 
 
@@ -39,9 +40,13 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from core.fiscal import clear_rates_cache
+
     cache.clear()
+    clear_rates_cache()  # a test's rolled-back VAT rate change must not outlive it
     yield
     cache.clear()
+    clear_rates_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -145,7 +145,8 @@ def main() -> None:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest['sql']}")
                 print("    " + "\n    ".join(row[0] for row in cursor.fetchall()))
     print(
-        f"lists: {count} lists, slowest median {worst[0]:.0f} ms ({worst[1]}), budget {BUDGET_MS} ms"
+        f"lists: {count} lists, slowest median {worst[0]:.0f} ms ({worst[1]}), "
+        f"budget {BUDGET_MS} ms"
     )
 
 

@@ -372,6 +372,11 @@ SELLER = {
     "iban": env.str("SELLER_IBAN", default="ES91 2100 0418 4502 0005 1332"),
     "bic": env.str("SELLER_BIC", default="CAIXESBBXXX"),
 }
+# Where the seller is established (ISO 3166 code): decides the fiscal position of each
+# order and the VAT rates of a domestic supply (core.fiscal). The VAT number, with its
+# country prefix, is printed on invoices beside the customer's.
+SELLER_COUNTRY = env.str("SELLER_COUNTRY", default="ES").upper()
+SELLER_VAT_NUMBER = env.str("SELLER_VAT_NUMBER", default="ESB12345674").upper()
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -30,4 +30,9 @@ COUNTRIES = [
     ("EE", _("Estonia")),
     ("LV", _("Latvia")),
     ("LT", _("Lithuania")),
+    # Outside the EU (exports, core.fiscal).
+    ("CH", _("Switzerland")),
+    ("NO", _("Norway")),
+    ("GB", _("United Kingdom")),
+    ("US", _("United States")),
 ]

@@ -175,3 +175,38 @@ class SequenceTicket(models.Model):
 
     def __str__(self):
         return f"{self.sequence}: {self.pk}"
+
+
+class TaxCategory(models.TextChoices):
+    """What kind of goods a product is for VAT: each country gives each category a rate
+    (``TaxRate``), so an item's VAT follows where the supply is taxed."""
+
+    STANDARD = "standard", _("Standard")
+    REDUCED = "reduced", _("Reduced")
+    SUPER_REDUCED = "super_reduced", _("Super-reduced")
+    EXEMPT = "exempt", _("Exempt")
+
+
+class TaxRate(models.Model):
+    """The VAT rate % one country applies to one tax category (ES 21/10/4/0, PL
+    23/8/5/0, seeded by ``core.0005``; managers change them in the admin)."""
+
+    country = models.CharField(_("country"), max_length=2)
+    category = models.CharField(_("tax category"), max_length=16, choices=TaxCategory.choices)
+    rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["country", "rate"]
+        verbose_name = _("VAT rate")
+        verbose_name_plural = _("VAT rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "category"], name="taxrate_country_category"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=100), name="taxrate_rate_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.get_category_display()}: {self.rate} %"

@@ -1,14 +1,24 @@
 """Demo customers, users and staff for ``manage.py seed_demo`` (idempotent)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.demo import workday
 from core.roles import StaffRole
 
-from . import services
-from .models import Company, CustomerRole, TimelineEntry, TimelineKind, User, Visibility
+from . import exchange_rates, services
+from .models import (
+    Company,
+    CustomerRole,
+    ExchangeRate,
+    TimelineEntry,
+    TimelineKind,
+    User,
+    Visibility,
+)
 from .validators import NIP_WEIGHTS
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers; demo data only
@@ -26,6 +36,7 @@ COMPANIES = [
     {
         "legal_name": "Ferretería Industrial Gómez S.L.",
         "tax_id": "B87654323",
+        "vat_number": "ESB87654323",
         "email": "compras@ferreteria-gomez.example",
         "phone": "+34 915 550 101",
         "line1": "Calle de Alcalá 210",
@@ -45,6 +56,7 @@ COMPANIES = [
     {
         "legal_name": "Oficinas Levante S.A.",
         "tax_id": "A23456783",
+        "vat_number": "ESA23456783",
         "email": "pedidos@oficinaslevante.example",
         "line1": "Avenida del Puerto 45",
         "postal_code": "46023",
@@ -63,6 +75,7 @@ COMPANIES = [
     {
         "legal_name": "Construcciones Norte S.L.",
         "tax_id": "B45678901",
+        "vat_number": "ESB45678901",
         "email": "admin@construccionesnorte.example",
         "line1": "Gran Vía de Don Diego López de Haro 8",
         "postal_code": "48001",
@@ -82,6 +95,7 @@ COMPANIES = [
     {
         "legal_name": "Hurtownia Biurowa Kowalski Sp. z o.o.",
         "tax_id": polish_nip("526025027"),
+        "vat_number": "PL" + polish_nip("526025027"),
         "email": "zamowienia@kowalski-biuro.example",
         "phone": "+48 22 555 01 01",
         "line1": "ul. Marszałkowska 84/92",
@@ -101,6 +115,7 @@ COMPANIES = [
     {
         "legal_name": "Elektro-Serwis Nowak S.A.",
         "tax_id": polish_nip("677123456"),
+        "vat_number": "PL" + polish_nip("677123456"),
         "email": "biuro@elektro-nowak.example",
         "line1": "ul. Wielicka 28",
         "postal_code": "30-552",
@@ -119,6 +134,7 @@ COMPANIES = [
     {
         "legal_name": "Nordic Supplies ApS",
         "tax_id": "DK12345678",
+        "vat_number": "DK12345674",
         "email": "purchasing@nordicsupplies.example",
         "line1": "Vesterbrogade 10",
         "postal_code": "1620",
@@ -151,10 +167,28 @@ NOTES = [
 ]
 
 
+#: Business days of PLN rates to the euro the demo has (up to the real today), so that
+#: every demo order in zloty is invoiced with the rate of its day.
+RATE_DAYS = 45
+
+
+def seed_exchange_rates() -> None:
+    """One PLN rate per weekday, deterministic (about 0.23 EUR per zloty)."""
+    today = workday(0, "12:00").date()
+    have = set(ExchangeRate.objects.filter(currency="PLN").values_list("date", flat=True))
+    for back in range(RATE_DAYS, -1, -1):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() >= 5 or day in have:
+            continue
+        rate = Decimal("0.2330") + Decimal(day.toordinal() % 7) * Decimal("0.0004")
+        exchange_rates.save_exchange_rate(actor=None, currency="PLN", rate_to_eur=rate, date=day)
+
+
 @transaction.atomic
 def seed() -> list[tuple[str, str]]:
     """Create or refresh the demo customers and staff; returns the logins to print."""
     logins: list[tuple[str, str]] = []
+    seed_exchange_rates()
     if not User.objects.filter(email="admin@example.com").exists():
         User.objects.create_superuser("admin@example.com", DEMO_PASSWORD, first_name="Admin")
     logins.append(("superuser (admin + back-office)", "admin@example.com"))
@@ -174,6 +208,9 @@ def seed() -> list[tuple[str, str]]:
         company = Company.objects.filter(tax_id=data["tax_id"]).first()
         if company is None:
             company = services.create_company(actor=None, tags=tags, **data)
+        elif not company.vat_number and data.get("vat_number"):
+            # Databases seeded before companies had EU VAT numbers.
+            services.update_company(company=company, actor=None, vat_number=data["vat_number"])
         for role in CustomerRole.values:
             email = f"{role}@{slug}.example"
             if not User.objects.filter(email=email).exists():

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapFormMixin
 
 from .models import Address, Company, CustomerRole, TimelineKind, User, Visibility
-from .validators import normalize_tax_id
+from .validators import normalize_tax_id, normalize_vat_number
 
 
 class CompanyForm(BootstrapFormMixin, forms.ModelForm):
@@ -13,6 +13,7 @@ class CompanyForm(BootstrapFormMixin, forms.ModelForm):
         fields = [
             "legal_name",
             "tax_id",
+            "vat_number",
             "email",
             "phone",
             "line1",
@@ -34,6 +35,9 @@ class CompanyForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_tax_id(self):
         return normalize_tax_id(self.cleaned_data["tax_id"])
+
+    def clean_vat_number(self):
+        return normalize_vat_number(self.cleaned_data.get("vat_number") or "")
 
     def clean_external_ref(self):
         return self.cleaned_data.get("external_ref") or None

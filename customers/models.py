@@ -14,7 +14,7 @@ from core.countries import COUNTRIES
 from core.messages import render as render_message
 from core.models import TimeStampedModel
 
-from .validators import validate_tax_id
+from .validators import validate_tax_id, validate_vat_number
 
 
 class Language(models.TextChoices):
@@ -90,6 +90,16 @@ class Company(TimeStampedModel, AddressFields):
         unique=True,
         validators=[validate_tax_id],
         help_text=_("NIF/CIF, NIP or EU VAT number."),
+    )
+    vat_number = models.CharField(
+        _("EU VAT number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_vat_number],
+        help_text=_(
+            "With its country prefix (PL5260250995); a valid one makes sales to another "
+            "EU state intra-Community supplies."
+        ),
     )
     email = models.EmailField(_("email"), help_text=_("Where order emails are sent."))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -356,3 +366,30 @@ class TimelineEntry(models.Model):
         if self.actor.is_staff:
             return settings.SELLER["legal_name"]
         return str(self.actor)
+
+
+#: Currencies that need an exchange rate (every order currency but the euro).
+RATE_CURRENCIES = [(code, label) for code, label in Currency.choices if code != "EUR"]
+
+
+class ExchangeRate(TimeStampedModel):
+    """How many euros one unit of ``currency`` was worth on ``date`` (entered by staff
+    or the ERP; nothing is fetched from the network). A non-euro invoice states its VAT
+    in euros at the latest rate on or before its issue date."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=RATE_CURRENCIES)
+    rate_to_eur = models.DecimalField(_("rate to EUR"), max_digits=18, decimal_places=6)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["-date", "currency"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchangerate_currency_date"),
+            models.CheckConstraint(condition=Q(rate_to_eur__gt=0), name="exchangerate_positive"),
+            models.CheckConstraint(condition=~Q(currency="EUR"), name="exchangerate_not_eur"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.date}: {self.rate_to_eur} EUR"

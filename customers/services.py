@@ -36,7 +36,7 @@ from .models import (
     User,
     Visibility,
 )
-from .validators import normalize_tax_id
+from .validators import normalize_tax_id, normalize_vat_number
 
 ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "region", "country")
 #: The audited columns of a customer user (never the password or login bookkeeping).
@@ -48,6 +48,7 @@ class CompanyFields(TypedDict, total=False):
 
     legal_name: str
     tax_id: str
+    vat_number: str
     email: str
     phone: str
     line1: str
@@ -155,6 +156,8 @@ def create_company(
     unless ``shipping_address`` is given."""
     permissions.ensure_can_edit_company(actor)
     fields["tax_id"] = normalize_tax_id(fields.get("tax_id", ""))
+    if fields.get("vat_number"):
+        fields["vat_number"] = normalize_vat_number(fields["vat_number"])
     company = Company(**fields)
     company.full_clean()
     company.save()
@@ -199,6 +202,8 @@ def update_company(
     tags_before = _tag_names(company)
     if "tax_id" in fields:
         fields["tax_id"] = normalize_tax_id(fields["tax_id"])
+    if "vat_number" in fields:
+        fields["vat_number"] = normalize_vat_number(fields["vat_number"] or "")
     changed = [name for name, value in fields.items() if getattr(company, name) != value]
     for name, value in fields.items():
         setattr(company, name, value)

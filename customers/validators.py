@@ -5,6 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import normalize_vat_number, vat_number_problem
+
+__all__ = ["normalize_vat_number", "validate_tax_id", "validate_vat_number"]
+
 EU_VAT_PREFIXES = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI",
@@ -57,6 +61,16 @@ def is_valid_tax_id(value: str) -> bool:
     if prefix in EU_VAT_PREFIXES:
         return bool(re.fullmatch(r"[A-Z0-9]{2,13}", rest))
     return _valid_spanish(code) or _valid_nip(code)
+
+
+def validate_vat_number(value: str) -> None:
+    """An EU VAT number with its country prefix, format and checksum checked
+    (python-stdnum, through ``core.fiscal``)."""
+    if not value:
+        return
+    problem = vat_number_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_vat_number")
 
 
 def validate_tax_id(value: str) -> None:

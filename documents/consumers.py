@@ -8,6 +8,9 @@ This is the only code that decides which document exists after which status:
   with carrier and tracking number;
 - cancelado: a credit note (AB number) when the order was invoiced.
 
+A non-euro invoice waits while no exchange rate exists on or before its issue date
+(``InvoiceWait``); ``exchange_rate.saved`` issues the invoices waiting for that currency.
+
 The emails that attach them (``notifications``) wait until their PDF is rendered.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.outbox import consumer
+from customers.exchange_rates import EXCHANGE_RATE_SAVED
 from orders.events import ORDER_STATUS_CHANGED
 from orders.models import OrderStatus
 
@@ -40,6 +44,15 @@ def on_order_status_changed(event) -> None:
     else:
         documents = []
     for document in documents:
+        queue_generation(document.pk)
+
+
+@consumer(EXCHANGE_RATE_SAVED, name="documents.exchange_rate_saved")
+def on_exchange_rate_saved(event) -> None:
+    currency = event.payload.get("currency")
+    if not isinstance(currency, str):
+        return
+    for document in services.issue_waiting_invoices(currency=currency):
         queue_generation(document.pk)
 
 

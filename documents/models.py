@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import FiscalPosition
 from customers.models import Currency, Language
 
 from .errors import ImmutableDocument
@@ -123,6 +124,22 @@ class Invoice(ImmutableModel):
     total = models.DecimalField(_("total"), **MONEY)
     #: ``[{"rate": "21.00", "base": "100.00", "tax": "21.00"}, ...]`` sorted by rate.
     tax_breakdown = models.JSONField(_("VAT breakdown"), default=list)
+    #: The order's fiscal position and the VAT numbers (with their prefixes) at issue.
+    fiscal_position = models.CharField(
+        _("fiscal position"),
+        max_length=10,
+        choices=FiscalPosition.choices,
+        default=FiscalPosition.DOMESTIC,
+    )
+    seller_vat_number = models.CharField(_("seller VAT number"), max_length=20, blank=True)
+    customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
+    #: A non-euro document: the euros of one unit of its currency (the latest rate on or
+    #: before the issue date), the rate's date and the VAT amount in euros.
+    exchange_rate = models.DecimalField(
+        _("exchange rate to EUR"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    exchange_rate_date = models.DateField(_("exchange rate date"), null=True, blank=True)
+    tax_eur = models.DecimalField(_("VAT in EUR"), **MONEY, null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -270,3 +287,39 @@ class DocumentFile(models.Model):
         if self.invoice_id:
             return f"{self.invoice.number}.pdf"
         return f"{self.order.number}-{self.slug}.pdf"
+
+
+class InvoiceWait(models.Model):
+    """An order whose invoice could not be issued yet, and why (a non-euro order with no
+    exchange rate on or before the issue date). Shown on the order's documents and on
+    the back-office home; saving a rate issues the waiting invoices
+    (``documents.consumers``), which marks the row ``resolved_at``."""
+
+    class Reason(models.TextChoices):
+        NO_EXCHANGE_RATE = "no_exchange_rate", _("No exchange rate")
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="invoice_wait"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("invoice waiting")
+        verbose_name_plural = _("invoices waiting")
+
+    def __str__(self):
+        return f"{self.order_id} {self.reason}"
+
+    @property
+    def message(self) -> str:
+        return str(
+            _(
+                "The invoice is not issued: there is no %(currency)s exchange rate to the euro "
+                "on or before today. Add one on the exchange rates page; the invoice is then "
+                "issued."
+            )
+            % {"currency": self.currency}
+        )

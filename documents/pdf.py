@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from core.countries import COUNTRIES
+from core.fiscal import FiscalPosition
 from customers.models import PaymentTerms
 from orders.models import Order
 
@@ -50,6 +52,14 @@ def _seller():
     return {key: str(value) for key, value in settings.SELLER.items()}
 
 
+#: What an invoice says of a supply without VAT, with its legal basis (a Spanish seller:
+#: Ley 37/1992 del IVA), printed in the invoice's language.
+LEGAL_MENTIONS = {
+    FiscalPosition.INTRA_EU: gettext_lazy("Exempt intra-Community supply (art. 25 Ley 37/1992)"),
+    FiscalPosition.EXPORT: gettext_lazy("Exempt export (art. 21 Ley 37/1992)"),
+}
+
+
 def invoice_context(invoice: Invoice, lines=None) -> dict:
     """Everything an invoice or credit note prints, from its snapshot only."""
     lines = list(invoice.lines.all()) if lines is None else lines
@@ -79,6 +89,8 @@ def invoice_context(invoice: Invoice, lines=None) -> dict:
         else invoice.payment_terms,
         "is_prepaid": invoice.payment_terms == PaymentTerms.PREPAID,
         "corrects": invoice.corrects,
+        "legal_mention": str(LEGAL_MENTIONS.get(invoice.fiscal_position, "")),
+        "seller_vat_number": invoice.seller_vat_number,
     }
 
 

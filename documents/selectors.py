@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import DocumentFile, Invoice
+from .models import DocumentFile, Invoice, InvoiceWait
 
 
 def documents_for_order(order) -> list[DocumentFile]:
@@ -28,3 +28,17 @@ def invoice_list(*, company=None) -> QuerySet[Invoice]:
     if company is not None:
         invoices = invoices.filter(company=company)
     return invoices
+
+
+def invoice_wait_for(order) -> InvoiceWait | None:
+    """Why the order's invoice is not issued yet (None: it is, or is not due)."""
+    return InvoiceWait.objects.filter(order=order, resolved_at__isnull=True).first()
+
+
+def waiting_invoices() -> QuerySet[InvoiceWait]:
+    """Invoices of open orders waiting for an exchange rate (the staff alert)."""
+    return InvoiceWait.objects.filter(resolved_at__isnull=True).exclude(order__status="cancelado")
+
+
+def waiting_invoice_count() -> int:
+    return waiting_invoices().count()

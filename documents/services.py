@@ -21,9 +21,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.fiscal import seller_vat_number
 from core.messages import Msg
+from core.money import money
 from core.numbering import next_number
 from core.outbox import publish
+from customers.exchange_rates import latest_rate
 from customers.models import TimelineKind, Visibility
 from customers.services import append_timeline
 from orders.models import Order, OrderStatus
@@ -38,6 +41,7 @@ from .models import (
     Invoice,
     InvoiceKind,
     InvoiceLine,
+    InvoiceWait,
     document_path,
 )
 
@@ -81,9 +85,27 @@ def _lock_order(order_id: int) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("company").get(pk=order_id)
 
 
+def _wait_for_rate(order: Order) -> InvoiceWait:
+    """Record that ``order``'s invoice waits for an exchange rate (shown to staff)."""
+    wait, created = InvoiceWait.objects.get_or_create(
+        order=order,
+        defaults={"reason": InvoiceWait.Reason.NO_EXCHANGE_RATE, "currency": order.currency},
+    )
+    if not created and wait.resolved_at is not None:
+        InvoiceWait.objects.filter(pk=wait.pk).update(resolved_at=None)
+    return wait
+
+
+def waiting_for_rate(order_id: int) -> bool:
+    return InvoiceWait.objects.filter(order_id=order_id, resolved_at__isnull=True).exists()
+
+
 def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invoice | None:
     """The order's invoice, issued now if it has none yet (None for a cancelled order
-    never invoiced). Takes the next ``FV`` number in this transaction."""
+    never invoiced, and for a non-euro order while no exchange rate exists on or before
+    today: it then waits, ``InvoiceWait``). Takes the next ``FV`` number in this
+    transaction; snapshots the fiscal position, both VAT numbers and, for a non-euro
+    order, the rate, its date and the VAT in euros."""
     order_id = order if isinstance(order, int) else order.pk
     with transaction.atomic():
         locked = _lock_order(order_id)
@@ -92,9 +114,15 @@ def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invo
             return existing
         if locked.status == OrderStatus.CANCELADO:
             return None
-        lines = list(locked.lines.order_by("position"))
         now = now or timezone.now()
         issue_date = timezone.localdate(now)
+        rate = None
+        if locked.currency != "EUR":
+            rate = latest_rate(locked.currency, issue_date)
+            if rate is None:
+                _wait_for_rate(locked)
+                return None
+        lines = list(locked.lines.order_by("position"))
         company = locked.company
         breakdown = vat_breakdown(lines, discount=locked.discount, shipping=locked.shipping)
         invoice = Invoice.objects.create(
@@ -119,7 +147,14 @@ def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invo
             tax=locked.tax,
             total=locked.total,
             tax_breakdown=_jsonable(breakdown),
+            fiscal_position=locked.fiscal_position,
+            seller_vat_number=locked.seller_vat_number or seller_vat_number(),
+            customer_vat_number=locked.customer_vat_number,
+            exchange_rate=rate.rate_to_eur if rate else None,
+            exchange_rate_date=rate.date if rate else None,
+            tax_eur=money(locked.tax * rate.rate_to_eur) if rate else None,
         )
+        InvoiceWait.objects.filter(order=locked, resolved_at__isnull=True).update(resolved_at=now)
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
                 invoice=invoice,
@@ -183,6 +218,12 @@ def issue_credit_note(
                 {**row, "base": str(-Decimal(row["base"])), "tax": str(-Decimal(row["tax"]))}
                 for row in invoice.tax_breakdown
             ],
+            fiscal_position=invoice.fiscal_position,
+            seller_vat_number=invoice.seller_vat_number,
+            customer_vat_number=invoice.customer_vat_number,
+            exchange_rate=invoice.exchange_rate,
+            exchange_rate_date=invoice.exchange_rate_date,
+            tax_eur=-invoice.tax_eur if invoice.tax_eur is not None else None,
         )
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
@@ -249,6 +290,23 @@ def invoice_payload(document: Invoice) -> dict:
     }
 
 
+def issue_waiting_invoices(*, currency: str) -> list[DocumentFile]:
+    """Issue the invoices that waited for an exchange rate of ``currency`` (a rate was
+    saved); those still without a rate on or before today keep waiting. Idempotent."""
+    documents = []
+    waiting = InvoiceWait.objects.filter(currency=currency, resolved_at__isnull=True)
+    for order_id in waiting.values_list("order_id", flat=True):
+        with transaction.atomic():
+            invoice = issue_invoice(order=order_id)
+            if invoice is None:
+                if not Order.objects.filter(pk=order_id, status=OrderStatus.CANCELADO).exists():
+                    continue
+                InvoiceWait.objects.filter(order_id=order_id).update(resolved_at=timezone.now())
+            elif not invoice.document.is_ready:
+                documents.append(invoice.document)
+    return documents
+
+
 # --- order documents -------------------------------------------------------------------
 
 
@@ -258,9 +316,10 @@ def prepare_order_documents(*, order: Order | int) -> list[DocumentFile]:
     order_id = order if isinstance(order, int) else order.pk
     with transaction.atomic():
         invoice = issue_invoice(order=order_id)
-        if invoice is None:
+        if invoice is None and not waiting_for_rate(order_id):
             return []
-        documents = [invoice.document]
+        # An invoice waiting for an exchange rate does not hold up the warehouse papers.
+        documents = [invoice.document] if invoice is not None else []
         for kind in (DocumentKind.PACKING_LIST, DocumentKind.SHIPPING_LABEL):
             document, _created = DocumentFile.objects.get_or_create(order_id=order_id, kind=kind)
             documents.append(document)

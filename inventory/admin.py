@@ -32,7 +32,7 @@ class CategoryAdmin(ReadOnlyAdmin):
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
-    list_display = ("sku", "name", "category", "unit_price", "vat_rate", "active")
+    list_display = ("sku", "name", "category", "unit_price", "tax_category", "active")
     list_filter = ("active", "category")
     search_fields = ("sku", "name", "external_ref")
     list_select_related = ("category",)

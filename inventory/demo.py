@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.messages import Msg
+from core.models import TaxCategory
 
 from . import services
 from .models import Category, Product, StockItem, StockMovement, Warehouse
@@ -349,7 +350,7 @@ def _products():
                         "category": category,
                         "market": market,
                         "unit_price": Decimal(price),
-                        "vat_rate": Decimal("23.00") if market == "pl" else Decimal("21.00"),
+                        "tax_category": TaxCategory.STANDARD,
                         "weight_kg": Decimal(weight),
                         "external_ref": f"ERP-P-{prefix}-{index:02d}",
                     }

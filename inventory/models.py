@@ -17,8 +17,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import seller_rate
 from core.messages import render as render_message
-from core.models import TimeStampedModel
+from core.models import TaxCategory, TimeStampedModel
 
 from .errors import LedgerIsAppendOnly
 
@@ -118,12 +119,13 @@ class Product(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Net price, before VAT."),
     )
-    vat_rate = models.DecimalField(
-        _("VAT rate %"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("21.00"),
-        validators=PERCENT_VALIDATORS,
+    #: The VAT rate follows the place of supply: each country rates each category
+    #: (``core.TaxRate``); ``vat_rate`` below is the seller country's, for reading only.
+    tax_category = models.CharField(
+        _("tax category"),
+        max_length=16,
+        choices=TaxCategory.choices,
+        default=TaxCategory.STANDARD,
     )
     weight_kg = models.DecimalField(
         _("weight (kg)"),
@@ -154,7 +156,8 @@ class Product(TimeStampedModel):
                 condition=Q(unit_price__gte=0), name="product_unit_price_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="product_vat_rate_range"
+                condition=Q(tax_category__in=TaxCategory.values),
+                name="product_tax_category_valid",
             ),
             models.CheckConstraint(
                 condition=Q(weight_kg__gte=0), name="product_weight_not_negative"
@@ -167,6 +170,12 @@ class Product(TimeStampedModel):
 
     def __str__(self):
         return f"{self.sku} · {self.name}"
+
+    @property
+    def vat_rate(self) -> Decimal:
+        """The seller country's VAT rate % of this product's tax category (an order's
+        lines take theirs from its fiscal position: ``core.fiscal.vat_rate_for``)."""
+        return seller_rate(self.tax_category)
 
 
 class Warehouse(TimeStampedModel):

@@ -141,6 +141,20 @@ registry.declare(
 )
 registry.declare(
     Action(
+        name="change_fiscal_position",
+        label=_("Change fiscal position"),
+        service="orders.services.change_fiscal_position",
+        object_arg="order",
+        states=(OrderStatus.PENDIENTE,),
+        roles=EDITORS,
+        form=FORMS + "FiscalPositionForm",
+        serializer=SERIALIZERS + "FiscalPositionInputSerializer",
+        style="outline-secondary",
+        api_path="fiscal-position",
+    )
+)
+registry.declare(
+    Action(
         name="add_note",
         label=_("Add note"),
         service="orders.services.add_order_note",

@@ -150,6 +150,29 @@ def order_note_event(*, order: Order, actor, note: str, customer_visible: bool) 
     )
 
 
+def order_fiscal_position_event(
+    *, order: Order, actor, note: str, from_position: str
+) -> OrderEvent:
+    return _record(
+        order=order,
+        kind=EventKind.FISCAL_POSITION,
+        actor=actor,
+        note=note,
+        summary=Msg(
+            "order.fiscal_position",
+            number=order.number,
+            old=from_position,
+            new=order.fiscal_position,
+        ),
+        data={
+            "from": from_position,
+            "to": order.fiscal_position,
+            "tax": str(order.tax),
+            "total": str(order.total),
+        },
+    )
+
+
 # --- outbox payloads --------------------------------------------------------------------
 
 

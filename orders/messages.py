@@ -4,6 +4,7 @@ timeline and the automatic hold reasons, rendered in the reader's language."""
 from django.utils.translation import gettext_lazy as _
 
 from core import messages as m
+from core.fiscal import FiscalPosition
 
 m.define("order.placed", _("Order %(number)s placed: %(total)s %(currency)s"), total=m.AMOUNT)
 m.define("order.prepared", _("Order %(number)s is being prepared"))
@@ -18,6 +19,12 @@ m.define(
     amount=m.AMOUNT,
 )
 m.define("order.note", _("Note on order %(number)s"))
+m.define(
+    "order.fiscal_position",
+    _("Order %(number)s: fiscal position changed from %(old)s to %(new)s"),
+    old=m.choice(FiscalPosition),
+    new=m.choice(FiscalPosition),
+)
 
 # Automatic hold reasons (``orders.services.placement``), one per line of Order.hold_messages.
 m.define(

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
+from core.fiscal import FiscalPosition
 from core.messages import actor_text
 from core.messages import render as render_message
-from core.models import TimeStampedModel
+from core.models import TaxCategory, TimeStampedModel
 from customers.models import Currency
 from pricing.models import PriceSource
 
@@ -263,6 +264,17 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name=_("coupon"),
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    #: Decided at placement (``core.fiscal.fiscal_position``) from the billing country and
+    #: the customer's EU VAT number; customer service may change it while pending.
+    fiscal_position = models.CharField(
+        _("fiscal position"),
+        max_length=10,
+        choices=FiscalPosition.choices,
+        default=FiscalPosition.DOMESTIC,
+    )
+    #: The VAT numbers the position was decided with (with their country prefixes).
+    seller_vat_number = models.CharField(_("seller VAT number"), max_length=20, blank=True)
+    customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
     customer_discount_percent = models.DecimalField(
         _("customer discount %"), max_digits=5, decimal_places=2, default=Decimal("0.00")
     )
@@ -501,6 +513,14 @@ class OrderLine(models.Model):
     name = models.CharField(_("name"), max_length=200)
     list_price = models.DecimalField(_("list price"), **MONEY)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
+    #: The product's tax category at placement: the line's rate follows it and the
+    #: order's fiscal position (``core.fiscal.vat_rate_for``).
+    tax_category = models.CharField(
+        _("tax category"),
+        max_length=16,
+        choices=TaxCategory.choices,
+        default=TaxCategory.STANDARD,
+    )
     vat_rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), **MONEY)
@@ -563,6 +583,7 @@ class EventKind(models.TextChoices):
     RELEASED = "released", _("Hold released")
     PAYMENT = "payment", _("Payment recorded")
     NOTE = "note", _("Note")
+    FISCAL_POSITION = "fiscal", _("Fiscal position changed")
 
 
 class OrderEvent(models.Model):

@@ -51,7 +51,7 @@ def seed_orders_in_every_state() -> Seed:
     mad = WarehouseFactory(code="MAD", name="Madrid", is_default=True)
     WarehouseFactory(code="WAW", name="Warszawa")
     stocked_product(500, mad, sku="DRILL-18V", name="Taladro 18 V", unit_price=Decimal("100"))
-    stocked_product(500, mad, sku="GLOVES-L", unit_price=Decimal("4.95"), vat_rate=Decimal("10"))
+    stocked_product(500, mad, sku="GLOVES-L", unit_price=Decimal("4.95"), tax_category="reduced")
     companies = [CompanyFactory()]  # one: each document is a PDF rendering (~1 s)
     lines = [{"sku": "DRILL-18V", "quantity": 2}, {"sku": "GLOVES-L", "quantity": 10}]
 

@@ -110,6 +110,9 @@ BUSINESS_RULES = {
         "*.valid_from",
         "*.valid_to",
     },
+    "POST /api/v1/orders/{number}/fiscal-position/": {"fiscal_position", "note"},
+    # An unknown currency, a rate <= 0 or too precise, a second rate for the same date.
+    "POST /api/v1/exchange-rates/": {"currency", "rate_to_eur", "date"},
 }
 
 

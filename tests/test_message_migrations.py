@@ -157,7 +157,7 @@ def test_hold_reasons_and_automatic_held_notes_become_keys(language, service_age
         order=order, kind="held", note="Llamar al cliente", data={"automatic": False}
     )
 
-    _run("orders", "0007_hold_reasons_and_notes_from_text")
+    _run("orders", "0009_hold_reasons_and_notes_from_text")
 
     order.refresh_from_db()
     automatic.refresh_from_db()

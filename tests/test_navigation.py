@@ -14,6 +14,7 @@ BACKOFFICE = [
     ("inventory", "Inventory", "/backoffice/inventory/"),
     ("returns", "Returns", None),
     ("complaints", "Complaints", None),
+    ("exchange_rates", "Exchange rates", "/backoffice/documents/exchange-rates/"),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
 ]

@@ -104,6 +104,8 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:order_action": Expect(data={"cancel-reason": "Sweep"}, warehouse_write=403),
     "backoffice:document_download": Expect(pk="document"),
     "backoffice:document_retry": Expect(pk="document"),
+    "backoffice:exchange_rate_list": Expect(list="exchange_rates"),
+    "backoffice:exchange_rate_create": Expect(warehouse=403),
     "backoffice:email_template_list": Expect(staff=403, manager=200),
     "backoffice:email_template_detail": Expect(kind="email_kind", staff=403, manager=200),
     "backoffice:email_template_preview": Expect(kind="email_kind", staff=403, manager=200),
@@ -160,6 +162,7 @@ DECLARATIONS: dict[str, Expect] = {
     "order-deliver": Expect(customer_service=403),
     "order-events": Expect(list="order_events"),
     "order-hold": Expect(data={"note": "Sweep"}, warehouse_write=403),
+    "order-fiscal-position": Expect(data={"fiscal_position": "export", "note": "Sweep"}, warehouse_write=403),  # noqa: E501
     "order-payments": Expect(data={"amount": "1.00"}, warehouse_write=403),
     "order-prepare": Expect(warehouse=403),
     "order-release": Expect(data={"note": "Sweep"}, warehouse_write=403),
@@ -184,6 +187,8 @@ DECLARATIONS: dict[str, Expect] = {
         customer_pk="company", list="contract_prices", company_key=403, warehouse_write=403
     ),
     "invoice-detail": Expect(number="invoice"),
+    # Exchange rates are the seller's: company keys 403; the warehouse does not write.
+    "exchange-rate-list": Expect(list="exchange_rates", company_keys=403, warehouse_write=403),
 }
 # fmt: on
 

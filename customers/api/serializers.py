@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.api import serializers
 from core.countries import COUNTRIES
+from core.fiscal import normalize_vat_number, vat_number_problem
 
 from ..hooks import company_api_fields
 from ..models import CompanyStatus, Currency, Language, PaymentTerms
@@ -33,6 +34,15 @@ class CustomerSerializer(serializers.Serializer):
     name = serializers.CharField(source="legal_name", max_length=200)
     tax_id = serializers.CharField(
         max_length=40, help_text=_("NIF/CIF, NIP or EU VAT number (spaces and dashes ignored).")
+    )
+    vat_number = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "EU VAT number with its country prefix (PL5260250995); format and checksum "
+            "are checked. It decides the intra-EU fiscal position."
+        ),
     )
     email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -74,3 +84,11 @@ class CustomerSerializer(serializers.Serializer):
             if name in attrs:
                 attrs[name] = extra.validate(attrs[name], attrs, self.instance)
         return attrs
+
+    def validate_vat_number(self, value):
+        if not value:
+            return ""
+        problem = vat_number_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem, code="invalid_vat_number")
+        return normalize_vat_number(value)

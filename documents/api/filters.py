@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import ApiFilterSet, SafeCharFilter, UpdatedSinceFilter
+from customers.models import ExchangeRate
 
 from ..models import Invoice, InvoiceKind
 
@@ -22,3 +23,11 @@ class InvoiceFilterSet(ApiFilterSet):
     class Meta:
         model = Invoice
         fields = ["kind", "order", "number", "issued_after", "issued_before", "updated_since"]
+
+
+class ExchangeRateFilterSet(ApiFilterSet):
+    currency = SafeCharFilter(field_name="currency")
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "updated_since"]

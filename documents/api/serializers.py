@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.reverse import reverse
 
@@ -33,6 +34,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "shipping",
             "tax",
             "total",
+            "fiscal_position",
+            "seller_vat_number",
+            "customer_vat_number",
+            "exchange_rate",
+            "exchange_rate_date",
+            "tax_eur",
             "pdf",
         ]
         read_only_fields = fields
@@ -80,3 +87,20 @@ class OrderDocumentSerializer(serializers.Serializer):
             kwargs={"number": document.order.number, "kind": SLUG_OF_KIND[document.kind]},
             request=self.context.get("request"),
         )
+
+
+class ExchangeRateSerializer(serializers.Serializer):
+    """``{currency, rate_to_eur, date}``: the euros one unit of ``currency`` was worth."""
+
+    id = serializers.IntegerField(read_only=True)
+    currency = serializers.CharField(
+        max_length=3, help_text=_("A non-euro order currency (PLN); the euro needs no rate.")
+    )
+    rate_to_eur = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        help_text=_("Euros per unit of the currency, greater than zero (e.g. 0.234500)."),
+    )
+    date = serializers.DateField()
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)

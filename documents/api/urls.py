@@ -1,9 +1,12 @@
 from django.urls import path
 
-from .views import InvoicePdfView, InvoiceViewSet, OrderDocumentPdfView
+from .views import ExchangeRateViewSet, InvoicePdfView, InvoiceViewSet, OrderDocumentPdfView
 
 # (prefix, viewset, basename) registered by config/api_urls.py
-routes = [("invoices", InvoiceViewSet, "invoice")]
+routes = [
+    ("invoices", InvoiceViewSet, "invoice"),
+    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
+]
 
 # PDF downloads, mounted under /api/v1/ before the router (config/api_urls.py).
 urlpatterns = [

@@ -12,13 +12,16 @@ from rest_framework import generics, mixins
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
+from core.api.permissions import SellerOnly
 from core.api.views import ApiGenericViewSet, ApiViewMixin
+from customers.exchange_rates import RATE_EDITORS, save_exchange_rate
+from customers.models import ExchangeRate
 
 from ..models import KIND_SLUGS, DocumentFile, DocumentKind
 from ..selectors import invoice_list
 from ..views import pdf_response
-from .filters import InvoiceFilterSet
-from .serializers import InvoiceSerializer
+from .filters import ExchangeRateFilterSet, InvoiceFilterSet
+from .serializers import ExchangeRateSerializer, InvoiceSerializer
 
 
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericViewSet):
@@ -32,6 +35,31 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneri
 
     def get_queryset(self):
         return self.scope_queryset(invoice_list())
+
+
+class ExchangeRateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ApiGenericViewSet):
+    """Exchange rates to the euro per currency and date: seller keys and staff (writes:
+    customer service and managers); company keys get 403. Saving a rate issues the
+    invoices that waited for one."""
+
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    filterset_class = ExchangeRateFilterSet
+    permission_classes = [SellerOnly]
+    staff_write_roles = RATE_EDITORS
+    http_method_names = ["get", "post", "head", "options"]
+
+    @property
+    def actor(self):
+        client = self.client
+        if client is not None and client.api_key is not None:
+            key = client.api_key
+            key.is_api_key = True
+            return key
+        return client.user if client is not None else None
+
+    def perform_create(self, serializer):
+        serializer.instance = save_exchange_rate(actor=self.actor, **serializer.validated_data)
 
 
 class JsonErrorsNegotiation(BaseContentNegotiation):

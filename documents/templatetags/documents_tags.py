@@ -28,3 +28,11 @@ def order_documents(order):
     from documents.selectors import documents_for_order
 
     return documents_for_order(order)
+
+
+@register.simple_tag
+def invoice_wait(order):
+    """Why ``order``'s invoice is not issued yet, or None."""
+    from documents.selectors import invoice_wait_for
+
+    return invoice_wait_for(order)

@@ -45,7 +45,7 @@ def products(warehouses):
             sku="GLOVES-L",
             name=SPANISH,
             unit_price=Decimal("4.95"),
-            vat_rate=Decimal("10.00"),
+            tax_category="reduced",
         ),
         stocked_product(
             40,

@@ -4,6 +4,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.api import serializers
+from core.fiscal import category_for_rate, seller_country
+from core.models import TaxCategory
 
 from ..models import MovementKind, ReturnShippingPayer
 from ..services import MANUAL_KINDS, MAX_BULK_PRODUCTS
@@ -59,8 +61,24 @@ class ProductSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, help_text=_("Net price, before VAT.")
     )
+    tax_category = serializers.ChoiceField(
+        choices=TaxCategory.choices,
+        required=False,
+        help_text=_(
+            "What kind of goods it is for VAT; each country rates each category "
+            "(ES 21/10/4/0, PL 23/8/5/0). Default standard."
+        ),
+    )
     vat_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_(
+            "Compatibility: the seller country's rate of the tax category. Sent instead of "
+            "tax_category, it selects the seller country's category with that rate."
+        ),
     )
     weight_kg = serializers.DecimalField(
         max_digits=10, decimal_places=3, min_value=0, required=False
@@ -80,6 +98,30 @@ class ProductSerializer(serializers.Serializer):
 
     def validate_external_ref(self, value):
         return value or None
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "vat_rate" in attrs:
+            rate = attrs.pop("vat_rate")
+            category = category_for_rate(rate)
+            if category is None:
+                raise serializers.ValidationError(
+                    {
+                        "vat_rate": [
+                            _(
+                                "No tax category has a VAT rate of %(rate)s %% in %(country)s: "
+                                "send tax_category instead."
+                            )
+                            % {"rate": rate, "country": seller_country()}
+                        ]
+                    }
+                )
+            if attrs.get("tax_category", category) != category:
+                raise serializers.ValidationError(
+                    {"vat_rate": [_("The VAT rate does not match the tax category.")]}
+                )
+            attrs["tax_category"] = category
+        return attrs
 
 
 class ProductListSerializer(serializers.ListSerializer):

@@ -31,7 +31,7 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
             "description",
             "category",
             "unit_price",
-            "vat_rate",
+            "tax_category",
             "weight_kg",
             "active",
             "external_ref",

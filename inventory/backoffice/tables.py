@@ -38,12 +38,12 @@ class ProductTable(Table):
         Column("category", _("Category"), accessor="category.name", order_by="category__name"),
         Column("unit_price", _("Unit price"), order_by="unit_price", css=_END),
         Column(
-            "vat_rate",
+            "tax_category",
             _("VAT"),
-            order_by="vat_rate",
+            order_by="tax_category",
             css=_END,
             export="vat_rate",
-            template_code="{{ product.vat_rate }} %",
+            template_code="{{ product.get_tax_category_display }} · {{ product.vat_rate }} %",
         ),
         Column(
             "on_hand", _("On hand"), accessor="total_on_hand", order_by="total_on_hand", css=_END

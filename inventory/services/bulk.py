@@ -32,7 +32,7 @@ BULK_PRODUCT_FIELDS = (
     "description",
     "category",
     "unit_price",
-    "vat_rate",
+    "tax_category",
     "weight_kg",
     "active",
     "external_ref",

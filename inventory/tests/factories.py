@@ -24,7 +24,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Producto {n}")
     category = factory.SubFactory(CategoryFactory)
     unit_price = Decimal("10.00")
-    vat_rate = Decimal("21.00")
+    tax_category = "standard"
     weight_kg = Decimal("0.500")
 
 

@@ -275,7 +275,7 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
         "name": "Chaqueta de trabajo M",
         "category": category.pk,
         "unit_price": "24.90",
-        "vat_rate": "21.00",
+        "tax_category": "standard",
         "weight_kg": "0.800",
         "active": "on",
         "external_ref": "",

@@ -353,7 +353,7 @@ def test_catalog_services_validate(mad):
             name="X",
             category=category,
             unit_price=Decimal("-1"),
-            vat_rate=Decimal("21"),
+            tax_category="standard",
         )
     assert {"sku", "unit_price"} <= set(error.value.fields)
     product = services.create_product(

@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.api import serializers
 from core.countries import COUNTRIES
+from core.fiscal import FiscalPosition
+from core.models import TaxCategory
 from pricing.models import PriceSource
 
 from ..hooks import order_documents
@@ -38,7 +40,12 @@ class OrderLineSerializer(serializers.Serializer):
             "its contract price (no discount on a contract price)."
         ),
     )
-    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    tax_category = serializers.ChoiceField(choices=TaxCategory.choices)
+    vat_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("From the order's fiscal position and the product's tax category."),
+    )
     line_total = serializers.DecimalField(**MONEY, help_text=_("Net (before VAT)."))
     allocations = AllocationSerializer(many=True)
 
@@ -86,6 +93,15 @@ class OrderSerializer(serializers.Serializer):
     channel = serializers.CharField()
     po_number = serializers.CharField()
     currency = serializers.CharField()
+    fiscal_position = serializers.ChoiceField(
+        choices=FiscalPosition.choices,
+        help_text=_(
+            "domestic: the seller country's VAT rates; intra_eu: exempt intra-Community "
+            "supply, no VAT; export: exempt export, no VAT."
+        ),
+    )
+    seller_vat_number = serializers.CharField()
+    customer_vat_number = serializers.CharField()
     shipping_method = serializers.ChoiceField(choices=ShippingMethod.choices)
     shipping_address = AddressOutSerializer()
     notes = serializers.CharField()
@@ -212,6 +228,14 @@ class OrderCreateSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
+
+
+class FiscalPositionInputSerializer(serializers.Serializer):
+    fiscal_position = serializers.ChoiceField(
+        choices=FiscalPosition.choices,
+        help_text=_("The new fiscal position; the lines' VAT and the totals follow it."),
+    )
+    note = serializers.CharField(max_length=2000, help_text=_("Why (required)."))
 
 
 class OptionalNoteInputSerializer(serializers.Serializer):

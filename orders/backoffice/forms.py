@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fiscal import FiscalPosition
 from core.forms import BootstrapFormMixin
 from customers.models import Address, Company
 
@@ -86,6 +87,14 @@ class NoteForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FiscalPositionForm(NoteForm):
+    """The new fiscal position of a pending order and why (the note is required)."""
+
+    fiscal_position = forms.ChoiceField(label=_("Fiscal position"), choices=FiscalPosition.choices)
+
+    field_order = ["fiscal_position", "note"]
 
 
 class OrderNoteForm(NoteForm):

@@ -12,10 +12,11 @@ twice. Stock moves only through ``inventory.services``.
 
 One module per sub-domain: ``quote`` (validating and pricing), ``placement``,
 ``fulfilment`` (prepare, ship, deliver, cancel), ``holds`` (hold, release, notes),
-``payments`` and ``catalog`` (coupons and carriers).
+``payments``, ``catalog`` (coupons and carriers) and ``fiscal`` (the fiscal position).
 """
 
 from .catalog import save_carrier, save_coupon
+from .fiscal import change_fiscal_position
 from .fulfilment import cancel_order, deliver_order, prepare_order, resolve_carrier, ship_order
 from .holds import add_order_note, hold_order, release_order
 from .payments import record_payment
@@ -49,6 +50,7 @@ __all__ = [
     "add_order_note",
     "address_snapshot",
     "cancel_order",
+    "change_fiscal_position",
     "coupon_problem",
     "deliver_order",
     "find_coupon",

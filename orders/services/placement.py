@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -144,6 +143,9 @@ def place_order(
             notes=quote.notes,
             coupon=quote.coupon,
             currency=company.currency,
+            fiscal_position=quote.fiscal_position,
+            seller_vat_number=quote.seller_vat_number,
+            customer_vat_number=quote.customer_vat_number,
             customer_discount_percent=company.discount_percent,
             promised_delivery_date=quote.promised_delivery_date,
             **totals.as_dict(),
@@ -185,6 +187,7 @@ def place_order(
                     name=line.name,
                     list_price=line.list_price,
                     unit_price=line.unit_price,
+                    tax_category=line.tax_category,
                     vat_rate=line.vat_rate,
                     quantity=line.quantity,
                     line_total=line.line_total,

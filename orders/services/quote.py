@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import fiscal
 from core.countries import COUNTRIES
 from core.money import format_amount
 from customers.models import Address, Company
@@ -258,6 +259,7 @@ class PricedLine:
     line_total: Decimal
     #: ``pricing.models.PriceSource``: list, break or contract
     price_source: str = PriceSource.LIST
+    tax_category: str = fiscal.TaxCategory.STANDARD
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,19 @@ class Quote:
     promised_delivery_date: dt.date
     #: the company's currency: every amount of the quote is in it
     currency: str = "EUR"
+    fiscal_position: str = fiscal.FiscalPosition.DOMESTIC
+    seller_vat_number: str = ""
+    customer_vat_number: str = ""
+
+
+def fiscal_position_of(company: Company) -> str:
+    """The fiscal position of a sale to ``company`` now: its billing country and its EU
+    VAT number against the seller's country (``core.fiscal``)."""
+    return fiscal.fiscal_position(
+        seller_country=fiscal.seller_country(),
+        customer_country=company.country,
+        vat_number=company.vat_number,
+    )
 
 
 def quote_order(
@@ -301,6 +316,7 @@ def quote_order(
     notes = _clean_text(notes, field="notes", max_length=2000, errors=errors)
     address, on_file = _resolve_shipping_address(company, shipping_address, errors)
 
+    position = fiscal_position_of(company)
     priced: list[PricedLine] = []
     if pairs:
         wanted = {sku for sku, _q, _i in pairs} | {sku.upper() for sku, _q, _i in pairs}
@@ -336,10 +352,11 @@ def quote_order(
                     name=product.name,
                     list_price=resolved.list_price or resolved.base_price,
                     unit_price=resolved.unit_price,
-                    vat_rate=product.vat_rate,
+                    vat_rate=fiscal.vat_rate_for(position, product.tax_category),
                     quantity=quantity,
                     line_total=resolved.unit_price * quantity,
                     price_source=resolved.source,
+                    tax_category=product.tax_category,
                 )
             )
 
@@ -374,4 +391,7 @@ def quote_order(
         notes=notes,
         promised_delivery_date=promised_date(shipping_method),
         currency=company.currency,
+        fiscal_position=position,
+        seller_vat_number=fiscal.seller_vat_number(),
+        customer_vat_number=fiscal.normalize_vat_number(company.vat_number),
     )

@@ -31,7 +31,7 @@ def gloves(mad):
         sku="GLOVES-L",
         name="Guantes L",
         unit_price=Decimal("4.95"),
-        vat_rate=Decimal("10.00"),
+        tax_category="reduced",
     )
 
 

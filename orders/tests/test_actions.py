@@ -45,6 +45,7 @@ def test_available_actions_follow_state_guards_and_roles(
         "record_payment",
         "hold",
         "cancel",
+        "change_fiscal_position",
         "add_note",
     ]
     assert names(registry.available(order, warehouse_worker)) == ["add_note"]

@@ -43,6 +43,7 @@ def test_seller_key_places_an_order(api, seller_key, company, drill, gloves):
         "list_price": "100.00",
         "unit_price": "100.00",
         "price_source": "list",
+        "tax_category": "standard",
         "vat_rate": "21.00",
         "line_total": "200.00",
         "allocations": [{"warehouse": "MAD", "quantity": 2}],

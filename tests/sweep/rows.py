@@ -37,6 +37,16 @@ def _subscription(_world):
     return subscription
 
 
+def _exchange_rate(_world):
+    import datetime as dt
+
+    from customers.exchange_rates import save_exchange_rate
+    from customers.models import ExchangeRate
+
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=ExchangeRate.objects.count())
+    return save_exchange_rate(actor=None, currency="PLN", rate_to_eur="0.23", date=day)
+
+
 def _audit_entry(world):
     from core.audit import record_created
 
@@ -45,6 +55,7 @@ def _audit_entry(world):
 
 GROWERS = {
     "audit_entries": _audit_entry,
+    "exchange_rates": _exchange_rate,
     "companies": lambda w: CompanyFactory(),
     "api_keys": lambda w: create_api_key(name="Grown key", company=w.objects["owner"]),
     "subscriptions": _subscription,

@@ -44,6 +44,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0006_order_hold_messages_event_note_message")]
+    dependencies = [("orders", "0008_order_hold_messages_event_note_message")]
 
     operations = [migrations.RunPython(forwards, backwards)]

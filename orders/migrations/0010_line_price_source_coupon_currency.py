@@ -11,7 +11,7 @@ def fixed_coupons_in_euros(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_order_api_key_to_apikeys'),
+        ("orders", "0009_hold_reasons_and_notes_from_text"),
     ]
 
     operations = [

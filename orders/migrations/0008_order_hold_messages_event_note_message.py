@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_order_api_key_to_apikeys'),
+        ("orders", "0007_order_search_trigram"),
     ]
 
     operations = [
