@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.countries import COUNTRIES
 from customers.models import Address, Company
+from inventory import i18n
 from inventory.models import Product
 
 from ..errors import (
@@ -302,7 +303,7 @@ def quote_order(
                 PricedLine(
                     product=product,
                     sku=product.sku,
-                    name=product.name,
+                    name=i18n.text_in(product, "name", company.language),
                     list_price=product.unit_price,
                     unit_price=price,
                     vat_rate=product.vat_rate,
