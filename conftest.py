@@ -21,6 +21,7 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REFERENCE_DATA = [
     ("customers.migrations.0002_staff_groups", "create_groups"),
     ("orders.migrations.0002_carriers", "add_carriers"),
+    ("pricing.migrations.0002_price_row_view_and_default_lists", "default_lists"),
 ]
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "customers",
     "apikeys",
     "inventory",
+    "pricing",
     "orders",
     "documents",
     "webhooks",
@@ -346,12 +347,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Business settings ----------------------------------------------------------------
-# Orders: amounts in the order's currency, net of VAT (see orders.pricing).
+# Orders: amounts net of VAT (see orders.pricing), per currency: the plain name is the
+# EUR figure, <NAME>_PLN the PLN one (about 4.3 x EUR, rounded).
 FREE_SHIPPING_THRESHOLD = env.str("FREE_SHIPPING_THRESHOLD", default="300.00")
+FREE_SHIPPING_THRESHOLD_PLN = env.str("FREE_SHIPPING_THRESHOLD_PLN", default="1300.00")
 SHIPPING_COST_STANDARD = env.str("SHIPPING_COST_STANDARD", default="9.90")
+SHIPPING_COST_STANDARD_PLN = env.str("SHIPPING_COST_STANDARD_PLN", default="42.00")
 SHIPPING_COST_EXPRESS = env.str("SHIPPING_COST_EXPRESS", default="19.90")
+SHIPPING_COST_EXPRESS_PLN = env.str("SHIPPING_COST_EXPRESS_PLN", default="85.00")
 # A customer's first order above this amount (total) is held for review.
 AUTO_HOLD_FIRST_ORDER_ABOVE = env.str("AUTO_HOLD_FIRST_ORDER_ABOVE", default="3000.00")
+AUTO_HOLD_FIRST_ORDER_ABOVE_PLN = env.str("AUTO_HOLD_FIRST_ORDER_ABOVE_PLN", default="13000.00")
 # Business days promised at placement (preparation + transit) per shipping method.
 PROMISED_DAYS_STANDARD = env.int("PROMISED_DAYS_STANDARD", default=3)
 PROMISED_DAYS_EXPRESS = env.int("PROMISED_DAYS_EXPRESS", default=1)

@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from core.actions import guard
 from core.models import TimeStampedModel
 from customers.models import Currency
+from pricing.models import PriceSource
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -119,6 +120,17 @@ class Coupon(TimeStampedModel):
     )
     times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=Currency.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Fixed amounts only: the currency of the amount; it applies only to orders "
+            "in it. Percentages apply to any order."
+        ),
+    )
 
     class Meta:
         ordering = ["-valid_until", "code"]
@@ -136,10 +148,27 @@ class Coupon(TimeStampedModel):
                 condition=Q(usage_limit__isnull=True) | Q(times_used__lte=models.F("usage_limit")),
                 name="coupon_usage_within_limit",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="percent", currency="") | (Q(kind="fixed") & ~Q(currency="")),
+                name="coupon_fixed_amount_has_currency",
+            ),
         ]
 
     def __str__(self):
         return self.code
+
+    def clean(self):
+        super().clean()
+        if self.kind == CouponKind.FIXED and not self.currency:
+            raise ValidationError(
+                {"currency": _("A fixed amount needs its currency (EUR or PLN).")}
+            )
+        if self.kind == CouponKind.PERCENT:
+            self.currency = ""  # a percentage applies in any currency
+
+    def applies_to(self, currency: str) -> bool:
+        """A percentage applies to any order; a fixed amount only in its currency."""
+        return self.kind != CouponKind.FIXED or self.currency == currency
 
 
 class OrderStatus(models.TextChoices):
@@ -450,6 +479,10 @@ class OrderLine(models.Model):
     vat_rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), **MONEY)
+    #: Where ``list_price``/``unit_price`` came from (pricing.resolution), snapshotted.
+    price_source = models.CharField(
+        _("price source"), max_length=10, choices=PriceSource.choices, default=PriceSource.LIST
+    )
     #: ``[{"warehouse": code, "warehouse_id", "product_id", "quantity"}]`` from the reservation.
     allocations = models.JSONField(_("warehouse allocation"), default=list)
 

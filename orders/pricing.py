@@ -3,7 +3,8 @@
 The rounding rule (``core.money.money``: half up to cents) is applied at these points,
 in this order, and nowhere else:
 
-1. unit price = list price x (100 - customer discount %) / 100, rounded;
+1. unit price = list or break price x (100 - customer discount %) / 100, rounded (a
+   contract price as it is): ``pricing.resolution`` decides which price applies;
 2. line total (net) = unit price x quantity (exact, already in cents);
 3. subtotal = sum of line totals;
 4. coupon discount = percent of the subtotal, rounded (or the fixed amount, at most
@@ -14,6 +15,11 @@ in this order, and nowhere else:
 7. tax = sum over VAT rates of (base after discount [+ shipping]) x rate, rounded per
    rate;
 8. total = subtotal - discount + shipping + tax.
+
+Amounts are in the order's currency. The shipping costs, the free-shipping threshold
+and the first-order hold threshold are settings per currency (``currency_amount``): the
+plain setting (``SHIPPING_COST_STANDARD``...) is the EUR figure, ``<NAME>_PLN`` the
+PLN one.
 """
 
 from __future__ import annotations
@@ -23,10 +29,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from core.money import ZERO, money, percent_of
+from pricing.resolution import discounted
 
 from .models import CouponKind, ShippingMethod
+
+#: The settings that hold an amount per currency.
+CURRENCY_AMOUNTS = (
+    "FREE_SHIPPING_THRESHOLD",
+    "SHIPPING_COST_STANDARD",
+    "SHIPPING_COST_EXPRESS",
+    "AUTO_HOLD_FIRST_ORDER_ABOVE",
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +64,20 @@ class Totals:
         }
 
 
+def currency_amount(name: str, currency: str = "EUR") -> Decimal:
+    """The setting ``name`` in ``currency``: ``settings.<name>`` for EUR,
+    ``settings.<name>_<currency>`` otherwise (never the EUR figure read as another
+    currency: a missing one is a configuration error)."""
+    key = name if currency == "EUR" else f"{name}_{currency}"
+    value = getattr(settings, key, None)
+    if value in (None, ""):
+        raise ImproperlyConfigured(f"{key} is not set: the {name} figure in {currency}.")
+    return Decimal(value)
+
+
 def unit_price(list_price: Decimal, discount_percent: Decimal) -> Decimal:
     """The customer's net unit price: the list price less their discount %."""
-    return money(Decimal(list_price) * (Decimal(100) - Decimal(discount_percent)) / Decimal(100))
+    return discounted(list_price, discount_percent)
 
 
 def coupon_discount(coupon, subtotal: Decimal) -> Decimal:
@@ -61,14 +88,14 @@ def coupon_discount(coupon, subtotal: Decimal) -> Decimal:
     return min(money(coupon.value), subtotal)
 
 
-def shipping_cost(method: str, goods_net: Decimal) -> Decimal:
+def shipping_cost(method: str, goods_net: Decimal, currency: str = "EUR") -> Decimal:
     """Standard shipping is free from ``FREE_SHIPPING_THRESHOLD`` (net goods after
-    discounts); express always costs ``SHIPPING_COST_EXPRESS``."""
+    discounts); express always costs ``SHIPPING_COST_EXPRESS``; each in ``currency``."""
     if method == ShippingMethod.EXPRESS:
-        return money(settings.SHIPPING_COST_EXPRESS)
-    if goods_net >= Decimal(settings.FREE_SHIPPING_THRESHOLD):
+        return money(currency_amount("SHIPPING_COST_EXPRESS", currency))
+    if goods_net >= currency_amount("FREE_SHIPPING_THRESHOLD", currency):
         return ZERO
-    return money(settings.SHIPPING_COST_STANDARD)
+    return money(currency_amount("SHIPPING_COST_STANDARD", currency))
 
 
 def vat_breakdown(lines, *, discount: Decimal, shipping: Decimal) -> list[dict]:
@@ -94,12 +121,19 @@ def vat_breakdown(lines, *, discount: Decimal, shipping: Decimal) -> list[dict]:
     return rows
 
 
-def totals_for(lines, *, coupon=None, shipping_method: str = ShippingMethod.STANDARD) -> Totals:
-    """Totals of priced ``lines`` (objects with ``line_total`` and ``vat_rate``)."""
+def totals_for(
+    lines,
+    *,
+    coupon=None,
+    shipping_method: str = ShippingMethod.STANDARD,
+    currency: str = "EUR",
+) -> Totals:
+    """Totals of priced ``lines`` (objects with ``line_total`` and ``vat_rate``) in
+    ``currency``."""
     lines = list(lines)
     subtotal = sum((line.line_total for line in lines), ZERO)
     discount = coupon_discount(coupon, subtotal)
-    shipping = shipping_cost(shipping_method, subtotal - discount)
+    shipping = shipping_cost(shipping_method, subtotal - discount, currency)
     tax_by_rate = {
         row["rate"]: row["tax"]
         for row in vat_breakdown(lines, discount=discount, shipping=shipping)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.api import serializers
 from core.countries import COUNTRIES
 
+from ..hooks import company_api_fields
 from ..models import CompanyStatus, Currency, Language, PaymentTerms
 
 
@@ -59,3 +60,17 @@ class CustomerSerializer(serializers.Serializer):
 
     def validate_external_ref(self, value):
         return value or None
+
+    # Fields that apps above customers add (customers.hooks), e.g. ``price_list``.
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, extra in company_api_fields.items():
+            fields[name] = extra.field()
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        for name, extra in company_api_fields.items():
+            if name in attrs:
+                attrs[name] = extra.validate(attrs[name], attrs, self.instance)
+        return attrs

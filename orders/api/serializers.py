@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.api import serializers
 from core.countries import COUNTRIES
+from pricing.models import PriceSource
 
 from ..hooks import order_documents
 from ..models import OrderEvent, OrderStatus, Payment, ShippingMethod
@@ -30,6 +31,13 @@ class OrderLineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField()
     list_price = serializers.DecimalField(**MONEY)
     unit_price = serializers.DecimalField(**MONEY, help_text=_("After the customer's discount."))
+    price_source = serializers.ChoiceField(
+        choices=PriceSource.choices,
+        help_text=_(
+            "Where the price came from: the customer's price list, a quantity break or "
+            "its contract price (no discount on a contract price)."
+        ),
+    )
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     line_total = serializers.DecimalField(**MONEY, help_text=_("Net (before VAT)."))
     allocations = AllocationSerializer(many=True)

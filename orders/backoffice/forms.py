@@ -125,6 +125,7 @@ class CouponForm(BootstrapFormMixin, forms.ModelForm):
             "description",
             "kind",
             "value",
+            "currency",
             "minimum_order",
             "valid_from",
             "valid_until",

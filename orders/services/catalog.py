@@ -22,6 +22,7 @@ COUPON_FIELDS = frozenset(
         "description",
         "kind",
         "value",
+        "currency",
         "minimum_order",
         "valid_from",
         "valid_until",

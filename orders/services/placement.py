@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -39,6 +37,7 @@ from ..models import (
     ShippingMethod,
 )
 from ..permissions import may_place
+from ..pricing import currency_amount
 from .quote import (
     Quote,
     address_snapshot,
@@ -72,7 +71,7 @@ def _channel_for(actor) -> str:
 def _auto_hold_reasons(order: Order, quote: Quote) -> list[str]:
     reasons = []
     company = quote.company
-    threshold = Decimal(settings.AUTO_HOLD_FIRST_ORDER_ABOVE)
+    threshold = currency_amount("AUTO_HOLD_FIRST_ORDER_ABOVE", order.currency)
     if order.total > threshold and not (
         Order.objects.filter(company=company)
         .exclude(pk=order.pk)
@@ -189,6 +188,7 @@ def place_order(
                     vat_rate=line.vat_rate,
                     quantity=line.quantity,
                     line_total=line.line_total,
+                    price_source=line.price_source,
                     allocations=by_line.get(index, []),
                 )
                 for index, line in enumerate(quote.lines)

@@ -16,6 +16,8 @@ from core.countries import COUNTRIES
 from customers.models import Address, Company
 from inventory import i18n
 from inventory.models import Product
+from pricing.models import PriceSource
+from pricing.resolution import resolve_prices
 
 from ..errors import (
     CouponNotApplicable,
@@ -25,7 +27,7 @@ from ..models import (
     Coupon,
     ShippingMethod,
 )
-from ..pricing import Totals, totals_for, unit_price
+from ..pricing import Totals, totals_for
 
 MAX_LINES = 500
 MAX_LINE_QUANTITY = 100_000
@@ -186,11 +188,22 @@ def find_coupon(code) -> Coupon | None:
     return Coupon.objects.filter(code__iexact=code.strip()).first()
 
 
-def coupon_problem(coupon: Coupon, subtotal: Decimal, *, today=None) -> str | None:
-    """Why ``coupon`` cannot be used on an order of ``subtotal`` (None: it can)."""
+def coupon_problem(
+    coupon: Coupon, subtotal: Decimal, *, today=None, currency: str | None = None
+) -> str | None:
+    """Why ``coupon`` cannot be used on an order of ``subtotal`` in ``currency`` (None:
+    it can)."""
     today = today or timezone.localdate()
     if not coupon.active:
         return _("The coupon %(code)s is not active.") % {"code": coupon.code}
+    if currency is not None and not coupon.applies_to(currency):
+        return _(
+            "The coupon %(code)s is an amount in %(currency)s: "
+            "it applies only to orders in %(currency)s."
+        ) % {
+            "code": coupon.code,
+            "currency": coupon.currency,
+        }
     if today < coupon.valid_from:
         return _("The coupon %(code)s is valid from %(date)s.") % {
             "code": coupon.code,
@@ -243,6 +256,8 @@ class PricedLine:
     vat_rate: Decimal
     quantity: int
     line_total: Decimal
+    #: ``pricing.models.PriceSource``: list, break or contract
+    price_source: str = PriceSource.LIST
 
 
 @dataclass(frozen=True)
@@ -259,6 +274,8 @@ class Quote:
     po_number: str
     notes: str
     promised_delivery_date: dt.date
+    #: the company's currency: every amount of the quote is in it
+    currency: str = "EUR"
 
 
 def quote_order(
@@ -288,6 +305,9 @@ def quote_order(
     if pairs:
         wanted = {sku for sku, _q, _i in pairs} | {sku.upper() for sku, _q, _i in pairs}
         products = {p.sku: p for p in Product.objects.filter(sku__in=wanted)}
+        # product pk -> [product, quantity, first position]; two spellings of the same
+        # SKU ("abc", "ABC") are one line too.
+        found: dict[int, list] = {}
         for sku, quantity, index in pairs:
             product = products.get(sku) or products.get(sku.upper())
             if product is None:
@@ -298,32 +318,30 @@ def quote_order(
                     _("%(sku)s is no longer sold.") % {"sku": product.sku}
                 ]
                 continue
-            price = unit_price(product.unit_price, company.discount_percent)
+            if product.pk in found:
+                found[product.pk][1] += quantity
+            else:
+                found[product.pk] = [product, quantity, index]
+        # The company's prices (contract > quantity break > list), in its currency.
+        prices = resolve_prices(company, [(p, q) for p, q, _i in found.values()])
+        for product, quantity, index in found.values():
+            resolved = prices[product.pk]
+            if not resolved.orderable:
+                errors[f"lines.{index}.sku"] = [resolved.reason]
+                continue
             priced.append(
                 PricedLine(
                     product=product,
                     sku=product.sku,
                     name=i18n.text_in(product, "name", company.language),
-                    list_price=product.unit_price,
-                    unit_price=price,
+                    list_price=resolved.list_price or resolved.base_price,
+                    unit_price=resolved.unit_price,
                     vat_rate=product.vat_rate,
                     quantity=quantity,
-                    line_total=price * quantity,
+                    line_total=resolved.unit_price * quantity,
+                    price_source=resolved.source,
                 )
             )
-        # Two spellings of the same SKU ("abc", "ABC") are one line too.
-        if len({line.product.pk for line in priced}) != len(priced):
-            merged: dict[int, PricedLine] = {}
-            for line in priced:
-                if line.product.pk in merged:
-                    first = merged[line.product.pk]
-                    qty = first.quantity + line.quantity
-                    merged[line.product.pk] = PricedLine(
-                        **{**first.__dict__, "quantity": qty, "line_total": first.unit_price * qty}
-                    )
-                else:
-                    merged[line.product.pk] = line
-            priced = list(merged.values())
 
     coupon_obj = None
     coupon_error = None
@@ -333,7 +351,7 @@ def quote_order(
             coupon_error = _("Unknown coupon code.")
         elif not errors:
             subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
-            coupon_error = coupon_problem(coupon_obj, subtotal)
+            coupon_error = coupon_problem(coupon_obj, subtotal, currency=company.currency)
     if errors:
         if coupon_error:
             errors["coupon"] = [coupon_error]
@@ -341,7 +359,9 @@ def quote_order(
     if coupon_error:
         raise CouponNotApplicable(coupon_error)
 
-    totals = totals_for(priced, coupon=coupon_obj, shipping_method=shipping_method)
+    totals = totals_for(
+        priced, coupon=coupon_obj, shipping_method=shipping_method, currency=company.currency
+    )
     return Quote(
         company=company,
         lines=priced,
@@ -353,4 +373,5 @@ def quote_order(
         po_number=po_number,
         notes=notes,
         promised_delivery_date=promised_date(shipping_method),
+        currency=company.currency,
     )

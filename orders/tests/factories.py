@@ -16,6 +16,7 @@ class CouponFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"PROMO{n}")
     kind = CouponKind.PERCENT
     value = Decimal("10.00")
+    currency = factory.LazyAttribute(lambda o: "EUR" if o.kind == CouponKind.FIXED else "")
     minimum_order = Decimal("0.00")
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))

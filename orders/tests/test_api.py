@@ -42,6 +42,7 @@ def test_seller_key_places_an_order(api, seller_key, company, drill, gloves):
         "quantity": 2,
         "list_price": "100.00",
         "unit_price": "100.00",
+        "price_source": "list",
         "vat_rate": "21.00",
         "line_total": "200.00",
         "allocations": [{"warehouse": "MAD", "quantity": 2}],
