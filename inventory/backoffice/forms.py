@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
-from django.utils.translation import gettext as _now
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
@@ -25,7 +24,7 @@ class TranslatedFieldsMixin:
                 field = self.fields.get(i18n.column(name, language))
                 if field is None:
                     continue
-                field.label = _now("%(field)s (%(language)s)") % {
+                field.label = gettext("%(field)s (%(language)s)") % {
                     "field": verbose,
                     "language": get_language_info(language)["name_translated"],
                 }
