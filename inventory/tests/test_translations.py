@@ -343,3 +343,29 @@ def test_api_bulk_names_the_item_of_a_bad_translation(api, seller_key, tools):
 def test_category_factory_still_finds_by_name():
     first = CategoryFactory(name="Repetida")
     assert CategoryFactory(name="Repetida") == first
+
+
+def test_the_stock_low_payload_names_the_product_in_spanish(tools):
+    from types import SimpleNamespace
+
+    from inventory.events import stock_low_payload
+
+    product = services.create_product(
+        actor=None,
+        sku="PAYLOAD",
+        name={"es": "Pala", "pl": "Łopata"},
+        category=tools,
+        unit_price=Decimal("5"),
+    )
+    item = SimpleNamespace(
+        product=product,
+        warehouse=SimpleNamespace(code="MAD"),
+        on_hand=1,
+        reserved=0,
+        available=1,
+        reorder_point=5,
+        reorder_quantity=10,
+    )
+    with translation.override("pl"):
+        payload = stock_low_payload(item, SimpleNamespace(pk=1))
+    assert payload["product_name"] == "Pala"
