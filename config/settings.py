@@ -51,6 +51,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin (its docs): the translated catalog columns (inventory/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -181,6 +183,11 @@ LANGUAGES = [("es", _("Spanish")), ("en", _("English")), ("pl", _("Polish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Madrid")
 USE_I18N = True
+# Translated catalog content (django-modeltranslation, inventory/translation.py): one
+# column per language; a reader gets their language, else Spanish, else any non-empty one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
+MODELTRANSLATION_LANGUAGES = ("es", "en", "pl")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("es", "en", "pl")}
 USE_TZ = True
 # Numbers as each language writes them (es 1.234,56, pl 1 234,56, en 1,234.56); where
 # Django's own formats differ from that, config/formats/<lang>/formats.py says so.

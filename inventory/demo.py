@@ -13,7 +13,7 @@ from django.db import transaction
 from core.messages import Msg
 from core.models import TaxCategory
 
-from . import services
+from . import demo_names, services
 from .models import Category, Product, StockItem, StockMovement, Warehouse
 
 CATEGORIES = [
@@ -343,10 +343,15 @@ def _products():
     for category, markets in CATALOG.items():
         for market, families in markets.items():
             for prefix, name, price, weight, variants in families:
+                names = demo_names.family_names(name, market)
                 for index, variant in enumerate(variants, start=1):
+                    labels = demo_names.variant_names(variant, market)
                     yield {
                         "sku": f"{prefix}-{index:02d}",
-                        "name": f"{name} · {variant}" if len(variants) > 1 else name,
+                        "name": {
+                            language: f"{text} · {labels[language]}" if len(variants) > 1 else text
+                            for language, text in names.items()
+                        },
                         "category": category,
                         "market": market,
                         "unit_price": Decimal(price),
@@ -361,8 +366,17 @@ def seed() -> list[tuple[str, str]]:
     """Create the demo catalog and warehouses and receive their initial stock once."""
     categories = {}
     for data in CATEGORIES:
-        category = Category.objects.filter(name=data["name"]).first()
-        categories[data["name"]] = category or services.create_category(actor=None, **data)
+        category = Category.objects.filter(name_es=data["name"]).first()
+        translated = demo_names.CATEGORIES[data["name"]]
+        data = {
+            **data,
+            "name": {"es": data["name"], **translated["name"]},
+            "return_conditions": {
+                "es": data["return_conditions"],
+                **translated["return_conditions"],
+            },
+        }
+        categories[data["name"]["es"]] = category or services.create_category(actor=None, **data)
     for data in WAREHOUSES:
         if not Warehouse.objects.filter(code=data["code"]).exists():
             services.create_warehouse(actor=None, **data)

@@ -2,6 +2,8 @@
 
 from core import outbox
 
+from . import i18n
+
 STOCK_LOW = "stock.low"
 
 
@@ -11,11 +13,13 @@ def publish(event_type: str, payload: dict) -> None:
 
 
 def stock_low_payload(item, alert) -> dict:
-    """Payload of ``stock.low``: which product, where, and how far below the reorder point."""
+    """Payload of ``stock.low``: which product, where, and how far below the reorder point.
+    The product name is the Spanish one (the default language), whoever's request
+    crossed the point: a payload does not depend on the reader."""
     return {
         "alert_id": alert.pk,
         "sku": item.product.sku,
-        "product_name": item.product.name,
+        "product_name": i18n.text_in(item.product, "name", i18n.DEFAULT_LANGUAGE),
         "warehouse": item.warehouse.code,
         "on_hand": item.on_hand,
         "reserved": item.reserved,

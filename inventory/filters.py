@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import YES_NO, BootstrapFilterSet, yes_no
 
+from . import i18n
 from .models import Category, MovementKind, Product, StockItem, StockMovement, Warehouse
 from .selectors import below_reorder_point
 
@@ -31,7 +32,7 @@ class StockItemFilters:
 
 
 class CategoryFilterSet(BootstrapFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     returnable = django_filters.ChoiceFilter(
         choices=YES_NO,
         method="filter_returnable",
@@ -42,6 +43,10 @@ class CategoryFilterSet(BootstrapFilterSet):
     class Meta:
         model = Category
         fields = ["q", "returnable"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(i18n.search("name", value)) if value else queryset
 
     def filter_returnable(self, queryset, name, value):
         return yes_no(queryset, "returnable", value)
@@ -71,7 +76,7 @@ class ProductFilterSet(BootstrapFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(sku__icontains=value) | Q(name__icontains=value) | Q(external_ref__iexact=value)
+            Q(sku__icontains=value) | i18n.search("name", value) | Q(external_ref__iexact=value)
         )
 
     def filter_active(self, queryset, name, value):

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from . import i18n
 from .models import Category, Product, StockItem, StockMovement, Warehouse
 
 
@@ -44,7 +45,9 @@ def warehouse_list() -> QuerySet[Warehouse]:
 
 def product_list() -> QuerySet[Product]:
     """Products with their category and stock totals over all warehouses
-    (``total_on_hand``, ``total_reserved``, ``total_available``, ``is_low``)."""
+    (``total_on_hand``, ``total_reserved``, ``total_available``, ``is_low``), and
+    ``localized_name``: the name the reader sees (their language, else the fallback), to
+    sort by."""
     totals = StockItem.objects.filter(product=OuterRef("pk")).values("product")
     return (
         Product.objects.select_related("category")
@@ -63,7 +66,10 @@ def product_list() -> QuerySet[Product]:
             ),
             is_low=Exists(StockItem.objects.filter(below_reorder_point(), product=OuterRef("pk"))),
         )
-        .annotate(total_available=F("total_on_hand") - F("total_reserved"))
+        .annotate(
+            total_available=F("total_on_hand") - F("total_reserved"),
+            localized_name=i18n.localized("name"),
+        )
     )
 
 

@@ -130,6 +130,9 @@ DECLARATIONS: dict[str, Expect] = {
     "portal:logout": Expect(staff=LOGIN, customers_write=LOGIN),
     "portal:invitation": Expect(anonymous=OK, keys=OK, customers=OK, staff=OK, viewer_write=OK),
     "portal:catalog": Expect(list="products"),
+    # The product is on sale to both companies (the catalog is shared): not a 404 for
+    # the other one. A product a company cannot buy is a 404 (orders/tests).
+    "portal:catalog_product": Expect(owned=False),
     "portal:cart": Expect(),
     "portal:cart_update": Expect(),
     "portal:checkout": Expect(),

@@ -2,11 +2,15 @@
 ``inventory.services`` applies the business rules and does the writing."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from modeltranslation.utils import get_language
 
 from core.api import serializers
+from core.api.schema import NOT_BLANK_PATTERN
 from core.fiscal import category_for_rate, seller_country
 from core.models import TaxCategory
 
+from .. import i18n
 from ..models import MovementKind, ReturnShippingPayer
 from ..services import MANUAL_KINDS, MAX_BULK_PRODUCTS
 
@@ -30,21 +34,133 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class TranslatedTextField(serializers.Field):
+    """A translated catalog text (``inventory.i18n``). In: a string (the Spanish text,
+    the default language) or ``{"es": ..., "en": ..., "pl": ...}`` (the languages given
+    change; ``null`` or ``""`` clears one; a required field needs its Spanish text). Out:
+    the text in the request's language (``Accept-Language``, default Spanish) with the
+    catalog's fallback; every language is in the serializer's ``translations``."""
+
+    default_error_messages = {
+        "invalid": _("Send a string or an object of translations (es, en, pl)."),
+        "unknown_language": _("Unknown language: %(codes)s. Use es, en or pl."),
+    }
+
+    def __init__(self, *, max_length: int, allow_blank: bool = False, **kwargs):
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.allow_blank = allow_blank
+
+    def _text(self, *, default_language: bool) -> serializers.CharField:
+        blank_ok = self.allow_blank or not default_language
+        return serializers.CharField(
+            max_length=self.max_length, allow_blank=blank_ok, allow_null=not default_language
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return {self.field_name: self._text(default_language=True).run_validation(data)}
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        unknown = sorted(str(key) for key in data if key not in i18n.LANGUAGES)
+        if unknown:
+            self.fail("unknown_language", codes=", ".join(unknown))
+        partial = bool(getattr(self.parent, "partial", False))
+        if not partial and not self.allow_blank and i18n.DEFAULT_LANGUAGE not in data:
+            raise serializers.ValidationError(
+                {i18n.DEFAULT_LANGUAGE: [_("The Spanish text is required.")]}
+            )
+        values, errors = {}, {}
+        for language, text in data.items():
+            field = self._text(default_language=language == i18n.DEFAULT_LANGUAGE)
+            try:
+                values[language] = field.run_validation(text)
+            except serializers.ValidationError as error:
+                errors[language] = error.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {self.field_name: values}
+
+    def to_representation(self, instance):
+        return i18n.text_in(instance, self.field_name, get_language())
+
+
+class TranslatedTextFieldSchema(OpenApiSerializerFieldExtension):
+    """Answers: a string. Requests: a string or an object of translations."""
+
+    target_class = TranslatedTextField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        text = {"type": "string", "maxLength": field.max_length}
+        if direction != "request":
+            return {"type": "string"}
+        default = dict(text)
+        if not field.allow_blank:
+            default["pattern"] = NOT_BLANK_PATTERN
+        other = {**text, "nullable": True}
+        translations = {
+            "type": "object",
+            "properties": {
+                language: default if language == i18n.DEFAULT_LANGUAGE else other
+                for language in i18n.LANGUAGES
+            },
+            "additionalProperties": False,
+        }
+        if not field.allow_blank and auto_schema.method != "PATCH":
+            translations["required"] = [i18n.DEFAULT_LANGUAGE]
+        return {"oneOf": [default, translations]}
+
+
+class TranslationsField(serializers.Field):
+    """Every language of the translated fields: ``{"name": {"es", "en", "pl"}, ...}``."""
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+        self.translated = fields
+
+    def to_representation(self, instance):
+        return {name: i18n.translations(instance, name) for name in self.translated}
+
+
+class TranslationsFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = TranslationsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        languages = {
+            "type": "object",
+            "properties": {language: {"type": "string"} for language in i18n.LANGUAGES},
+            "required": list(i18n.LANGUAGES),
+        }
+        return {
+            "type": "object",
+            "properties": dict.fromkeys(self.target.translated, languages),
+            "required": list(self.target.translated),
+            "readOnly": True,
+        }
+
+
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=100)
+    name = TranslatedTextField(max_length=100)
     returnable = serializers.BooleanField(
         required=False, help_text=_("False for goods that can never be returned.")
     )
     return_window_days = StrictIntegerField(
         min_value=0, max_value=365, required=False, help_text=_("Counted from delivery.")
     )
-    return_conditions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    return_conditions = TranslatedTextField(required=False, allow_blank=True, max_length=5000)
     return_shipping_paid_by = serializers.ChoiceField(
         choices=ReturnShippingPayer.choices, required=False
     )
     restocking_fee_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    translations = TranslationsField(
+        fields=("name", "return_conditions"),
+        help_text=_("The name and return conditions in every language."),
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -53,8 +169,8 @@ class CategorySerializer(serializers.Serializer):
 class ProductSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     sku = serializers.CharField(max_length=64, help_text=_("Letters, digits and . _ / - (unique)."))
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    name = TranslatedTextField(max_length=200)
+    description = TranslatedTextField(required=False, allow_blank=True, max_length=20000)
     category = StrictIntegerField(
         source="category_id", min_value=1, max_value=BIGINT_MAX, help_text=_("Category id.")
     )
@@ -92,6 +208,10 @@ class ProductSerializer(serializers.Serializer):
         allow_null=True,
         allow_blank=True,
         help_text=_("The product's id in the ERP (unique)."),
+    )
+    translations = TranslationsField(
+        fields=("name", "description"),
+        help_text=_("The name and description in every language."),
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)

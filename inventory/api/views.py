@@ -21,7 +21,7 @@ from core.api.permissions import SellerOnly
 from core.api.schema import ApiAutoSchema, ErrorSerializer
 from core.api.views import ApiGenericViewSet, ApiViewSet
 
-from .. import services
+from .. import i18n, services
 from ..errors import InvalidData, InvalidProducts, InvalidStockChanges, TooManyItems
 from ..models import Category, Product, StockItem, StockMovement, Warehouse
 from ..permissions import CATALOG_EDITORS, STOCK_KEEPERS
@@ -60,13 +60,24 @@ def api_key_actor(key):
     return key
 
 
+def api_field(name: str) -> str:
+    """A model field's name as the API names it: a translated field's language column
+    (``name_es``) is the field (``name``)."""
+    base, _sep, language = name.rpartition("_")
+    return (
+        base
+        if language in i18n.LANGUAGES and base in {"name", "description", "return_conditions"}
+        else name
+    )
+
+
 def per_item_error(error) -> ApiError:
     """A batch's domain error (``errors`` by item index) as the API's error shape."""
-    fields = {
-        f"{index}.{name}": [str(message) for message in messages]
-        for index, problems in sorted(error.errors.items())
-        for name, messages in problems.items()
-    }
+    fields: dict[str, list[str]] = {}
+    for index, problems in sorted(error.errors.items()):
+        for name, messages in problems.items():
+            key = f"{index}.{api_field(name)}"
+            fields.setdefault(key, []).extend(str(message) for message in messages)
     return ApiError(error.message, code=error.code, status_code=error.status, fields=fields)
 
 
@@ -117,11 +128,10 @@ class InventoryApiMixin:
 
     def handle_exception(self, exc):
         if isinstance(exc, InvalidData):
-            exc = ApiError(
-                _("Invalid input."),
-                code="validation_error",
-                fields={name: [str(m) for m in msgs] for name, msgs in exc.fields.items()},
-            )
+            fields: dict[str, list[str]] = {}
+            for name, messages in exc.fields.items():
+                fields.setdefault(api_field(name), []).extend(str(m) for m in messages)
+            exc = ApiError(_("Invalid input."), code="validation_error", fields=fields)
         elif isinstance(exc, InvalidProducts | InvalidStockChanges):
             exc = per_item_error(exc)
         return super().handle_exception(exc)

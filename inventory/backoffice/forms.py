@@ -1,34 +1,74 @@
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
 
+from .. import i18n
 from ..imports import MAX_BYTES
 from ..models import Category, MovementKind, Product, StockItem, Warehouse
 from ..services import MAX_QUANTITY
 
 
-class CategoryForm(BootstrapFormMixin, forms.ModelForm):
+class TranslatedFieldsMixin:
+    """One input per language for the translated fields (``name_es``, ``name_en``,
+    ``name_pl``, side by side, labelled with the language); Spanish is required.
+    ``service_data()`` hands them to the service as ``{language: text}``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in i18n.translated_fields(self._meta.model):
+            verbose = capfirst(self._meta.model._meta.get_field(name).verbose_name)
+            for language in i18n.LANGUAGES:
+                field = self.fields.get(i18n.column(name, language))
+                if field is None:
+                    continue
+                field.label = gettext("%(field)s (%(language)s)") % {
+                    "field": verbose,
+                    "language": get_language_info(language)["name_translated"],
+                }
+                field.widget.attrs["lang"] = language
+                if language == i18n.DEFAULT_LANGUAGE and name == "name":
+                    field.required = True
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in i18n.translated_fields(self._meta.model):
+            data[name] = {
+                language: data.pop(i18n.column(name, language), None) for language in i18n.LANGUAGES
+            }
+        return data
+
+
+def _columns(*fields: str) -> list[str]:
+    return [name for field in fields for name in i18n.columns(field)]
+
+
+class CategoryForm(TranslatedFieldsMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Category
         fields = [
-            "name",
+            *_columns("name"),
             "returnable",
             "return_window_days",
-            "return_conditions",
+            *_columns("return_conditions"),
             "return_shipping_paid_by",
             "restocking_fee_percent",
         ]
-        widgets = {"return_conditions": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            i18n.column("return_conditions", language): forms.Textarea(attrs={"rows": 3})
+            for language in i18n.LANGUAGES
+        }
 
 
-class ProductForm(BootstrapFormMixin, forms.ModelForm):
+class ProductForm(TranslatedFieldsMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = [
             "sku",
-            "name",
-            "description",
+            *_columns("name"),
+            *_columns("description"),
             "category",
             "unit_price",
             "tax_category",
@@ -36,7 +76,10 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
             "active",
             "external_ref",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            i18n.column("description", language): forms.Textarea(attrs={"rows": 3})
+            for language in i18n.LANGUAGES
+        }
 
     def clean_sku(self):
         return self.cleaned_data["sku"].strip()

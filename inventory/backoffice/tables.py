@@ -34,7 +34,7 @@ class ProductTable(Table):
             template_code="<a href=\"{% url 'backoffice:product_detail' product.pk %}\">"
             "{{ product.sku }}</a>",
         ),
-        Column("name", _("Name"), order_by="name"),
+        Column("name", _("Name"), order_by="localized_name"),
         Column("category", _("Category"), accessor="category.name", order_by="category__name"),
         Column("unit_price", _("Unit price"), order_by="unit_price", css=_END),
         Column(

@@ -150,7 +150,7 @@ class ProductFormView(InventoryFormView):
         return reverse("backoffice:product_list")
 
     def perform(self, form):
-        data = form.cleaned_data
+        data = form.service_data()
         if self.object is None:
             product = services.create_product(actor=self.request.user, **data)
             self.success_message = _("Product created.")
@@ -194,10 +194,10 @@ class CategoryFormView(InventoryFormView):
 
     def perform(self, form):
         if self.object is None:
-            services.create_category(actor=self.request.user, **form.cleaned_data)
+            services.create_category(actor=self.request.user, **form.service_data())
         else:
             services.update_category(
-                category=self.object, actor=self.request.user, **form.cleaned_data
+                category=self.object, actor=self.request.user, **form.service_data()
             )
         self.success_message = _("Category saved.")
         return reverse("backoffice:category_list")

@@ -17,6 +17,7 @@ from core import audit
 from core.actors import Actor, actor_label, key_of, user_of
 from core.models import AuditAction, AuditEntry
 
+from .. import i18n
 from ..errors import DuplicateSkus, InvalidProducts, TooManyItems
 from ..models import Category, Product
 from ..permissions import ensure_can_edit_catalog
@@ -37,10 +38,19 @@ BULK_PRODUCT_FIELDS = (
     "active",
     "external_ref",
 )
-#: The fields of a product's audit row.
-AUDITED_FIELDS = list(BULK_PRODUCT_FIELDS)
-#: The columns ``bulk_upsert_products`` compares and writes.
-_BULK_COLUMNS = tuple("category_id" if name == "category" else name for name in BULK_PRODUCT_FIELDS)
+#: The language columns of the translated fields (``name_es``...).
+_TRANSLATION_COLUMNS = (*i18n.columns("name"), *i18n.columns("description"))
+#: The fields of a product's audit row (a translated field by its language columns).
+AUDITED_FIELDS = [
+    *(name for name in BULK_PRODUCT_FIELDS if name not in ("name", "description")),
+    *_TRANSLATION_COLUMNS,
+]
+#: The columns ``bulk_upsert_products`` compares and writes (the original ``name`` and
+#: ``description`` hold the Spanish text, written with Spanish active).
+_BULK_COLUMNS = (
+    *("category_id" if name == "category" else name for name in BULK_PRODUCT_FIELDS),
+    *_TRANSLATION_COLUMNS,
+)
 
 
 @dataclass(frozen=True)
@@ -165,13 +175,20 @@ def bulk_upsert_products(*, actor: Actor, items: Sequence[Mapping[str, Any]]) ->
     products, before, audited = [], {}, {}
     for index, fields in enumerate(batch):
         problems: dict[str, list[str]] = {}
+        try:
+            fields = i18n.expand(Product, fields)
+        except i18n.TranslationError as error:
+            problems.update(error.errors)
+            fields = {k: v for k, v in fields.items() if k not in error.errors}
+            fields = i18n.expand(Product, fields)
         product = existing.get(fields["sku"])
         if product is None:
             product = Product()
             if "category" not in fields:
                 problems["category"] = [_("This field is required.")]
         else:
-            before[index] = {name: getattr(product, name) for name in _BULK_COLUMNS}
+            with i18n.spanish_saved():
+                before[index] = {name: getattr(product, name) for name in _BULK_COLUMNS}
             audited[index] = audit.snapshot(product, fields=AUDITED_FIELDS)
         for name, value in fields.items():
             if name == "category":
@@ -185,10 +202,14 @@ def bulk_upsert_products(*, actor: Actor, items: Sequence[Mapping[str, Any]]) ->
                     product.category_id = value
             else:
                 setattr(product, name, value)
-        try:
-            product.clean_fields(exclude=["category"])
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
+        failed = None
+        with i18n.spanish_saved():
+            try:
+                product.clean_fields(exclude=["category"])
+            except ValidationError as error:
+                failed = error
+        if failed is not None:
+            for name, messages in failed.message_dict.items():
                 problems.setdefault(name, []).extend(messages)
         if index in ref_errors:
             problems.setdefault("external_ref", []).append(ref_errors[index])
@@ -200,20 +221,21 @@ def bulk_upsert_products(*, actor: Actor, items: Sequence[Mapping[str, Any]]) ->
 
     now = timezone.now()
     created, updated, unchanged, to_create, to_update = [], [], [], [], []
-    for index, product in enumerate(products):
-        if product.pk is None:
-            product.created_at = product.updated_at = now
-            to_create.append(product)
-            created.append(product.sku)
-        elif any(getattr(product, name) != value for name, value in before[index].items()):
-            product.updated_at = now
-            to_update.append(product)
-            updated.append(product.sku)
-        else:
-            unchanged.append(product.sku)
-    if to_create:
-        Product.objects.bulk_create(to_create)
-    if to_update:
-        Product.objects.bulk_update(to_update, [*_BULK_COLUMNS, "updated_at"])
+    with i18n.spanish_saved():
+        for index, product in enumerate(products):
+            if product.pk is None:
+                product.created_at = product.updated_at = now
+                to_create.append(product)
+                created.append(product.sku)
+            elif any(getattr(product, name) != value for name, value in before[index].items()):
+                product.updated_at = now
+                to_update.append(product)
+                updated.append(product.sku)
+            else:
+                unchanged.append(product.sku)
+        if to_create:
+            Product.objects.bulk_create(to_create)
+        if to_update:
+            Product.objects.bulk_update(to_update, [*_BULK_COLUMNS, "updated_at"])
     _audit(actor=actor, products=products, before=audited)
     return BulkUpsertResult(products, created, updated, unchanged)

@@ -10,6 +10,7 @@ stored as NULL (the column is unique).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,25 +20,50 @@ from django.db import models, transaction
 from core import audit
 from core.actors import Actor
 
+from .. import i18n
 from ..errors import DefaultWarehouseRequired, InvalidData
 from ..models import Category, Product, Warehouse
 from ..permissions import ensure_can_edit_catalog
 
 
 def _save(instance: models.Model, fields: dict[str, Any]) -> models.Model:
+    try:
+        fields = i18n.expand(type(instance), fields)
+    except i18n.TranslationError as error:
+        raise InvalidData(error.errors) from error
     for name, value in fields.items():
         setattr(instance, name, value)
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise InvalidData(error.message_dict) from error
-    instance.save()
+    failed = None
+    # Checked and saved with Spanish active (the original column of a translated field
+    # holds the Spanish text); the messages are rendered outside, in the caller's language.
+    with i18n.spanish_saved():
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            failed = error
+        else:
+            instance.save()
+    if failed is not None:
+        raise InvalidData(failed.message_dict) from failed
     return instance
+
+
+def _audited(model: type[models.Model]) -> list[str] | None:
+    """The audited fields: a translated field by its language columns (``name_es``...),
+    not by its original column, which only repeats the Spanish text."""
+    translated = i18n.translated_fields(model)
+    if not translated:
+        return None
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name not in translated and not field.primary_key
+    ]
 
 
 def _create(model: type[models.Model], *, actor: Actor, fields: dict[str, Any]):
     instance = _save(model(), fields)
-    audit.record_created(actor=actor, instance=instance)
+    audit.record_created(actor=actor, instance=instance, fields=_audited(model))
     return instance
 
 
@@ -45,10 +71,14 @@ def _update(instance: models.Model, *, actor: Actor, fields: dict[str, Any]):
     # Read the row again under a lock: a model form may already have changed the
     # instance in memory, and the audit row must compare with what is stored.
     locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    before = audit.snapshot(locked)
+    before = audit.snapshot(locked, fields=_audited(type(instance)))
     _save(locked, fields)
     audit.record_change(actor=actor, instance=locked, before=before)
     return locked
+
+
+#: A translated field's value: the Spanish text, or ``{language: text}``.
+Translatable = str | Mapping[str, str | None]
 
 
 # --- Categories -----------------------------------------------------------------------
@@ -63,14 +93,16 @@ def _given(**values: Any) -> dict[str, Any]:
 def create_category(
     *,
     actor: Actor,
-    name: str,
+    name: Translatable,
     returnable: bool | None = None,
     return_window_days: int | None = None,
-    return_conditions: str | None = None,
+    return_conditions: Translatable | None = None,
     return_shipping_paid_by: str | None = None,
     restocking_fee_percent: Decimal | None = None,
 ) -> Category:
-    """Create a category with its return policy (left out: the model's defaults)."""
+    """Create a category with its return policy (left out: the model's defaults).
+    ``name`` and ``return_conditions`` are the Spanish text or ``{language: text}``
+    (``inventory.i18n``); the Spanish name is required."""
     ensure_can_edit_catalog(actor)
     fields = _given(
         name=name,
@@ -88,10 +120,10 @@ def update_category(
     *,
     actor: Actor,
     category: Category,
-    name: str | None = None,
+    name: Translatable | None = None,
     returnable: bool | None = None,
     return_window_days: int | None = None,
-    return_conditions: str | None = None,
+    return_conditions: Translatable | None = None,
     return_shipping_paid_by: str | None = None,
     restocking_fee_percent: Decimal | None = None,
 ) -> Category:
@@ -121,7 +153,8 @@ def _product_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def create_product(*, actor: Actor, **fields: Any) -> Product:
-    """Create a product (no stock yet: stock comes with ``receive``)."""
+    """Create a product (no stock yet: stock comes with ``receive``); ``name`` and
+    ``description`` are the Spanish text or ``{language: text}`` (``inventory.i18n``)."""
     ensure_can_edit_catalog(actor)
     return _create(Product, actor=actor, fields=_product_fields(fields))
 

@@ -724,4 +724,4 @@ def test_writes_through_the_api_are_audited_with_the_key(seller, tools):
     assert "ERP" in entry.actor_label
     response = seller.patch(f"{PRODUCTS}SAW-600/", {"name": "Sierra nueva"}, format="json")
     assert response.status_code == 200, response.content
-    assert entries_for(product)[0].changes == {"name": ["Sierra de calar 600 W", "Sierra nueva"]}
+    assert entries_for(product)[0].changes == {"name_es": ["Sierra de calar 600 W", "Sierra nueva"]}

@@ -52,8 +52,9 @@ def test_product_created_and_changed_are_audited(manager):
     )
     changed = entries_for(product)[0]
     assert changed.action == AuditAction.CHANGED
+    # A translated field is audited per language column.
     assert changed.changes == {
-        "name": ["Sierra", "Sierra de calar"],
+        "name_es": ["Sierra", "Sierra de calar"],
         "unit_price": ["9.90", "12.00"],
     }
     assert changed.actor_label == str(manager)
@@ -157,7 +158,7 @@ def test_bulk_upsert_writes_one_row_per_product_created_or_changed(product):
         ],
     )
     assert result.updated == [product.sku] and result.created == ["NEW-1", "NEW-2"]
-    assert entries_for(product)[0].changes == {"name": ["Taladro 18 V", "Taladro nuevo"]}
+    assert entries_for(product)[0].changes == {"name_es": ["Taladro 18 V", "Taladro nuevo"]}
     new = result.products[1]
     created = only_entry(new)
     assert created.action == AuditAction.CREATED and created.actor_key_id == 5

@@ -260,10 +260,10 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
     response = client.post(
         reverse("backoffice:category_create"),
         {
-            "name": "Ropa laboral",
+            "name_es": "Ropa laboral",
             "returnable": "on",
             "return_window_days": 30,
-            "return_conditions": "Sin usar y con etiquetas",
+            "return_conditions_es": "Sin usar y con etiquetas",
             "return_shipping_paid_by": "buyer",
             "restocking_fee_percent": "0",
         },
@@ -272,7 +272,7 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
     category = Category.objects.get(name="Ropa laboral")
     data = {
         "sku": "WW-JKT-M",
-        "name": "Chaqueta de trabajo M",
+        "name_es": "Chaqueta de trabajo M",
         "category": category.pk,
         "unit_price": "24.90",
         "tax_category": "standard",
@@ -285,7 +285,7 @@ def test_manager_creates_and_edits_catalog(client_for, manager, mad):
     assert product.unit_price == Decimal("24.90") and product.external_ref is None
     response = client.post(reverse("backoffice:product_create"), data)
     assert response.status_code == 400 and "sku" in response.context["form"].errors
-    data["name"] = "Chaqueta de trabajo talla M"
+    data["name_es"] = "Chaqueta de trabajo talla M"
     assert (
         client.post(reverse("backoffice:product_edit", args=[product.pk]), data).status_code == 302
     )

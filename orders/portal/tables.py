@@ -58,7 +58,8 @@ class PortalOrderTable(Table):
 
 
 class CatalogTable(Table):
-    """The catalog with the company's prices (``customer_price``, set by the view)."""
+    """What the company may buy (``portal_catalog``: ``company_price`` in its currency),
+    with a link to each product's page and an "Add" that comes back to the same page."""
 
     row_name = "product"
     html_id = "catalog-table"
@@ -71,27 +72,20 @@ class CatalogTable(Table):
         Column(
             "name",
             _("Product"),
-            order_by=("name", "sku"),
-            template_code='{{ product.name }} <small class="text-body-secondary">'
-            "{{ product.category }}</small>",
+            order_by=("localized_name", "sku"),
+            template_name="orders/portal/_catalog_cells.html",
         ),
         Column(
             "price",
             _("Your price"),
-            css="text-end",
-            order_by="unit_price",
-            template_code="{% load ui %}{{ product.customer_price|amount }}",
-        ),
-        Column(
-            "vat_rate",
-            _("VAT"),
             css="text-end text-nowrap",
-            template_code='{{ product.vat_rate|floatformat:"-2" }} %',
+            order_by="company_price",
+            template_name="orders/portal/_catalog_cells.html",
         ),
         Column(
             "available",
-            _("Available"),
-            css="text-end",
+            _("Stock"),
+            css="text-end text-nowrap",
             order_by="total_available",
             template_name="orders/portal/_catalog_cells.html",
         ),

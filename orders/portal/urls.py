@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("catalog/", views.CatalogView.as_view(), name="catalog"),
+    # SKUs may hold "/" (the model's validator): the rest of the path is the SKU.
+    path("catalog/<path:sku>/", views.CatalogProductView.as_view(), name="catalog_product"),
     path("cart/", views.CartView.as_view(), name="cart"),
     path("cart/update/", views.CartUpdateView.as_view(), name="cart_update"),
     path("cart/<slug:step>/", views.CheckoutView.as_view(), name="checkout"),

@@ -8,9 +8,10 @@ a 404. Viewers browse; only admins and buyers change the cart or order.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -21,23 +22,62 @@ from inventory.errors import InsufficientStock
 from inventory.models import Product
 from inventory.selectors import available_by_sku, product_list
 from pricing.resolution import resolve_prices
+from pricing.selectors import orderable_products
 
 from .. import services
 from ..actions import registry
 from ..forms import line_messages, parse_lines_csv, parse_lines_text, quantity_from_text
 from ..models import STATUS_FLOW, OrderStatus
-from ..pricing import unit_price
 from ..selectors import events_for, order_detail, orders_for
 from . import cart as session_cart
-from .filters import PortalOrderFilterSet
+from .filters import PortalCatalogFilterSet, PortalOrderFilterSet
 from .forms import AddToCartForm, CheckoutForm, CsvUploadForm, QuickOrderForm
 from .tables import CatalogTable, PortalOrderTable
 
 ORDERING_ROLES = (CustomerRole.ADMIN, CustomerRole.BUYER)
 
 
+def _prices_for(company, products):
+    """``{product.pk: ResolvedPrice}`` of ``products`` for one unit, for ``company``
+    (``pricing.resolution.resolve_prices``: contract > break > list, then the discount).
+    Three queries whatever the number of products."""
+    return resolve_prices(company, [(product, 1) for product in products])
+
+
+def stock_level(product) -> str:
+    """``in_stock``, ``low`` (below its reorder point) or ``out``, from ``product_list``'s
+    annotations."""
+    if product.total_available <= 0:
+        return "out"
+    return "low" if product.is_low else "in_stock"
+
+
+def portal_catalog(company):
+    """What ``company`` may buy (``pricing.selectors.orderable_products``: active, with a
+    price for it), with the stock totals and names of ``inventory.selectors.product_list``."""
+    return orderable_products(company, queryset=product_list()).order_by("localized_name", "sku")
+
+
+def _catalog_url(request, fallback: str) -> str:
+    """Where an "Add" goes back to: the catalog page it came from (its search, filters,
+    sort and page kept), when ``next`` is one of the portal's catalog pages."""
+    target = request.POST.get("next") or ""
+    catalog = reverse("portal:catalog")
+    if (
+        target.startswith(catalog)
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and "\\" not in target
+    ):
+        return target
+    return fallback
+
+
 class CatalogView(CustomerRequiredMixin, FilteredListView):
+    """What the company may buy, in its currency: search (SKU or a name in any
+    language), category filter, sort, pages; "Add" comes back to the same page."""
+
     template_name = "orders/portal/catalog.html"
+    filterset_class = PortalCatalogFilterSet
     table_class = CatalogTable
     # The page shows the company's prices, which the rows get only in the page context.
     export_csv = False
@@ -48,16 +88,12 @@ class CatalogView(CustomerRequiredMixin, FilteredListView):
         return {"can_order": self.request.user.can_order}
 
     def get_base_queryset(self):
-        products = product_list().filter(active=True).order_by("name", "sku")
-        query = (self.request.GET.get("q") or "").strip().replace("\x00", "")
-        if query:
-            products = products.filter(Q(sku__icontains=query) | Q(name__icontains=query))
-        return products
+        return portal_catalog(self.company)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for product in context["products"]:
-            product.customer_price = unit_price(product.unit_price, self.company.discount_percent)
+            product.stock_level = stock_level(product)
         context["q"] = self.request.GET.get("q", "")
         context["company"] = self.company
         context["can_order"] = self.request.user.can_order
@@ -65,8 +101,40 @@ class CatalogView(CustomerRequiredMixin, FilteredListView):
         return context
 
 
+class CatalogProductView(CustomerRequiredMixin, View):
+    """One product the company may buy: its description, price in the company's
+    currency with the quantity breaks (or its contract price), the return policy of its
+    category, the stock. A product it cannot buy is a 404."""
+
+    template_name = "orders/portal/catalog_product.html"
+
+    def get(self, request, sku):
+        product = get_object_or_404(portal_catalog(self.company), sku=sku)
+        price = _prices_for(self.company, [product])[product.pk]
+        # The catalog's query string (search, filters, page) it was opened from, parsed
+        # and written again: only a query string can come back.
+        back = QueryDict(request.GET.get("back", "")).urlencode()
+        catalog = reverse("portal:catalog")
+        back_url = f"{catalog}?{back}" if back else catalog
+        return render(
+            request,
+            self.template_name,
+            {
+                "product": product,
+                "category": product.category,
+                "price": price,
+                "stock_level": stock_level(product),
+                "company": self.company,
+                "can_order": request.user.can_order,
+                "back_url": back_url,
+                "cart_count": len(session_cart.get(request)),
+            },
+        )
+
+
 def _cart_rows(request, company):
-    """The cart as rows with product, customer price and live availability."""
+    """The cart as rows with product, the company's price for the quantity
+    (``pricing.resolution.resolve_prices``) and live availability."""
     cart = session_cart.get(request)
     products = {p.sku: p for p in Product.objects.filter(sku__in=list(cart))}
     available = available_by_sku(list(cart))
@@ -77,7 +145,8 @@ def _cart_rows(request, company):
     rows = []
     for sku, quantity in cart.items():
         product = products.get(sku)
-        price = prices[product.pk].unit_price if product else None
+        resolved = prices.get(product.pk) if product else None
+        price = resolved.unit_price if resolved else None
         rows.append(
             {
                 "sku": sku,
@@ -110,8 +179,9 @@ class CartView(CustomerRequiredMixin, View):
         return context
 
 
-def _validated_items(lines: list[dict]) -> tuple[dict[str, int], list[str]]:
-    """Lines typed or uploaded -> {sku: quantity} of known, active products, or errors."""
+def _validated_items(lines: list[dict], *, company) -> tuple[dict[str, int], list[str]]:
+    """Lines typed or uploaded -> {sku: quantity} of known, active products the company
+    may buy (a price for it), or errors."""
     pairs, errors = services.normalize_lines(lines)
     messages_ = line_messages(errors, lines)
     if messages_:
@@ -127,6 +197,13 @@ def _validated_items(lines: list[dict]) -> tuple[dict[str, int], list[str]]:
             )
             continue
         items[product.sku] = items.get(product.sku, 0) + qty
+    found = {p.sku: p for p in products.values()}
+    prices = resolve_prices(company, [(found[sku], qty) for sku, qty in items.items()])
+    for sku in list(items):
+        resolved = prices[found[sku].pk]
+        if not resolved.orderable:
+            messages_.append(resolved.reason or _("%(sku)s cannot be ordered.") % {"sku": sku})
+            items.pop(sku)
     return items, messages_
 
 
@@ -144,19 +221,15 @@ class CartUpdateView(CustomerRequiredMixin, View):
                     request,
                     _("Enter a quantity from 1 to %(max)d.") % {"max": services.MAX_LINE_QUANTITY},
                 )
-                return redirect(
-                    (request.POST.get("back") == "catalog" and "portal:catalog") or "portal:cart"
-                )
-            items, errors = _validated_items([form.cleaned_data])
+                return redirect(_catalog_url(request, reverse("portal:cart")))
+            items, errors = _validated_items([form.cleaned_data], company=self.company)
             if not errors:
                 errors = session_cart.add(request, items)
             if errors:
                 messages.error(request, errors[0])
             else:
                 messages.success(request, _("Added to the cart."))
-            if request.POST.get("back") == "catalog":
-                return redirect("portal:catalog")
-            return redirect("portal:cart")
+            return redirect(_catalog_url(request, reverse("portal:cart")))
         if action in ("quick", "csv"):
             if action == "quick":
                 form = QuickOrderForm(request.POST)
@@ -169,7 +242,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
                     parse_lines_csv(request.FILES["file"]) if form.is_valid() else ([], [])
                 )
             if form.is_valid() and not errors:
-                items, errors = _validated_items(lines)
+                items, errors = _validated_items(lines, company=self.company)
             if form.is_valid() and not errors:
                 errors = session_cart.add(request, items)
             if not form.is_valid() or errors:

@@ -16,6 +16,7 @@ from core import fiscal
 from core.countries import COUNTRIES
 from core.money import format_amount
 from customers.models import Address, Company
+from inventory import i18n
 from inventory.models import Product
 from pricing.models import PriceSource
 from pricing.resolution import resolve_prices
@@ -349,7 +350,7 @@ def quote_order(
                 PricedLine(
                     product=product,
                     sku=product.sku,
-                    name=product.name,
+                    name=i18n.text_in(product, "name", company.language),
                     list_price=resolved.list_price or resolved.base_price,
                     unit_price=resolved.unit_price,
                     vat_rate=fiscal.vat_rate_for(position, product.tax_category),
