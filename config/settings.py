@@ -348,6 +348,14 @@ AUTO_HOLD_FIRST_ORDER_ABOVE = env.str("AUTO_HOLD_FIRST_ORDER_ABOVE", default="30
 # Business days promised at placement (preparation + transit) per shipping method.
 PROMISED_DAYS_STANDARD = env.int("PROMISED_DAYS_STANDARD", default=3)
 PROMISED_DAYS_EXPRESS = env.int("PROMISED_DAYS_EXPRESS", default=1)
+# Business calendar (core.calendar): public holidays from the `holidays` package per
+# country (Spain with an optional region code, e.g. MD for Madrid), working days
+# (0 = Monday) and hours in the country's time zone, plus the managers' closure days.
+SELLER_COUNTRY = env.str("SELLER_COUNTRY", default="ES")
+BUSINESS_CALENDAR_REGION = env.str("BUSINESS_CALENDAR_REGION", default="")
+BUSINESS_WORKING_DAYS = env.list("BUSINESS_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
+BUSINESS_HOURS_START = env.str("BUSINESS_HOURS_START", default="09:00")
+BUSINESS_HOURS_END = env.str("BUSINESS_HOURS_END", default="18:00")
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),
     "tax_id": env.str("SELLER_TAX_ID", default="ESB12345674"),

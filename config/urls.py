@@ -32,6 +32,7 @@ backoffice_patterns = [
     path("documents/", include("documents.backoffice.urls")),
     path("emails/", include("notifications.backoffice.urls")),
     path("audit/", include("core.backoffice.audit_urls")),
+    path("closures/", include("core.backoffice.closure_urls")),
 ]
 
 portal_patterns = [

@@ -81,6 +81,10 @@ def _discover() -> None:
     register_backoffice(
         "audit", _("Audit trail"), "backoffice:audit_list", order=95, roles=("manager",)
     )
+    # And the closure days of the business calendar (core.calendar).
+    register_backoffice(
+        "closures", _("Closure days"), "backoffice:closure_list", order=96, roles=("manager",)
+    )
     autodiscover_modules("navigation")
 
 

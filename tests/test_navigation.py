@@ -16,6 +16,7 @@ BACKOFFICE = [
     ("complaints", "Complaints", None),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
+    ("closures", "Closure days", "/backoffice/closures/"),
 ]
 PORTAL = [
     ("home", "Home", "/portal/"),
@@ -41,7 +42,7 @@ def test_backoffice_menu_for_a_manager(manager):
 def test_api_and_audit_entries_are_for_managers_only(service_agent):
     with translation.override("en"):
         assert _rows(backoffice_menu(service_agent)) == [
-            r for r in BACKOFFICE if r[0] not in ("api", "audit")
+            r for r in BACKOFFICE if r[0] not in ("api", "audit", "closures")
         ]
 
 

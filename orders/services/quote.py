@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import add_business_days
 from core.countries import COUNTRIES
 from customers.models import Address, Company
 from inventory.models import Product
@@ -208,15 +209,6 @@ def coupon_problem(coupon: Coupon, subtotal: Decimal, *, today=None) -> str | No
             "amount": coupon.minimum_order,
         }
     return None
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def promised_date(method: str, *, today=None) -> dt.date:

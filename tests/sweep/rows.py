@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from core.models import ClosureDay
 from customers.models import CustomerRole
 from customers.tests.factories import AddressFactory, CompanyFactory, CustomerUserFactory
 from documents import services as documents
@@ -62,6 +64,9 @@ GROWERS = {
     "warehouses": lambda w: WarehouseFactory(),
     "coupons": lambda w: CouponFactory(),
     "carriers": lambda w: CarrierFactory(),
+    "closure_days": lambda w: ClosureDay.objects.create(
+        date=dt.date(2001, 1, 3) + dt.timedelta(days=ClosureDay.objects.count())
+    ),
     "orders": _order,
     "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
     "order_events": lambda w: orders.add_order_note(

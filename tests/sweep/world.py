@@ -9,6 +9,7 @@ are sent to the owner's ids: a foreign object must answer 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from django.test import Client, override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import ClosureDay
 from core.roles import StaffRole
 from customers.models import CustomerRole
 from customers.tests.factories import (
@@ -153,6 +155,7 @@ def build_world() -> World:
     stock_item = StockItem.objects.get(product=product, warehouse=warehouse)
     coupon = CouponFactory(code="SWEEP10")
     carrier = CarrierFactory(code="sweepcar", name="Sweep Carrier")
+    closure_day = ClosureDay.objects.create(date=dt.date(2001, 1, 2), note="Sweep closure")
 
     lines = [{"sku": product.sku, "quantity": 2}]
     order = orders.place_order(actor=manager, company=owner, lines=lines, po_number=OWNER_PO)
@@ -230,6 +233,7 @@ def build_world() -> World:
         "category": category.pk,
         "coupon": coupon.pk,
         "carrier": carrier.pk,
+        "closure_day": closure_day.pk,
         "subscription": subscription.pk,
         "api_key": target_key.pk,
         "email_kind": NotificationKind.ORDER_RECEIVED.value,
