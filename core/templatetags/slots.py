@@ -1,6 +1,6 @@
 from django import template
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 
 from core.slots import entries
 
@@ -16,7 +16,6 @@ def slot(context, name, **kwargs):
         extra = entry.context(request, **kwargs) if entry.context else {}
         if extra is None:
             continue
-        parts.append(
-            render_to_string(entry.template_name, {**kwargs, **extra}, request=request)
-        )
-    return mark_safe("".join(parts))
+        parts.append(render_to_string(entry.template_name, {**kwargs, **extra}, request=request))
+    # Each part is a rendered template (safe text); joining keeps it so.
+    return format_html_join("", "{}", ((part,) for part in parts))
