@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "inventory",
     "orders",
     "documents",
+    "returns",
     "webhooks",
     "notifications",
 ]
@@ -284,6 +285,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.sweep_pending_notifications",
         "schedule": 300.0,
     },
+    # Returns authorized but never sent: remind once, then expire.
+    "returns-expiry": {"task": "returns.tasks.expire_returns", "schedule": crontab(minute=20)},
+    "returns-abuse-watch": {
+        "task": "returns.tasks.evaluate_abuse",
+        "schedule": crontab(minute=35, hour=2),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -359,6 +366,20 @@ BUSINESS_HOURS_END = env.str("BUSINESS_HOURS_END", default="18:00")
 # Uploaded evidence (core.uploads): the largest file accepted and the largest image.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+# Returns: goods are due this many days after authorization (a reminder is sent once
+# RETURN_REMINDER_DAYS after it, then the return expires); refunds are due this many
+# business days after inspection (seed 004).
+RETURN_RECEIVE_DAYS = env.int("RETURN_RECEIVE_DAYS", default=14)
+RETURN_REMINDER_DAYS = env.int("RETURN_REMINDER_DAYS", default=10)
+RETURN_REFUND_BUSINESS_DAYS = env.int("RETURN_REFUND_BUSINESS_DAYS", default=7)
+# Abuse watch: a company is flagged when, over the rolling window, its returns (the
+# seller's faults excluded) reach the count or their units the % of units bought.
+RETURN_ABUSE_WINDOW_DAYS = env.int("RETURN_ABUSE_WINDOW_DAYS", default=90)
+RETURN_ABUSE_MAX_RETURNS = env.int("RETURN_ABUSE_MAX_RETURNS", default=5)
+RETURN_ABUSE_MAX_RATE = env.str("RETURN_ABUSE_MAX_RATE", default="20")
+# Evidence files: at most this many bytes each, and this many per return.
+RETURN_ATTACHMENT_MAX_BYTES = env.int("RETURN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+RETURN_MAX_ATTACHMENTS = env.int("RETURN_MAX_ATTACHMENTS", default=10)
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),
     "tax_id": env.str("SELLER_TAX_ID", default="ESB12345674"),
