@@ -173,7 +173,9 @@ def walk(manager, flush):
                         ret=ret,
                         actor=manager,
                         lines=grades
-                        or [{"sku": line.sku, "condition": "resellable"} for line in ret.lines.all()],
+                        or [
+                            {"sku": line.sku, "condition": "resellable"} for line in ret.lines.all()
+                        ],
                     )
                 else:
                     ret = services.resolve_return(ret=ret, actor=manager, resolution=resolution)

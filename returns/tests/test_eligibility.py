@@ -12,7 +12,7 @@ from returns.eligibility import check_eligibility, explain
 from returns.errors import NotEligible
 from returns.models import ReturnReason
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def verdict(order, sku, quantity=1, reason="no_longer_needed", at=None):

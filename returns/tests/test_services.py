@@ -134,7 +134,9 @@ class TestTransitionsAndRoles:
         ]
         assert ret.authorized_at and ret.received_at and ret.inspected_at and ret.resolved_at
 
-    def test_authorize_sets_payer_and_due_date(self, order, request_return, service_agent, settings):
+    def test_authorize_sets_payer_and_due_date(
+        self, order, request_return, service_agent, settings
+    ):
         settings.RETURN_RECEIVE_DAYS = 14
         ret = request_return(
             order, lines=[{"sku": "PAPER-A4", "quantity": 1, "reason": "wrong_item"}]
@@ -160,7 +162,9 @@ class TestTransitionsAndRoles:
             ("cancel", "warehouse_worker", False),
         ],
     )
-    def test_roles_on_a_requested_return(self, request, order, request_return, action, who, allowed):
+    def test_roles_on_a_requested_return(
+        self, request, order, request_return, action, who, allowed
+    ):
         ret = request_return(order)
         actor = request.getfixturevalue(who)
         call = {
@@ -385,7 +389,9 @@ class TestCreditNote:
     subtotal 107.84 - 12.15 = 95.69; total 95.69 - 10.78 + 6.00 + 17.33 = 108.24
     """
 
-    def test_amounts_to_the_cent(self, discounted_company, delivered, request_return, walk, manager):
+    def test_amounts_to_the_cent(
+        self, discounted_company, delivered, request_return, walk, manager
+    ):
         coupon = CouponFactory(value=D("10.00"))
         order = delivered(discounted_company, coupon=coupon.code)
         assert (order.subtotal, order.discount, order.shipping) == (
