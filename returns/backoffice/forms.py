@@ -136,6 +136,7 @@ class InspectForm(ActionForm):
                 self.fields[name] = forms.IntegerField(
                     label=f"{line.sku}: {condition.label}",
                     min_value=0,
+                    required=False,
                     initial=received if condition == Condition.RESELLABLE else 0,
                 )
                 names[condition.value] = name
