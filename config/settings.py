@@ -342,7 +342,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "DESCRIPTION": "The ERP-facing API. Authenticate with `Authorization: Api-Key <key>`.",
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.models.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+        "ReturnResolutionEnum": "returns.models.Resolution",
+        "ShippingPayerEnum": "inventory.models.ReturnShippingPayer",
+    },
 }
 
 # --- Business settings ----------------------------------------------------------------

@@ -52,13 +52,13 @@ class ReturnCreateSerializer(serializers.Serializer):
     )
 
 
-class EligibilityInputSerializer(serializers.Serializer):
+class ReturnEligibilityInputSerializer(serializers.Serializer):
     order = serializers.CharField(max_length=20, help_text=_("The order's number."))
     lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     resolution = serializers.ChoiceField(choices=Resolution.choices, required=False)
 
 
-class AuthorizeInputSerializer(serializers.Serializer):
+class ReturnAuthorizeInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     shipping_payer = serializers.ChoiceField(
         choices=ShippingPayer.choices,
@@ -67,15 +67,15 @@ class AuthorizeInputSerializer(serializers.Serializer):
     )
 
 
-class RejectInputSerializer(serializers.Serializer):
+class ReturnRejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class CancelInputSerializer(serializers.Serializer):
+class ReturnCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ReceiveLineInputSerializer(serializers.Serializer):
+class ReturnReceiveLineInputSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
@@ -95,8 +95,8 @@ class WarehouseCodeField(serializers.CharField):
         return warehouse
 
 
-class ReceiveInputSerializer(serializers.Serializer):
-    lines = ReceiveLineInputSerializer(
+class ReturnReceiveInputSerializer(serializers.Serializer):
+    lines = ReturnReceiveLineInputSerializer(
         many=True, required=False, allow_empty=False, max_length=MAX_LINES
     )
     warehouse = WarehouseCodeField(
@@ -117,7 +117,7 @@ class ReceiveInputSerializer(serializers.Serializer):
         return attrs
 
 
-class InspectLineInputSerializer(serializers.Serializer):
+class ReturnInspectLineInputSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     condition = serializers.ChoiceField(choices=Condition.choices)
     quantity = serializers.IntegerField(
@@ -128,8 +128,8 @@ class InspectLineInputSerializer(serializers.Serializer):
     )
 
 
-class InspectInputSerializer(serializers.Serializer):
-    lines = InspectLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES * 3)
+class ReturnInspectInputSerializer(serializers.Serializer):
+    lines = ReturnInspectLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES * 3)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
     def validate(self, attrs):
@@ -137,21 +137,21 @@ class InspectInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ResolveInputSerializer(serializers.Serializer):
+class ReturnResolveInputSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(
         choices=Resolution.choices, required=False, help_text=_("Default: the one requested.")
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class AttachmentInputSerializer(serializers.Serializer):
+class ReturnAttachmentInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF."))
 
 
 # --- output ------------------------------------------------------------------------------
 
 
-class EligibilityLineSerializer(serializers.Serializer):
+class ReturnEligibilityLineSerializer(serializers.Serializer):
     sku = serializers.CharField()
     quantity = serializers.IntegerField(allow_null=True)
     eligible = serializers.BooleanField()
@@ -159,9 +159,9 @@ class EligibilityLineSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text=_("The explanation, in the request's language."))
 
 
-class EligibilitySerializer(serializers.Serializer):
+class ReturnEligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
-    lines = EligibilityLineSerializer(many=True)
+    lines = ReturnEligibilityLineSerializer(many=True)
 
 
 def verdict_rows(verdicts) -> list[dict]:
@@ -234,7 +234,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class ReturnAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -267,7 +267,7 @@ class ReturnEventSerializer(serializers.ModelSerializer):
 
 class ReturnDetailSerializer(ReturnSerializer):
     lines = ReturnLineSerializer(many=True)
-    attachments = AttachmentSerializer(many=True)
+    attachments = ReturnAttachmentSerializer(many=True)
     events = serializers.SerializerMethodField()
     rejection_reason = serializers.CharField()
     cancel_reason = serializers.CharField()

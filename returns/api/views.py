@@ -27,10 +27,10 @@ from ..errors import NotEligible
 from ..models import Resolution, Return, ReturnAttachment, ReturnStatus
 from ..selectors import return_detail, return_list
 from .serializers import (
-    AttachmentInputSerializer,
-    AttachmentSerializer,
-    EligibilityInputSerializer,
-    EligibilitySerializer,
+    ReturnAttachmentInputSerializer,
+    ReturnAttachmentSerializer,
+    ReturnEligibilityInputSerializer,
+    ReturnEligibilitySerializer,
     ReturnCreateSerializer,
     ReturnDetailSerializer,
     ReturnSerializer,
@@ -132,11 +132,13 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneric
         response["Location"] = f"/api/v1/returns/{ret.number}/"
         return response
 
-    @extend_schema(request=EligibilityInputSerializer, responses={200: EligibilitySerializer})
+    @extend_schema(
+        request=ReturnEligibilityInputSerializer, responses={200: ReturnEligibilitySerializer}
+    )
     @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
     def eligibility(self, request):
         """The eligibility answer per line for a return body; nothing is created."""
-        data = self._input(EligibilityInputSerializer)
+        data = self._input(ReturnEligibilityInputSerializer)
         verdicts = services.check_return(
             actor=self.actor_or_key,
             order=self._order(data["order"]),
@@ -145,11 +147,13 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneric
         rows = verdict_rows(verdicts)
         return Response({"eligible": all(row["eligible"] for row in rows), "lines": rows})
 
-    @extend_schema(methods=["get"], request=None, responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(
+        methods=["get"], request=None, responses={200: ReturnAttachmentSerializer(many=True)}
+    )
     @extend_schema(
         methods=["post"],
-        request={"multipart/form-data": AttachmentInputSerializer},
-        responses={201: AttachmentSerializer},
+        request={"multipart/form-data": ReturnAttachmentInputSerializer},
+        responses={201: ReturnAttachmentSerializer},
     )
     @action(
         detail=True,
@@ -164,11 +168,12 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneric
         context = self.get_serializer_context()
         if request.method == "GET":
             rows = ret.attachments.select_related("ret")
-            return Response(AttachmentSerializer(rows, many=True, context=context).data)
-        data = self._input(AttachmentInputSerializer)
+            return Response(ReturnAttachmentSerializer(rows, many=True, context=context).data)
+        data = self._input(ReturnAttachmentInputSerializer)
         attachment = services.add_attachment(ret=ret, actor=self.actor_or_key, file=data["file"])
         return Response(
-            AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
+            ReturnAttachmentSerializer(attachment, context=context).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
