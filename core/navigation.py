@@ -65,8 +65,8 @@ def register_home_figure(key, label, count, *, url_name, query="", order):
 
 
 # Domains still to be built: their place in the menus, disabled until they register.
-PLANNED_BACKOFFICE = [("returns", _("Returns"), 50), ("complaints", _("Complaints"), 60)]
-PLANNED_PORTAL = [("returns", _("Returns"), 30), ("complaints", _("Complaints"), 40)]
+PLANNED_BACKOFFICE = [("complaints", _("Complaints"), 60)]
+PLANNED_PORTAL = [("complaints", _("Complaints"), 40)]
 
 
 @cache

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from customers.models import PaymentTerms
 from orders.models import Order, ShippingMethod
 
+from . import return_emails
 from .models import NotificationKind
 
 RATING_SALT = "notifications.rating"
@@ -185,6 +186,9 @@ SPECS = {
 }
 
 
+SPECS.update(return_emails.specs(EmailSpec))
+
+
 @dataclass(frozen=True)
 class Composed:
     subject: str
@@ -210,9 +214,9 @@ def compose(notification, *, require_attachments: bool = True) -> Composed:
         issued = [invoice.number for invoice in documents if invoice is not None]
         raise AttachmentNotReady(f"waiting for the PDF of {', '.join(issued) or 'a document'}")
     subject, text, html = SPECS[notification.kind].render(context)
-    return Composed(
-        subject, text, html, [a for a in attachments if a is not None], missing_attachment=missing
-    )
+    attachments = [a for a in attachments if a is not None]
+    attachments += return_emails.extra_attachments(notification)
+    return Composed(subject, text, html, attachments, missing_attachment=missing)
 
 
 def context_for(notification) -> dict:
@@ -223,6 +227,8 @@ def context_for(notification) -> dict:
         return {"orders": payload.get("orders", []), "count": len(payload.get("orders", []))}
     if notification.kind in STAFF_CONTEXTS:
         return STAFF_CONTEXTS[notification.kind](notification)
+    if notification.kind in return_emails.KINDS:
+        return return_emails.context(notification, absolute)
     order = Order.objects.select_related("company", "carrier", "coupon").get(
         pk=notification.order_id
     )
@@ -271,6 +277,8 @@ def expected_documents(notification) -> list:
     invoice when shipped; the credit note when an invoiced order is cancelled."""
     from documents.models import Invoice, InvoiceKind
 
+    if notification.kind in return_emails.KINDS:
+        return return_emails.expected_documents(notification)
     if notification.kind not in (NotificationKind.ORDER_SHIPPED, NotificationKind.ORDER_CANCELLED):
         return []
     invoice = Invoice.objects.filter(
@@ -497,4 +505,6 @@ def sample_context(kind: str) -> dict:
             }
         ]
         return {"orders": orders, "count": len(orders)}
+    if kind in return_emails.KINDS:
+        return return_emails.sample(kind, context, absolute)
     return context

@@ -12,7 +12,7 @@ BACKOFFICE = [
     ("orders", "Orders", "/backoffice/orders/"),
     ("customers", "Customers", "/backoffice/customers/"),
     ("inventory", "Inventory", "/backoffice/inventory/"),
-    ("returns", "Returns", None),
+    ("returns", "Returns", "/backoffice/returns/"),
     ("complaints", "Complaints", None),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
@@ -21,7 +21,7 @@ BACKOFFICE = [
 PORTAL = [
     ("home", "Home", "/portal/"),
     ("orders", "Orders", "/portal/orders/"),
-    ("returns", "Returns", None),
+    ("returns", "Returns", "/portal/returns/"),
     ("complaints", "Complaints", None),
     ("company", "Company", "/portal/company/"),
     ("users", "Users", "/portal/users/"),
