@@ -342,7 +342,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "DESCRIPTION": "The ERP-facing API. Authenticate with `Authorization: Api-Key <key>`.",
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.models.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+        "ReturnResolutionEnum": "returns.models.Resolution",
+        "ShippingPayerEnum": "inventory.models.ReturnShippingPayer",
+    },
 }
 
 # --- Business settings ----------------------------------------------------------------
@@ -377,8 +382,7 @@ RETURN_REFUND_BUSINESS_DAYS = env.int("RETURN_REFUND_BUSINESS_DAYS", default=7)
 RETURN_ABUSE_WINDOW_DAYS = env.int("RETURN_ABUSE_WINDOW_DAYS", default=90)
 RETURN_ABUSE_MAX_RETURNS = env.int("RETURN_ABUSE_MAX_RETURNS", default=5)
 RETURN_ABUSE_MAX_RATE = env.str("RETURN_ABUSE_MAX_RATE", default="20")
-# Evidence files: at most this many bytes each, and this many per return.
-RETURN_ATTACHMENT_MAX_BYTES = env.int("RETURN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Evidence files per return (each at most UPLOAD_MAX_BYTES).
 RETURN_MAX_ATTACHMENTS = env.int("RETURN_MAX_ATTACHMENTS", default=10)
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),

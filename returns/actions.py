@@ -43,7 +43,7 @@ registry.declare(
         transition="authorize",
         roles=SERVICE,
         form=FORMS + "AuthorizeForm",
-        serializer=SERIALIZERS + "AuthorizeInputSerializer",
+        serializer=SERIALIZERS + "ReturnAuthorizeInputSerializer",
         style="success",
         api_path="authorize",
     )
@@ -57,7 +57,7 @@ registry.declare(
         transition="reject",
         roles=SERVICE,
         form=FORMS + "RejectForm",
-        serializer=SERIALIZERS + "RejectInputSerializer",
+        serializer=SERIALIZERS + "ReturnRejectInputSerializer",
         style="outline-danger",
         api_path="reject",
     )
@@ -71,7 +71,7 @@ registry.declare(
         transition="receive",
         roles=WAREHOUSE,
         form=FORMS + "ReceiveForm",
-        serializer=SERIALIZERS + "ReceiveInputSerializer",
+        serializer=SERIALIZERS + "ReturnReceiveInputSerializer",
         api_path="receive",
     )
 )
@@ -84,7 +84,7 @@ registry.declare(
         transition="inspect",
         roles=WAREHOUSE,
         form=FORMS + "InspectForm",
-        serializer=SERIALIZERS + "InspectInputSerializer",
+        serializer=SERIALIZERS + "ReturnInspectInputSerializer",
         api_path="inspect",
     )
 )
@@ -97,7 +97,7 @@ registry.declare(
         transition="resolve",
         roles=SERVICE,
         form=FORMS + "ResolveForm",
-        serializer=SERIALIZERS + "ResolveInputSerializer",
+        serializer=SERIALIZERS + "ReturnResolveInputSerializer",
         style="success",
         api_path="resolve",
     )
@@ -112,7 +112,7 @@ registry.declare(
         roles=SERVICE,
         customer=True,
         form=FORMS + "CancelForm",
-        serializer=SERIALIZERS + "CancelInputSerializer",
+        serializer=SERIALIZERS + "ReturnCancelInputSerializer",
         confirm=_("Withdraw this return?"),
         style="outline-danger",
         api_path="cancel",

@@ -24,6 +24,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
 from core.models import TimeStampedModel
+from inventory.models import ReturnShippingPayer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -74,9 +75,8 @@ class ReasonCode(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ShippingPayer(models.TextChoices):
-    BUYER = "buyer", _("Buyer")
-    SELLER = "seller", _("Seller")
+#: Who pays the return shipping: the categories' choice set (buyer / seller).
+ShippingPayer = ReturnShippingPayer
 
 
 class Condition(models.TextChoices):

@@ -325,9 +325,7 @@ def add_attachment(*, ret: Return, actor: Actor, file) -> ReturnAttachment:
     if ret.status not in (ReturnStatus.SOLICITADA, ReturnStatus.AUTORIZADA, ReturnStatus.RECIBIDA):
         raise InvalidAttachment(_("Evidence can no longer be added to this return."))
     try:
-        clean = clean_upload(
-            file, allowed=("image", "pdf"), max_bytes=settings.RETURN_ATTACHMENT_MAX_BYTES
-        )
+        clean = clean_upload(file, allowed=("image", "pdf"))
     except ValidationError as error:
         raise InvalidAttachment(" ".join(str(m) for m in error.messages)) from error
     with transaction.atomic():

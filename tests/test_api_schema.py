@@ -101,6 +101,14 @@ BUSINESS_RULES = {
     "POST /api/v1/orders/{number}/ship/": {"carrier", "estimated_delivery"},
     "POST /api/v1/orders/{number}/deliver/": {"delivered_at"},
     "POST /api/v1/orders/{number}/payments/": {"amount", "paid_at"},
+    # Returns: the order must exist and be the caller's; eligibility per line.
+    "POST /api/v1/returns/": {"order", "lines", "lines.*", "notes", "override_note"},
+    "POST /api/v1/returns/eligibility/": {"order", "lines", "lines.*"},
+    "POST /api/v1/returns/{number}/attachments/": {"file"},
+    "POST /api/v1/returns/{number}/reject/": {"reason"},
+    "POST /api/v1/returns/{number}/receive/": {"lines", "lines.*", "warehouse", "shipping_cost"},
+    "POST /api/v1/returns/{number}/inspect/": {"lines", "lines.*"},
+    "POST /api/v1/returns/{number}/resolve/": {"resolution"},
 }
 
 
