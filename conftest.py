@@ -21,6 +21,7 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REFERENCE_DATA = [
     ("customers.migrations.0002_staff_groups", "create_groups"),
     ("orders.migrations.0002_carriers", "add_carriers"),
+    ("returns.migrations.0002_reasons_and_number_sequence", "add_reasons"),
 ]
 
 

@@ -183,6 +183,18 @@ DECLARATIONS: dict[str, Expect] = {
     "stock-list": Expect(list="products"),
     "invoice-list": Expect(list="invoices"),
     "invoice-detail": Expect(number="invoice"),
+    "return-list": Expect(list="returns", company_key_write=OK, other_key_write=OK),
+    "return-eligibility": Expect(company_key_write=OK, other_key_write=OK),
+    "return-detail": Expect(number="return"),
+    "return-attachments": Expect(number="return", company_key_write=OK),
+    "return-authorize": Expect(number="return", warehouse_write=403),
+    "return-reject": Expect(number="return", data={"reason": "Sweep"}, warehouse_write=403),
+    "return-receive": Expect(number="return", customer_service_write=403),
+    "return-inspect": Expect(number="return", customer_service_write=403),
+    "return-resolve": Expect(number="return", warehouse_write=403),
+    "return-cancel": Expect(number="return", company_key_write=OK, warehouse_write=403),
+    "api-return-label": Expect(number="return"),
+    "api-return-attachment-file": Expect(number="return", pk="return_attachment"),
 }
 # fmt: on
 

@@ -18,21 +18,22 @@ from rest_framework.response import Response
 
 from core.api.exceptions import ApiError
 from core.api.filters import ApiFilterSet, SafeCharFilter
+from core.api.parsers import StrictJSONParser
 from core.api.views import ApiGenericViewSet, ApiViewMixin
 from orders.models import Order
 
 from .. import services
 from ..actions import registry
-from ..errors import NotEligible
+from ..errors import NotAllowed, NotEligible
 from ..models import Resolution, Return, ReturnAttachment, ReturnStatus
 from ..selectors import return_detail, return_list
 from .serializers import (
     ReturnAttachmentInputSerializer,
     ReturnAttachmentSerializer,
-    ReturnEligibilityInputSerializer,
-    ReturnEligibilitySerializer,
     ReturnCreateSerializer,
     ReturnDetailSerializer,
+    ReturnEligibilityInputSerializer,
+    ReturnEligibilitySerializer,
     ReturnSerializer,
     verdict_rows,
 )
@@ -160,7 +161,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneric
         methods=["get", "post"],
         filterset_class=None,
         pagination_class=None,
-        parser_classes=[MultiPartParser],
+        parser_classes=[MultiPartParser, StrictJSONParser],
     )
     def attachments(self, request, number=None):
         """The return's evidence; POST a multipart ``file`` (a photo or a PDF)."""
@@ -182,6 +183,8 @@ def action_endpoint(declared):
 
     def endpoint(self, request, number=None):
         ret = self.get_object()
+        if not registry.permits(self.actor_or_key, declared.name, ret):
+            raise NotAllowed()  # before the body's validation: a 403, not a 400
         data = self._input(declared.serializer_class)
         registry.perform(declared.name, ret, self.actor_or_key, **data)
         return self._detail(ret, declared.api_status)

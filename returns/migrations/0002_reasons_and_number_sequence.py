@@ -18,7 +18,8 @@ REASONS = [
 ]
 
 
-def forwards(apps, schema_editor):
+def add_reasons(apps, schema_editor):
+    """The six reasons (also re-created after a transactional test's flush: conftest)."""
     reason = apps.get_model("returns", "ReturnReason")
     for position, (code, evidence, seller, policy, days, fee) in enumerate(REASONS, start=1):
         reason.objects.update_or_create(
@@ -32,6 +33,10 @@ def forwards(apps, schema_editor):
                 "position": position,
             },
         )
+
+
+def forwards(apps, schema_editor):
+    add_reasons(apps, schema_editor)
     create_sequence(schema_editor, sequence_name(SERIES))
 
 

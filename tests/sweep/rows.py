@@ -32,6 +32,32 @@ def _order(world):
     return orders.place_order(actor=manager, company=owner, lines=lines, po_number="GROW")
 
 
+def _return(world):
+    from returns.models import Resolution, Return, ReturnReason
+
+    order = world.objects["order"]
+    count = Return.objects.count()
+    ret = Return.objects.create(
+        number=f"DEV-2026-98{count:04d}",
+        order=order,
+        company=order.company,
+        channel="backoffice",
+        requested_resolution=Resolution.REFUND,
+        currency=order.currency,
+    )
+    line = order.lines.first()
+    ret.lines.create(
+        position=1,
+        order_line=line,
+        product_id=line.product_id,
+        sku=line.sku,
+        name=line.name,
+        quantity=1,
+        reason=ReturnReason.objects.get(code="other"),
+    )
+    return ret
+
+
 def _subscription(_world):
     subscription = Subscription(url="https://erp.example/grow", events=["order.created"])
     subscription.secret = generate_secret()
@@ -80,6 +106,7 @@ GROWERS = {
         date=dt.date(2001, 1, 3) + dt.timedelta(days=ClosureDay.objects.count())
     ),
     "orders": _order,
+    "returns": _return,
     "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
     "order_events": lambda w: orders.add_order_note(
         order=w.objects["order"],
