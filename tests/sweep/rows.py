@@ -71,19 +71,7 @@ def _audit_entry(world):
     return record_created(actor=world.users["manager"], instance=CouponFactory())
 
 
-def _return(world):
-    from returns import services as returns
-
-    return returns.request_return(
-        actor=world.users["manager"],
-        order=world.objects["delivered_order"],
-        lines=[{"sku": world.ids["sku"], "quantity": 1, "reason": "other"}],
-        resolution="refund",
-    )
-
-
 GROWERS = {
-    "returns": _return,
     "audit_entries": _audit_entry,
     "companies": lambda w: CompanyFactory(),
     "api_keys": lambda w: create_api_key(name="Grown key", company=w.objects["owner"]),

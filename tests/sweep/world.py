@@ -23,7 +23,6 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -234,34 +233,6 @@ def build_world() -> World:
         body="{}",
     )
 
-    # An authorized return of the owner's order, with one evidence file.
-    from returns.models import Resolution, Return, ReturnReason, ReturnStatus
-
-    ret = Return.objects.create(
-        number="DEV-2026-990001",
-        order=order,
-        company=owner,
-        channel="backoffice",
-        requested_resolution=Resolution.REFUND,
-        currency=order.currency,
-        authorized_at=timezone.now(),
-    )
-    Return.objects.filter(pk=ret.pk).update(status=ReturnStatus.AUTORIZADA)
-    order_line = order.lines.get()
-    ret.lines.create(
-        position=1,
-        order_line=order_line,
-        product=product,
-        sku=product.sku,
-        name=product.name,
-        quantity=1,
-        reason=ReturnReason.objects.get(code="defective"),
-    )
-    attachment = ret.attachments.create(
-        original_name="sweep.pdf", content_type="application/pdf", size=17
-    )
-    attachment.file.save("sweep.pdf", ContentFile(b"%PDF-1.4\n% sweep\n"))
-
     seller_row, seller_raw = create_api_key(name="Sweep ERP")
     company_row, company_raw = create_api_key(name="Sweep owner key", company=owner)
     _other_row, other_raw = create_api_key(name="Sweep other key", company=other)
@@ -311,9 +282,7 @@ def build_world() -> World:
         "email_kind": NotificationKind.ORDER_RECEIVED.value,
         "order_action": "cancel",
         "checkout_step": "review",
-        "return": ret.number,
         "return_pk": ret.pk,
-        "return_attachment": attachment.pk,
     }
     world.markers = (
         OWNER_NAME,
