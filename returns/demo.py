@@ -2,12 +2,15 @@
 company over the abuse threshold and one store-credit balance.
 
 The returns need delivered orders: a few are placed, prepared, shipped and delivered
-here through the orders service on the demo clock (a week ago), and each return then
-moves through the returns service at its own moment after them, so dates agree.
+here through the orders service on the demo clock, and each return then moves through
+the returns service at its own moment after them. Every step happens on the last
+business day's evening, after the orders demo's history, one minute after the other,
+so ids and times agree across the whole demo.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +26,19 @@ from . import services
 from .models import Return
 
 MARK = "RMA-DEMO-"
+START = "17:00"  # after the orders demo's last step (16:40) on the last business day
+
+
+class _Clock:
+    """One minute later at each call, from ``START`` on the last business day."""
+
+    def __init__(self):
+        self.base = workday(1, START)
+        self.minutes = 0
+
+    def __call__(self):
+        self.minutes += 1
+        return demo_clock(self.base + dt.timedelta(minutes=self.minutes))
 
 
 def _company(slug):
@@ -54,31 +70,31 @@ def _photo() -> SimpleUploadedFile:
     return SimpleUploadedFile("foto-defecto.jpg", buffer.getvalue(), "image/jpeg")
 
 
-def _delivered_order(company, manager, warehouse, skus, quantity, suffix, days_ago):
+def _delivered_order(clock, company, manager, warehouse, skus, quantity, suffix):
     lines = [{"sku": sku, "quantity": quantity} for sku in skus]
-    with demo_clock(workday(days_ago, "09:00")):
+    with clock():
         order = orders.place_order(
             actor=manager, company=company, lines=lines, po_number=f"{MARK}{suffix}"
         )
     if order.on_hold:
-        with demo_clock(workday(days_ago, "09:30")):
+        with clock():
             order = orders.release_order(order=order, actor=manager, note="Demo")
     if company.payment_terms == PaymentTerms.PREPAID:
-        with demo_clock(workday(days_ago, "10:00")):
+        with clock():
             orders.record_payment(
                 order=order, actor=manager, amount=order.total, reference="Transferencia demo"
             )
-    with demo_clock(workday(days_ago, "11:00")):
+    with clock():
         order = orders.prepare_order(order=order, actor=manager)
-    with demo_clock(workday(days_ago, "16:00")):
+    with clock():
         order = orders.ship_order(
             order=order,
             actor=warehouse,
             carrier=orders.resolve_carrier("seur"),
             tracking_number=f"DEMORMA{order.pk:06d}",
-            estimated_delivery=orders.add_business_days(workday(days_ago, "16:00").date(), 2),
+            estimated_delivery=orders.add_business_days(clock.base.date(), 2),
         )
-    with demo_clock(workday(days_ago - 2, "12:00")):
+    with clock():
         order = orders.deliver_order(order=order, actor=warehouse)
     return order
 
@@ -100,12 +116,13 @@ def seed() -> list[tuple[str, str]]:
         if company.is_blocked:
             return []
 
-    first = _delivered_order(gomez, manager, warehouse, skus, 6, "001", 7)
-    second = _delivered_order(kowalski, manager, warehouse, skus, 4, "002", 7)
-    bought = _delivered_order(levante, manager, warehouse, skus[:1], 5, "003", 7)
+    clock = _Clock()
+    first = _delivered_order(clock, gomez, manager, warehouse, skus, 6, "001")
+    second = _delivered_order(clock, kowalski, manager, warehouse, skus, 4, "002")
+    bought = _delivered_order(clock, levante, manager, warehouse, skus[:1], 5, "003")
 
-    def ask(order, buyer, sku, quantity, reason, resolution, at):
-        with demo_clock(workday(*at)):
+    def ask(order, buyer, sku, quantity, reason, resolution, _at=None):
+        with clock():
             return services.request_return(
                 actor=buyer,
                 order=order,
@@ -114,23 +131,23 @@ def seed() -> list[tuple[str, str]]:
                 notes="Demo",
             )
 
-    def step(ret, action, at, **data):
-        with demo_clock(workday(*at)):
+    def step(ret, action, _at=None, **data):
+        with clock():
             return getattr(services, action)(ret=ret, **data)
 
     a, b, c = skus
     # Gómez: one return in each open state, and one refunded.
-    ask(first, gomez_buyer, a, 1, "no_longer_needed", "refund", (3, "10:00"))
-    authorized = ask(first, gomez_buyer, b, 1, "wrong_item", "replacement", (3, "10:30"))
-    step(authorized, "authorize_return", (3, "12:00"), actor=service)
-    received = ask(first, gomez_buyer, c, 2, "defective", "refund", (3, "11:00"))
-    with demo_clock(workday(3, "11:05")):
+    ask(first, gomez_buyer, a, 1, "no_longer_needed", "refund")
+    authorized = ask(first, gomez_buyer, b, 1, "wrong_item", "replacement")
+    step(authorized, "authorize_return", actor=service)
+    received = ask(first, gomez_buyer, c, 2, "defective", "refund")
+    with clock():
         services.add_attachment(ret=received, actor=gomez_buyer, file=_photo())
-    step(received, "authorize_return", (3, "12:10"), actor=service)
-    step(received, "receive_return", (1, "09:30"), actor=warehouse)
-    inspected = ask(first, gomez_buyer, a, 2, "not_as_described", "refund", (3, "11:30"))
-    step(inspected, "authorize_return", (3, "12:20"), actor=service)
-    step(inspected, "receive_return", (1, "09:40"), actor=warehouse)
+    step(received, "authorize_return", actor=service)
+    step(received, "receive_return", actor=warehouse)
+    inspected = ask(first, gomez_buyer, a, 2, "not_as_described", "refund")
+    step(inspected, "authorize_return", actor=service)
+    step(inspected, "receive_return", actor=warehouse)
     step(
         inspected,
         "inspect_return",
@@ -138,9 +155,9 @@ def seed() -> list[tuple[str, str]]:
         actor=warehouse,
         lines=[{"sku": a, "condition": "resellable"}],
     )
-    refunded = ask(first, gomez_buyer, b, 2, "not_as_described", "refund", (3, "11:45"))
-    step(refunded, "authorize_return", (3, "12:30"), actor=service)
-    step(refunded, "receive_return", (1, "09:50"), actor=warehouse)
+    refunded = ask(first, gomez_buyer, b, 2, "not_as_described", "refund")
+    step(refunded, "authorize_return", actor=service)
+    step(refunded, "receive_return", actor=warehouse)
     step(
         refunded,
         "inspect_return",
@@ -151,16 +168,16 @@ def seed() -> list[tuple[str, str]]:
             {"sku": b, "condition": "damaged", "quantity": 1},
         ],
     )
-    step(refunded, "resolve_return", (1, "15:00"), actor=service)
+    step(refunded, "resolve_return", actor=service)
 
     # Kowalski: rejected, cancelled, and resolved as store credit (its balance).
-    rejected = ask(second, kowalski_buyer, a, 1, "other", "refund", (3, "09:15"))
-    step(rejected, "reject_return", (2, "10:00"), actor=service, reason="Producto usado y sin caja")
-    cancelled = ask(second, kowalski_buyer, b, 1, "no_longer_needed", "refund", (3, "09:20"))
-    step(cancelled, "cancel_return", (2, "11:00"), actor=kowalski_buyer, reason="Me lo quedo")
-    credit = ask(second, kowalski_buyer, c, 2, "wrong_item", "store_credit", (3, "09:30"))
-    step(credit, "authorize_return", (3, "10:00"), actor=service)
-    step(credit, "receive_return", (2, "09:00"), actor=warehouse)
+    rejected = ask(second, kowalski_buyer, a, 1, "other", "refund")
+    step(rejected, "reject_return", actor=service, reason="Producto usado y sin caja")
+    cancelled = ask(second, kowalski_buyer, b, 1, "no_longer_needed", "refund")
+    step(cancelled, "cancel_return", actor=kowalski_buyer, reason="Me lo quedo")
+    credit = ask(second, kowalski_buyer, c, 2, "wrong_item", "store_credit")
+    step(credit, "authorize_return", actor=service)
+    step(credit, "receive_return", actor=warehouse)
     step(
         credit,
         "inspect_return",
@@ -168,11 +185,11 @@ def seed() -> list[tuple[str, str]]:
         actor=warehouse,
         lines=[{"sku": c, "condition": "resellable"}],
     )
-    step(credit, "resolve_return", (2, "12:00"), actor=service)
+    step(credit, "resolve_return", actor=service)
 
     # Levante: returns most of what it bought (change of mind): over the abuse threshold.
-    ask(bought, levante_buyer, a, 2, "no_longer_needed", "refund", (2, "09:00"))
-    ask(bought, levante_buyer, a, 2, "other", "store_credit", (1, "09:00"))
+    ask(bought, levante_buyer, a, 2, "no_longer_needed", "refund")
+    ask(bought, levante_buyer, a, 2, "other", "store_credit")
     return []
 
 
