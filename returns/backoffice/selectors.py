@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from ..models import AbuseFlag, Return, ReturnLine, ReturnReason
 
@@ -62,7 +62,3 @@ def product_figures(date_from=None, date_to=None, limit=15) -> list[tuple[str, s
 
 def flagged_companies() -> QuerySet[AbuseFlag]:
     return AbuseFlag.objects.filter(flagged=True).select_related("company")
-
-
-def open_count() -> int:
-    return Return.objects.filter(Q(status="solicitada") | Q(status="recibida")).count()

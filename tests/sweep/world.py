@@ -23,7 +23,6 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -118,6 +117,14 @@ class World:
         return client
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 10, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def build_world() -> World:
     world = World()
     staff = {
@@ -183,6 +190,36 @@ def build_world() -> World:
         language="es",
     )
 
+    # A delivered order with an authorized return (evidence attached) of the owner.
+    delivered = orders.place_order(
+        actor=manager,
+        company=owner,
+        lines=[{"sku": product.sku, "quantity": 40}],
+        po_number=OWNER_PO,
+    )
+    delivered = orders.prepare_order(order=delivered, actor=manager)
+    delivered = orders.ship_order(
+        order=delivered,
+        actor=manager,
+        carrier=carrier,
+        tracking_number="TRK-SWEEP-RMA",
+        estimated_delivery=dt.date.today() + dt.timedelta(days=2),
+    )
+    delivered = orders.deliver_order(order=delivered, actor=manager)
+    from returns import services as returns
+    from returns.models import ReturnReason
+
+    ret = returns.request_return(
+        actor=manager,
+        order=delivered,
+        lines=[{"sku": product.sku, "quantity": 1, "reason": "defective"}],
+        resolution="refund",
+    )
+    evidence = returns.add_attachment(
+        ret=ret, actor=manager, file=ContentFile(_png(), name="sweep-evidence.png")
+    )
+    ret = returns.authorize_return(ret=ret, actor=manager)
+
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
 
@@ -195,34 +232,6 @@ def build_world() -> World:
         event_type="order.created",
         body="{}",
     )
-
-    # An authorized return of the owner's order, with one evidence file.
-    from returns.models import Resolution, Return, ReturnReason, ReturnStatus
-
-    ret = Return.objects.create(
-        number="DEV-2026-990001",
-        order=order,
-        company=owner,
-        channel="backoffice",
-        requested_resolution=Resolution.REFUND,
-        currency=order.currency,
-        authorized_at=timezone.now(),
-    )
-    Return.objects.filter(pk=ret.pk).update(status=ReturnStatus.AUTORIZADA)
-    order_line = order.lines.get()
-    ret.lines.create(
-        position=1,
-        order_line=order_line,
-        product=product,
-        sku=product.sku,
-        name=product.name,
-        quantity=1,
-        reason=ReturnReason.objects.get(code="defective"),
-    )
-    attachment = ret.attachments.create(
-        original_name="sweep.pdf", content_type="application/pdf", size=17
-    )
-    attachment.file.save("sweep.pdf", ContentFile(b"%PDF-1.4\n% sweep\n"))
 
     seller_row, seller_raw = create_api_key(name="Sweep ERP")
     company_row, company_raw = create_api_key(name="Sweep owner key", company=owner)
@@ -263,21 +272,32 @@ def build_world() -> World:
         "coupon": coupon.pk,
         "carrier": carrier.pk,
         "closure_day": closure_day.pk,
+        "order_delivered": delivered.number,
+        "return": ret.number,
+        "return_attachment": evidence.pk,
+        "return_reason": ReturnReason.objects.get(code="defective").pk,
+        "return_action": "add_note",
         "subscription": subscription.pk,
         "api_key": target_key.pk,
         "email_kind": NotificationKind.ORDER_RECEIVED.value,
         "order_action": "cancel",
         "checkout_step": "review",
-        "return": ret.number,
         "return_pk": ret.pk,
-        "return_attachment": attachment.pk,
     }
-    world.markers = (OWNER_NAME, OWNER_PO, order.number, "Calle Sweepdock 9", "@owner.example")
+    world.markers = (
+        OWNER_NAME,
+        OWNER_PO,
+        order.number,
+        "Calle Sweepdock 9",
+        "@owner.example",
+        ret.number,
+    )
     world.objects = {
         "owner": owner,
         "other": other,
         "order": order,
         "other_order": other_order,
+        "delivered_order": delivered,
         "product": product,
         "seller_key_row": seller_row,
         "company_key_row": company_row,
