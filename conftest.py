@@ -23,6 +23,7 @@ REFERENCE_DATA = [
     ("orders.migrations.0002_carriers", "add_carriers"),
     ("pricing.migrations.0002_price_row_view_and_default_lists", "default_lists"),
     ("core.migrations.0005_tax_rates", "seed"),
+    ("returns.migrations.0002_reasons_and_number_sequence", "add_reasons"),
 ]
 
 

@@ -34,6 +34,7 @@ ROUTE_MODULES = [
     "inventory.api.urls",
     "pricing.api.urls",
     "documents.api.urls",
+    "returns.api.urls",
 ]
 
 router = ApiRouter()
@@ -46,5 +47,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # PDF downloads (orders/{number}/documents/{kind}.pdf, invoices/{number}.pdf).
     path("v1/", include("documents.api.urls")),
+    path("v1/", include("returns.api.urls")),
     path("v1/", include(router.urls)),
 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "pricing",
     "orders",
     "documents",
+    "returns",
     "webhooks",
     "notifications",
 ]
@@ -297,6 +298,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.sweep_pending_notifications",
         "schedule": 300.0,
     },
+    # Returns authorized but never sent: remind once, then expire.
+    "returns-expiry": {"task": "returns.tasks.expire_returns", "schedule": crontab(minute=20)},
+    "returns-abuse-watch": {
+        "task": "returns.tasks.evaluate_abuse",
+        "schedule": crontab(minute=35, hour=2),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------
@@ -350,7 +357,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "DESCRIPTION": "The ERP-facing API. Authenticate with `Authorization: Api-Key <key>`.",
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.models.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+        "ReturnResolutionEnum": "returns.models.Resolution",
+        "ShippingPayerEnum": "inventory.models.ReturnShippingPayer",
+    },
 }
 
 # --- Business settings ----------------------------------------------------------------
@@ -368,6 +380,30 @@ AUTO_HOLD_FIRST_ORDER_ABOVE_PLN = env.str("AUTO_HOLD_FIRST_ORDER_ABOVE_PLN", def
 # Business days promised at placement (preparation + transit) per shipping method.
 PROMISED_DAYS_STANDARD = env.int("PROMISED_DAYS_STANDARD", default=3)
 PROMISED_DAYS_EXPRESS = env.int("PROMISED_DAYS_EXPRESS", default=1)
+# Business calendar (core.calendar): public holidays from the `holidays` package per
+# country (Spain with an optional region code, e.g. MD for Madrid), working days
+# (0 = Monday) and hours in the country's time zone, plus the managers' closure days.
+SELLER_COUNTRY = env.str("SELLER_COUNTRY", default="ES")
+BUSINESS_CALENDAR_REGION = env.str("BUSINESS_CALENDAR_REGION", default="")
+BUSINESS_WORKING_DAYS = env.list("BUSINESS_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
+BUSINESS_HOURS_START = env.str("BUSINESS_HOURS_START", default="09:00")
+BUSINESS_HOURS_END = env.str("BUSINESS_HOURS_END", default="18:00")
+# Uploaded evidence (core.uploads): the largest file accepted and the largest image.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+# Returns: goods are due this many days after authorization (a reminder is sent once
+# RETURN_REMINDER_DAYS after it, then the return expires); refunds are due this many
+# business days after inspection (seed 004).
+RETURN_RECEIVE_DAYS = env.int("RETURN_RECEIVE_DAYS", default=14)
+RETURN_REMINDER_DAYS = env.int("RETURN_REMINDER_DAYS", default=10)
+RETURN_REFUND_BUSINESS_DAYS = env.int("RETURN_REFUND_BUSINESS_DAYS", default=7)
+# Abuse watch: a company is flagged when, over the rolling window, its returns (the
+# seller's faults excluded) reach the count or their units the % of units bought.
+RETURN_ABUSE_WINDOW_DAYS = env.int("RETURN_ABUSE_WINDOW_DAYS", default=90)
+RETURN_ABUSE_MAX_RETURNS = env.int("RETURN_ABUSE_MAX_RETURNS", default=5)
+RETURN_ABUSE_MAX_RATE = env.str("RETURN_ABUSE_MAX_RATE", default="20")
+# Evidence files per return (each at most UPLOAD_MAX_BYTES).
+RETURN_MAX_ATTACHMENTS = env.int("RETURN_MAX_ATTACHMENTS", default=10)
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),
     "tax_id": env.str("SELLER_TAX_ID", default="ESB12345674"),

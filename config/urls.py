@@ -32,7 +32,9 @@ backoffice_patterns = [
     path("orders/", include("orders.backoffice.urls")),
     path("documents/", include("documents.backoffice.urls")),
     path("emails/", include("notifications.backoffice.urls")),
+    path("returns/", include("returns.backoffice.urls")),
     path("audit/", include("core.backoffice.audit_urls")),
+    path("closures/", include("core.backoffice.closure_urls")),
 ]
 
 portal_patterns = [
@@ -46,6 +48,7 @@ portal_patterns = [
     path("", include("orders.portal.urls")),
     path("", include("documents.portal.urls")),
     path("", include("customers.portal.urls")),
+    path("", include("returns.portal.urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .countries import COUNTRIES
+
 
 class TimeStampedModel(models.Model):
     """Adds ``created_at`` and an indexed ``updated_at`` (the API's ``updated_since``)."""
@@ -210,3 +212,30 @@ class TaxRate(models.Model):
 
     def __str__(self):
         return f"{self.country} {self.get_category_display()}: {self.rate} %"
+
+
+class ClosureDay(models.Model):
+    """A day the business is closed beyond the public holidays (a company holiday, a
+    stock-taking day), for one country or, with ``country`` blank, for all of them.
+    Read by ``core.calendar``; edited by managers in the back-office (audited)."""
+
+    date = models.DateField(_("date"))
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        choices=COUNTRIES,
+        help_text=_("Leave blank for a closure in every country."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date", "country"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "country"], name="core_closureday_date_country")
+        ]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.country or '*'}"

@@ -65,8 +65,8 @@ def register_home_figure(key, label, count, *, url_name, query="", order):
 
 
 # Domains still to be built: their place in the menus, disabled until they register.
-PLANNED_BACKOFFICE = [("returns", _("Returns"), 50), ("complaints", _("Complaints"), 60)]
-PLANNED_PORTAL = [("returns", _("Returns"), 30), ("complaints", _("Complaints"), 40)]
+PLANNED_BACKOFFICE = [("complaints", _("Complaints"), 60)]
+PLANNED_PORTAL = [("complaints", _("Complaints"), 40)]
 
 
 @cache
@@ -80,6 +80,10 @@ def _discover() -> None:
     # So is the managers' audit trail of every configuration change (core.audit).
     register_backoffice(
         "audit", _("Audit trail"), "backoffice:audit_list", order=95, roles=("manager",)
+    )
+    # And the closure days of the business calendar (core.calendar).
+    register_backoffice(
+        "closures", _("Closure days"), "backoffice:closure_list", order=96, roles=("manager",)
     )
     autodiscover_modules("navigation")
 

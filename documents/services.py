@@ -243,6 +243,84 @@ def issue_credit_note(
     return credit
 
 
+def issue_return_credit_note(
+    *,
+    invoice: Invoice,
+    reason: str,
+    lines,
+    subtotal: Decimal,
+    discount: Decimal,
+    shipping: Decimal,
+    tax: Decimal,
+    total: Decimal,
+    tax_breakdown: list[dict],
+    now: dt.datetime | None = None,
+) -> Invoice:
+    """A credit note for returned goods (part of ``invoice``), numbered in the ``AB``
+    series, in the caller's transaction. The amounts are what is given back, positive
+    (``returns.refunds`` computes them); the document carries them negated. ``lines``
+    have ``sku``, ``description``, ``quantity``, ``unit_price``, ``vat_rate`` and
+    ``net_amount`` (a restocking fee: a negative net amount, printed as a charge)."""
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise ValueError("Only invoices are credited")
+    with transaction.atomic():
+        locked = _lock_order(invoice.order_id)
+        now = now or timezone.now()
+        issue_date = timezone.localdate(now)
+        credit = Invoice.objects.create(
+            kind=InvoiceKind.CREDIT_NOTE,
+            number=next_number(SERIES[InvoiceKind.CREDIT_NOTE], year=issue_date.year),
+            order=locked,
+            company=invoice.company,
+            corrects=invoice,
+            reason_code=CreditReason.RETURN,
+            reason=reason,
+            issued_at=now,
+            issue_date=issue_date,
+            due_date=issue_date,
+            language=invoice.language,
+            currency=invoice.currency,
+            seller=seller_snapshot(),
+            customer=invoice.customer,
+            shipping_address=invoice.shipping_address,
+            order_number=invoice.order_number,
+            po_number=invoice.po_number,
+            payment_terms=invoice.payment_terms,
+            subtotal=-subtotal,
+            discount=-discount,
+            shipping=-shipping,
+            tax=-tax,
+            total=-total,
+            tax_breakdown=[
+                {"rate": str(row["rate"]), "base": str(-row["base"]), "tax": str(-row["tax"])}
+                for row in tax_breakdown
+            ],
+            # The corrected invoice's fiscal position, VAT numbers and exchange rate.
+            fiscal_position=invoice.fiscal_position,
+            seller_vat_number=invoice.seller_vat_number,
+            customer_vat_number=invoice.customer_vat_number,
+            exchange_rate=invoice.exchange_rate,
+            exchange_rate_date=invoice.exchange_rate_date,
+            tax_eur=-money(tax * invoice.exchange_rate) if invoice.exchange_rate else None,
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=credit,
+                position=index,
+                sku=line.sku,
+                description=line.description[:200],
+                quantity=-line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                net_amount=-line.net_amount,
+            )
+            for index, line in enumerate(lines, start=1)
+        )
+        DocumentFile.objects.create(order=locked, kind=DocumentKind.CREDIT_NOTE, invoice=credit)
+        _issued(credit, "document.credit_note_issued")
+    return credit
+
+
 def credit_cancelled_order(*, order: Order | int) -> Invoice | None:
     """The cancellation credit note of an invoiced, cancelled order (None when the
     order was never invoiced or is not cancelled)."""

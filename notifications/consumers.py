@@ -16,6 +16,7 @@ from customers.events import CUSTOMER_USER_INVITATION_ATTEMPTED, CUSTOMER_USER_I
 from inventory.events import STOCK_LOW
 from orders.events import ORDER_CREATED, ORDER_STATUS_CHANGED
 from orders.models import Order, OrderStatus
+from returns.events import RETURN_CREATED, RETURN_REMINDER, RETURN_STATUS_CHANGED
 from webhooks.events import SUBSCRIPTION_DISABLED
 
 from . import services
@@ -109,6 +110,43 @@ def on_webhook_subscription_disabled(event) -> None:
                 event_id=event.pk, kind=NotificationKind.WEBHOOK_DISABLED, payload=event.payload
             )
         )
+
+
+def _on_return_event(event) -> None:
+    from . import return_emails
+
+    kind = return_emails.kind_for(event.event_type, event.payload or {})
+    if kind is None:  # inspected, cancelled, expired: shown in the portal, no email
+        return
+    ret = return_emails.find_return(event.payload)
+    if ret is None:
+        return
+    _queue(
+        services.record_notification(
+            event_id=event.pk,
+            kind=kind,
+            order=ret.order,
+            company=ret.company,
+            payload=event.payload,
+            recipients=return_emails.recipients(ret),
+            language=ret.company.language,
+        )
+    )
+
+
+@consumer(RETURN_CREATED, name="notifications.return_created")
+def on_return_created(event) -> None:
+    _on_return_event(event)
+
+
+@consumer(RETURN_STATUS_CHANGED, name="notifications.return_status_changed")
+def on_return_status_changed(event) -> None:
+    _on_return_event(event)
+
+
+@consumer(RETURN_REMINDER, name="notifications.return_reminder")
+def on_return_reminder(event) -> None:
+    _on_return_event(event)
 
 
 def _int(payload, key: str) -> int | None:

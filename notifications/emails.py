@@ -23,6 +23,7 @@ from core.messages import Msg
 from customers.models import PaymentTerms
 from orders.models import Order, ShippingMethod
 
+from . import return_emails
 from .models import NotificationKind
 
 RATING_SALT = "notifications.rating"
@@ -206,6 +207,9 @@ SPECS = {
 }
 
 
+SPECS.update(return_emails.specs(EmailSpec))
+
+
 @dataclass(frozen=True)
 class Composed:
     subject: str
@@ -234,11 +238,13 @@ def compose(notification, *, require_attachments: bool = True) -> Composed:
         raise AttachmentNotReady(f"waiting for the PDF of {', '.join(issued) or 'a document'}")
     spec = SPECS[notification.kind]
     subject, text, html = spec.render(context)
+    attachments = [a for a in attachments if a is not None]
+    attachments += return_emails.extra_attachments(notification)
     return Composed(
         subject,
         text,
         html,
-        [a for a in attachments if a is not None],
+        attachments,
         missing_attachment=missing,
         subject_message=spec.subject_message(context),
     )
@@ -253,6 +259,8 @@ def context_for(notification) -> dict:
         return {"orders": orders, "count": len(orders)}
     if notification.kind in STAFF_CONTEXTS:
         return STAFF_CONTEXTS[notification.kind](notification)
+    if notification.kind in return_emails.KINDS:
+        return return_emails.context(notification, absolute)
     order = Order.objects.select_related("company", "carrier", "coupon").get(
         pk=notification.order_id
     )
@@ -301,6 +309,8 @@ def expected_documents(notification) -> list:
     invoice when shipped; the credit note when an invoiced order is cancelled."""
     from documents.models import Invoice, InvoiceKind
 
+    if notification.kind in return_emails.KINDS:
+        return return_emails.expected_documents(notification)
     if notification.kind not in (NotificationKind.ORDER_SHIPPED, NotificationKind.ORDER_CANCELLED):
         return []
     invoice = Invoice.objects.filter(
@@ -530,4 +540,6 @@ def sample_context(kind: str) -> dict:
             }
         ]
         return {"orders": orders, "count": len(orders)}
+    if kind in return_emails.KINDS:
+        return return_emails.sample(kind, context, absolute)
     return context

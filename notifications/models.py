@@ -21,6 +21,12 @@ class NotificationKind(models.TextChoices):
     INVITATION_ATTEMPT = "invitation_attempt", _("Invitation attempt")
     LOW_STOCK = "low_stock", _("Low stock")
     WEBHOOK_DISABLED = "webhook_disabled", _("Webhook disabled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURN_AUTHORIZED = "return_authorized", _("Return authorized")
+    RETURN_REJECTED = "return_rejected", _("Return rejected")
+    RETURN_RECEIVED = "return_received", _("Return received")
+    RETURN_RESOLVED = "return_resolved", _("Return resolved")
+    RETURN_REMINDER = "return_reminder", _("Return reminder")
 
 
 class NotificationStatus(models.TextChoices):

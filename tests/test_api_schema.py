@@ -113,6 +113,14 @@ BUSINESS_RULES = {
     "POST /api/v1/orders/{number}/fiscal-position/": {"fiscal_position", "note"},
     # An unknown currency, a rate <= 0 or too precise, a second rate for the same date.
     "POST /api/v1/exchange-rates/": {"currency", "rate_to_eur", "date"},
+    # Returns: the order must exist and be the caller's; eligibility per line.
+    "POST /api/v1/returns/": {"order", "lines", "lines.*", "notes", "override_note"},
+    "POST /api/v1/returns/eligibility/": {"order", "lines", "lines.*"},
+    "POST /api/v1/returns/{number}/attachments/": {"file"},
+    "POST /api/v1/returns/{number}/reject/": {"reason"},
+    "POST /api/v1/returns/{number}/receive/": {"lines", "lines.*", "warehouse", "shipping_cost"},
+    "POST /api/v1/returns/{number}/inspect/": {"lines", "lines.*"},
+    "POST /api/v1/returns/{number}/resolve/": {"resolution"},
 }
 
 

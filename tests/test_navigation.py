@@ -13,16 +13,17 @@ BACKOFFICE = [
     ("customers", "Customers", "/backoffice/customers/"),
     ("inventory", "Inventory", "/backoffice/inventory/"),
     ("pricing", "Prices", "/backoffice/pricing/"),
-    ("returns", "Returns", None),
+    ("returns", "Returns", "/backoffice/returns/"),
     ("complaints", "Complaints", None),
     ("exchange_rates", "Exchange rates", "/backoffice/documents/exchange-rates/"),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
+    ("closures", "Closure days", "/backoffice/closures/"),
 ]
 PORTAL = [
     ("home", "Home", "/portal/"),
     ("orders", "Orders", "/portal/orders/"),
-    ("returns", "Returns", None),
+    ("returns", "Returns", "/portal/returns/"),
     ("complaints", "Complaints", None),
     ("company", "Company", "/portal/company/"),
     ("users", "Users", "/portal/users/"),
@@ -43,7 +44,7 @@ def test_backoffice_menu_for_a_manager(manager):
 def test_api_and_audit_entries_are_for_managers_only(service_agent):
     with translation.override("en"):
         assert _rows(backoffice_menu(service_agent)) == [
-            r for r in BACKOFFICE if r[0] not in ("api", "audit")
+            r for r in BACKOFFICE if r[0] not in ("api", "audit", "closures")
         ]
 
 

@@ -37,6 +37,7 @@ from .quote import (
     promised_date,
     quote_order,
 )
+from .replacement import place_replacement_order
 
 __all__ = [
     "ADDRESS_KEYS",
@@ -58,6 +59,7 @@ __all__ = [
     "normalize_lines",
     "parse_quantity",
     "place_order",
+    "place_replacement_order",
     "prepare_order",
     "promised_date",
     "quote_order",

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import fiscal
+from core.calendar import add_business_days
 from core.countries import COUNTRIES
 from core.money import format_amount
 from customers.models import Address, Company
@@ -224,15 +225,6 @@ def coupon_problem(
             "amount": format_amount(coupon.minimum_order),
         }
     return None
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def promised_date(method: str, *, today=None) -> dt.date:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from core.models import ClosureDay
 from customers.models import CustomerRole
 from customers.tests.factories import AddressFactory, CompanyFactory, CustomerUserFactory
 from documents import services as documents
@@ -28,6 +30,32 @@ def _order(world):
     manager = world.users["manager"]
     lines = [{"sku": world.ids["sku"], "quantity": 1}]
     return orders.place_order(actor=manager, company=owner, lines=lines, po_number="GROW")
+
+
+def _return(world):
+    from returns.models import Resolution, Return, ReturnReason
+
+    order = world.objects["order"]
+    count = Return.objects.count()
+    ret = Return.objects.create(
+        number=f"DEV-2026-98{count:04d}",
+        order=order,
+        company=order.company,
+        channel="backoffice",
+        requested_resolution=Resolution.REFUND,
+        currency=order.currency,
+    )
+    line = order.lines.first()
+    ret.lines.create(
+        position=1,
+        order_line=line,
+        product_id=line.product_id,
+        sku=line.sku,
+        name=line.name,
+        quantity=1,
+        reason=ReturnReason.objects.get(code="other"),
+    )
+    return ret
 
 
 def _subscription(_world):
@@ -73,7 +101,11 @@ GROWERS = {
     "warehouses": lambda w: WarehouseFactory(),
     "coupons": lambda w: CouponFactory(),
     "carriers": lambda w: CarrierFactory(),
+    "closure_days": lambda w: ClosureDay.objects.create(
+        date=dt.date(2001, 1, 3) + dt.timedelta(days=ClosureDay.objects.count())
+    ),
     "orders": _order,
+    "returns": _return,
     "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
     "order_events": lambda w: orders.add_order_note(
         order=w.objects["order"],

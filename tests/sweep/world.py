@@ -9,6 +9,7 @@ are sent to the owner's ids: a foreign object must answer 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from django.test import Client, override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import ClosureDay
 from core.roles import StaffRole
 from customers.models import CustomerRole
 from customers.tests.factories import (
@@ -115,6 +117,14 @@ class World:
         return client
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 10, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def build_world() -> World:
     world = World()
     staff = {
@@ -153,6 +163,7 @@ def build_world() -> World:
     stock_item = StockItem.objects.get(product=product, warehouse=warehouse)
     coupon = CouponFactory(code="SWEEP10")
     carrier = CarrierFactory(code="sweepcar", name="Sweep Carrier")
+    closure_day = ClosureDay.objects.create(date=dt.date(2001, 1, 2), note="Sweep closure")
 
     lines = [{"sku": product.sku, "quantity": 2}]
     order = orders.place_order(actor=manager, company=owner, lines=lines, po_number=OWNER_PO)
@@ -184,6 +195,35 @@ def build_world() -> World:
     price_list = PriceListFactory(code="SWEEP-LIST", currency="EUR")
     price = PriceFactory(price_list=price_list, product=product, price=Decimal("24.00"))
     contract = ContractPriceFactory(company=owner, product=product, price=Decimal("20.00"))
+    # A delivered order with an authorized return (evidence attached) of the owner.
+    delivered = orders.place_order(
+        actor=manager,
+        company=owner,
+        lines=[{"sku": product.sku, "quantity": 40}],
+        po_number=OWNER_PO,
+    )
+    delivered = orders.prepare_order(order=delivered, actor=manager)
+    delivered = orders.ship_order(
+        order=delivered,
+        actor=manager,
+        carrier=carrier,
+        tracking_number="TRK-SWEEP-RMA",
+        estimated_delivery=dt.date.today() + dt.timedelta(days=2),
+    )
+    delivered = orders.deliver_order(order=delivered, actor=manager)
+    from returns import services as returns
+    from returns.models import ReturnReason
+
+    ret = returns.request_return(
+        actor=manager,
+        order=delivered,
+        lines=[{"sku": product.sku, "quantity": 1, "reason": "defective"}],
+        resolution="refund",
+    )
+    evidence = returns.add_attachment(
+        ret=ret, actor=manager, file=ContentFile(_png(), name="sweep-evidence.png")
+    )
+    ret = returns.authorize_return(ret=ret, actor=manager)
 
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
@@ -240,18 +280,33 @@ def build_world() -> World:
         "price": price.pk,
         "contract_price": contract.pk,
         "carrier": carrier.pk,
+        "closure_day": closure_day.pk,
+        "order_delivered": delivered.number,
+        "return": ret.number,
+        "return_attachment": evidence.pk,
+        "return_reason": ReturnReason.objects.get(code="defective").pk,
+        "return_action": "add_note",
         "subscription": subscription.pk,
         "api_key": target_key.pk,
         "email_kind": NotificationKind.ORDER_RECEIVED.value,
         "order_action": "cancel",
         "checkout_step": "review",
+        "return_pk": ret.pk,
     }
-    world.markers = (OWNER_NAME, OWNER_PO, order.number, "Calle Sweepdock 9", "@owner.example")
+    world.markers = (
+        OWNER_NAME,
+        OWNER_PO,
+        order.number,
+        "Calle Sweepdock 9",
+        "@owner.example",
+        ret.number,
+    )
     world.objects = {
         "owner": owner,
         "other": other,
         "order": order,
         "other_order": other_order,
+        "delivered_order": delivered,
         "product": product,
         "seller_key_row": seller_row,
         "company_key_row": company_row,

@@ -1,0 +1,80 @@
+"""The returns entries of the menus and the returns' places on other apps' pages (the
+company page's badge and panel, the order pages) through ``core.slots``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import register_backoffice, register_portal
+from core.roles import has_staff_role
+from core.slots import register_slot
+
+from .permissions import ANY_STAFF, SERVICE
+
+
+def _open_returns() -> int:
+    from .models import Return, ReturnStatus
+
+    return Return.objects.filter(status=ReturnStatus.SOLICITADA).count()
+
+
+register_backoffice(
+    "returns",
+    _("Returns"),
+    "backoffice:return_list",
+    order=50,
+    roles=ANY_STAFF,
+    badge=_open_returns,
+    badge_title=_("Returns waiting for a decision"),
+)
+register_portal("returns", _("Returns"), "portal:return_list", order=30)
+
+
+def _flag(company):
+    from .models import AbuseFlag
+
+    return AbuseFlag.objects.filter(company=company).first()
+
+
+def _company_badge(request, company):
+    flag = _flag(company)
+    return {"flag": flag} if flag is not None and flag.flagged else None
+
+
+def _company_panel(request, company):
+    from .services import store_credit_balance
+
+    return {"flag": _flag(company), "store_credit": store_credit_balance(company)}
+
+
+def _portal_company(request, company):
+    from .services import store_credit_balance
+
+    return {"store_credit": store_credit_balance(company)}
+
+
+def _portal_order(request, order):
+    from .portal.views import order_return_link
+
+    return order_return_link(request, order)
+
+
+def _backoffice_order(request, order):
+    from .models import Return
+
+    user = getattr(request, "user", None)
+    return {
+        "returns": list(Return.objects.filter(order=order).order_by("-created_at")),
+        "can_create": user is not None and has_staff_role(user, *SERVICE),
+    }
+
+
+register_slot(
+    "backoffice.company.badges", "returns/includes/company_badge.html", context=_company_badge
+)
+register_slot("backoffice.company", "returns/includes/company_panel.html", context=_company_panel)
+register_slot(
+    "portal.company", "returns/includes/portal_company_credit.html", context=_portal_company
+)
+register_slot("portal.order", "returns/includes/portal_order_button.html", context=_portal_order)
+register_slot(
+    "backoffice.order", "returns/includes/backoffice_order_returns.html", context=_backoffice_order
+)
