@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connections
 from django.utils.functional import cached_property
 
 
@@ -24,6 +25,27 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     cap = default_count_cap() if cap is None else cap
     counted = queryset.values("pk")[: cap + 1].count()
     return min(counted, cap), counted > cap
+
+
+def capped_counts(querysets: dict, cap: int | None = None) -> dict[str, tuple[int, bool]]:
+    """``capped_count`` of several querysets in one query: each is a scalar subquery
+    ``(SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1))`` of one ``SELECT``."""
+    cap = default_count_cap() if cap is None else cap
+    if not querysets:
+        return {}
+    names = list(querysets)
+    parts, params = [], []
+    db = None
+    for name in names:
+        queryset = querysets[name].values("pk").order_by()[: cap + 1]
+        db = db or queryset.db
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")
+        params.extend(part_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: (min(count, cap), count > cap) for name, count in zip(names, row, strict=True)}
 
 
 class CappedPaginator(Paginator):

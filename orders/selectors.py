@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.pagination import capped_count
+from core.pagination import capped_counts
 
 from .models import OPEN_STATUSES, Carrier, Coupon, Order, OrderEvent, OrderLine, OrderStatus
 
@@ -58,10 +58,10 @@ def order_queue(tab: str = "pendiente") -> QuerySet[Order]:
 
 
 def queue_counts(*, cap: int | None = None) -> dict[str, tuple[int, bool]]:
-    """How many orders each tab holds, as ``(count, more than cap)``: one small query
-    per tab, each reading at most ``cap`` + 1 index entries (``core.pagination``;
+    """How many orders each tab holds, as ``(count, more than cap)``, in one query
+    whose count per tab reads at most ``cap`` + 1 index entries (``core.pagination``;
     default the ``LIST_COUNT_CAP`` setting)."""
-    return {tab: capped_count(tab_filter(Order.objects.all(), tab), cap) for tab in QUEUE_TABS}
+    return capped_counts({tab: tab_filter(Order.objects.all(), tab) for tab in QUEUE_TABS}, cap)
 
 
 def order_detail(queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:

@@ -24,6 +24,7 @@ from documents.models import (
     InvoiceWait,
 )
 from documents.templatetags.documents_tags import amount
+from pricing.tests.factories import price_every_product
 
 from .test_serving import document, pdf_text, read
 
@@ -36,6 +37,8 @@ RATES = ("EXCHANGE", "rate")
 
 
 def polish(currency="EUR", language="pl", vat_number=VALID_PL):
+    if currency != "EUR":
+        price_every_product(currency)  # a złoty price for what the tests order
     return CompanyFactory(
         legal_name="Hurtownia Kowalski Sp. z o.o.",
         country="PL",

@@ -92,7 +92,7 @@ def test_the_backoffice_form_offers_a_tax_category(client_for, manager, tools):
         reverse("backoffice:product_create"),
         {
             "sku": "WW-1",
-            "name": "Chaqueta",
+            "name_es": "Chaqueta",
             "category": tools.pk,
             "unit_price": "20.00",
             "tax_category": "reduced",

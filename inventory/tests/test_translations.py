@@ -132,7 +132,7 @@ def test_backoffice_product_form_saves_three_languages(client_for, manager, tool
         "description_pl": "Z walizką",
         "category": tools.pk,
         "unit_price": "59.00",
-        "vat_rate": "21.00",
+        "tax_category": "standard",
         "weight_kg": "1.500",
         "active": "on",
     }

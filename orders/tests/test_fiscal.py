@@ -11,6 +11,7 @@ from customers.tests.factories import CompanyFactory
 from orders import services
 from orders.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from orders.models import EventKind
+from pricing.tests.factories import price_every_product
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ def test_domestic_rates_follow_the_seller_country(settings, service_agent, drill
 
 def test_the_api_answers_the_position_of_an_intra_eu_order(api, seller_key, drill, gloves):
     company = company_in("PL", VALID_PL, currency="PLN", language="pl")
+    price_every_product("PLN")
     response = api(seller_key).post(
         "/api/v1/orders/", {"customer": company.pk, "lines": LINES}, format="json"
     )

@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 
 from customers.tests.factories import CompanyFactory
+from inventory.models import Product
 from inventory.tests.factories import ProductFactory
 from pricing.models import ContractPrice, Price, PriceList
 
@@ -39,3 +40,21 @@ class ContractPriceFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     product = factory.SubFactory(ProductFactory)
     price = Decimal("8.00")
+
+
+def price_every_product(currency: str = "PLN", factor: Decimal = Decimal("4.30")) -> int:
+    """Give every product a price in ``currency``'s default list (its EUR unit price ×
+    ``factor``), for tests that place orders in that currency; returns how many."""
+    price_list = default_list(currency)
+    priced = set(price_list.prices.values_list("product_id", flat=True))
+    rows = [
+        Price(
+            price_list=price_list,
+            product=product,
+            min_quantity=1,
+            price=(product.unit_price * factor).quantize(Decimal("0.01")),
+        )
+        for product in Product.objects.exclude(pk__in=priced).filter(unit_price__gt=0)
+    ]
+    Price.objects.bulk_create(rows)
+    return len(rows)

@@ -75,7 +75,7 @@ def test_search_lists_by_sku_and_prices_by_sku(client, manager, products):
     page = client.get(reverse("backoffice:price_list_list"), {"sku": "SKU-3", "currency": "PLN"})
     assert [row.code for row in page.context["table"].rows] == ["PLN-X"]
     detail = client.get(reverse("backoffice:price_list_detail", args=[special.pk]), {"sku": "3"})
-    assert "SKU-3" in detail.content.decode() and "50.00" in detail.content.decode()
+    assert "SKU-3" in detail.content.decode() and "50,00" in detail.content.decode()
 
 
 def test_create_a_list_with_a_bad_window_writes_nothing(client, manager):

@@ -74,7 +74,7 @@ def products(warehouses, categories):
             sku="PAPER-A4",
             name="Papel A4",
             unit_price=Decimal("4.95"),
-            vat_rate=Decimal("10.00"),
+            tax_category="reduced",
             category=categories["office"],
         ),
         "mug": stocked_product(
