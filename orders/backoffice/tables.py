@@ -113,7 +113,7 @@ class CouponTable(Table):
             order_by="value",
             export="value",
             template_code='{% if coupon.kind == "percent" %}{{ coupon.value|floatformat:"-2" }} %'
-            "{% else %}{{ coupon.value }}{% endif %}",
+            "{% else %}{{ coupon.value }} {{ coupon.currency }}{% endif %}",
         ),
         Column("minimum_order", _("Minimum order"), order_by="minimum_order"),
         Column(
