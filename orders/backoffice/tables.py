@@ -113,7 +113,8 @@ class CouponTable(Table):
             order_by="value",
             export="value",
             template_code='{% load ui %}{% if coupon.kind == "percent" %}'
-            '{{ coupon.value|floatformat:"-2" }} %{% else %}{{ coupon.value|amount }}{% endif %}',
+            '{{ coupon.value|floatformat:"-2" }} %{% else %}'
+            "{{ coupon.value|money:coupon.currency }}{% endif %}",
         ),
         Column("minimum_order", _("Minimum order"), order_by="minimum_order"),
         Column(

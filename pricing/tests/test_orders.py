@@ -1,5 +1,6 @@
 """Orders priced through pricing: over HTTP (API placement) and the services."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,3 +185,27 @@ def test_the_portal_cart_shows_the_company_prices(client, catalog):
     rows = {row["sku"]: row for row in page.context["rows"]}
     assert rows["DRILL-18V"]["unit_price"] == D("430.00")  # złoty, not the 100.00 EUR
     assert "GLOVES-L" not in rows  # no PLN price: not orderable, never in the cart
+
+
+def test_the_coupon_form_asks_the_currency_of_a_fixed_amount(client, manager):
+    from django.urls import reverse
+
+    from orders.models import Coupon
+
+    client.force_login(manager)
+    data = {
+        "code": "MINUS20",
+        "kind": "fixed",
+        "value": "20.00",
+        "minimum_order": "0.00",
+        "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "active": "on",
+    }
+    response = client.post(reverse("backoffice:coupon_create"), data)
+    assert response.status_code == 400 and not Coupon.objects.exists()
+    response = client.post(reverse("backoffice:coupon_create"), {**data, "currency": "PLN"})
+    assert response.status_code == 302
+    assert Coupon.objects.get(code="MINUS20").currency == "PLN"
+    page = client.get(reverse("backoffice:coupon_list")).content.decode()
+    assert re.search(r"20[.,]00\xa0PLN", page)
