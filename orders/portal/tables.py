@@ -86,7 +86,7 @@ class CatalogTable(Table):
             "vat_rate",
             _("VAT"),
             css="text-end text-nowrap",
-            template_code='{{ product.vat_rate|floatformat:"-2" }} %',
+            template_code='{{ product.customer_vat_rate|floatformat:"-2" }} %',
         ),
         Column(
             "available",
