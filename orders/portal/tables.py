@@ -83,6 +83,12 @@ class CatalogTable(Table):
             template_name="orders/portal/_catalog_cells.html",
         ),
         Column(
+            "vat_rate",
+            _("VAT"),
+            css="text-end text-nowrap",
+            template_code='{{ product.customer_vat_rate|floatformat:"-2" }} %',
+        ),
+        Column(
             "available",
             _("Stock"),
             css="text-end text-nowrap",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import DomainError
+from core.fiscal import vat_rate_for
 from core.views import CustomerRequiredMixin, FilteredListView
 from customers.models import CustomerRole
 from inventory.errors import InsufficientStock
@@ -29,6 +30,7 @@ from ..actions import registry
 from ..forms import line_messages, parse_lines_csv, parse_lines_text, quantity_from_text
 from ..models import STATUS_FLOW, OrderStatus
 from ..selectors import events_for, order_detail, orders_for
+from ..services.quote import fiscal_position_of
 from . import cart as session_cart
 from .filters import PortalCatalogFilterSet, PortalOrderFilterSet
 from .forms import AddToCartForm, CheckoutForm, CsvUploadForm, QuickOrderForm
@@ -92,8 +94,11 @@ class CatalogView(CustomerRequiredMixin, FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        position = fiscal_position_of(self.company)
         for product in context["products"]:
             product.stock_level = stock_level(product)
+            # The rate the company's orders get (0 for an intra-EU or export customer).
+            product.customer_vat_rate = vat_rate_for(position, product.tax_category)
         context["q"] = self.request.GET.get("q", "")
         context["company"] = self.company
         context["can_order"] = self.request.user.can_order

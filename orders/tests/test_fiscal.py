@@ -196,3 +196,17 @@ def test_the_position_changes_through_the_api_and_the_backoffice(
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.fiscal_position == "domestic" and order.tax > 0
+
+
+def test_the_portal_catalog_shows_the_rate_the_company_pays(client_for, drill, gloves):
+    from customers.tests.factories import CustomerUserFactory
+
+    def vat_cells(company):
+        buyer = CustomerUserFactory(company=company, role="buyer")
+        html = client_for(buyer).get(reverse("portal:catalog")).content.decode()
+        row = html.split('data-sku="DRILL-18V"')[1].split("</tr>")[0]
+        return row
+
+    assert "21 %" in vat_cells(company_in("ES"))
+    intra = vat_cells(company_in("PL", VALID_PL))
+    assert "0 %" in intra and "21 %" not in intra
