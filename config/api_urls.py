@@ -32,6 +32,7 @@ ROUTE_MODULES = [
     "webhooks.api.urls",
     "orders.api.urls",
     "inventory.api.urls",
+    "pricing.api.urls",
     "documents.api.urls",
 ]
 

@@ -28,6 +28,7 @@ backoffice_patterns = [
     path("api-keys/", include("apikeys.backoffice.urls")),
     path("webhooks/", include("webhooks.backoffice.urls")),
     path("inventory/", include("inventory.backoffice.urls")),
+    path("pricing/", include("pricing.backoffice.urls")),
     path("orders/", include("orders.backoffice.urls")),
     path("documents/", include("documents.backoffice.urls")),
     path("emails/", include("notifications.backoffice.urls")),

@@ -4,7 +4,8 @@ customers exist:
 - the default PLN list ``PLN`` prices every product in złoty: the Polish range at its
   Polish list figures, the Spanish range at about 4.3 x its euro price, rounded to
   half a złoty (never the euro figure read as złoty);
-- ``PLN-DYSTR``, a distributor list about 6 % below, assigned to Kowalski;
+- ``PLN-DYSTR``, a distributor list about 6 % below (with its own breaks), assigned to
+  Kowalski;
 - quantity breaks (from 10 and 50 units) on a few products of the EUR and PLN lists;
 - contract prices for Gómez (Spanish) on a few products.
 """
@@ -74,10 +75,19 @@ def seed() -> list[tuple[str, str]]:
                 price_list=pln, actor=None, items=items[start : start + services.MAX_PRICES]
             )
         distributor = _list("PLN-DYSTR", name="Cennik dystrybutora PLN", currency=Currency.PLN)
-        items = [
-            {"sku": p.sku, "price": _half_zloty(base[p.pk] * DISTRIBUTOR_PERCENT / 100)}
-            for p in products
-        ]
+        distributor_base = {
+            p.pk: _half_zloty(base[p.pk] * DISTRIBUTOR_PERCENT / 100) for p in products
+        }
+        items = [{"sku": p.sku, "price": distributor_base[p.pk]} for p in products]
+        for product in products[::10]:  # its own breaks: 4 % off from 10, 8 % from 50
+            for quantity, percent in ((10, 96), (50, 92)):
+                items.append(
+                    {
+                        "sku": product.sku,
+                        "min_quantity": quantity,
+                        "price": _half_zloty(distributor_base[product.pk] * percent / 100),
+                    }
+                )
         for start in range(0, len(items), services.MAX_PRICES):
             services.upsert_prices(
                 price_list=distributor,

@@ -151,6 +151,11 @@ class PriceRow(models.Model):
     def __str__(self):
         return f"{self.price_list_id} {self.product_id} x{self.min_quantity}: {self.price}"
 
+    @property
+    def stored_pk(self) -> int | None:
+        """The ``Price`` row behind this one (None for a catalog price)."""
+        return None if self.from_catalog else self.pk // 2
+
 
 class CustomerPricing(TimeStampedModel):
     """The list a company buys from (none: its currency's default list)."""

@@ -168,6 +168,11 @@ def _decimal(value) -> Decimal | None:
 def clean_price(value, problems: dict, field: str = "price") -> Decimal | None:
     """A positive amount with at most 2 decimals, or None with ``problems[field]`` set."""
     number = _decimal(value)
+    if number is None and isinstance(value, str) and "," in value:
+        problems[field] = [
+            _("Write the amount with a decimal point, without thousands separators: 12.50.")
+        ]
+        return None
     if number is None:
         problems[field] = [_("Enter a number with a decimal point, e.g. 12.50.")]
         return None

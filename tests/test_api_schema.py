@@ -101,6 +101,15 @@ BUSINESS_RULES = {
     "POST /api/v1/orders/{number}/ship/": {"carrier", "estimated_delivery"},
     "POST /api/v1/orders/{number}/deliver/": {"delivered_at"},
     "POST /api/v1/orders/{number}/payments/": {"amount", "paid_at"},
+    # Unique code, a window that ends before it starts, the default EUR list stays.
+    "POST /api/v1/price-lists/": {"code", "valid_to", "is_default"},
+    "POST /api/v1/price-lists/{price_list_code}/prices/": {"*.sku"},  # unknown SKUs
+    # Unknown SKUs, overlapping contract windows.
+    "POST /api/v1/customers/{customer_pk}/contract-prices/": {
+        "*.sku",
+        "*.valid_from",
+        "*.valid_to",
+    },
 }
 
 

@@ -12,6 +12,7 @@ BACKOFFICE = [
     ("orders", "Orders", "/backoffice/orders/"),
     ("customers", "Customers", "/backoffice/customers/"),
     ("inventory", "Inventory", "/backoffice/inventory/"),
+    ("pricing", "Prices", "/backoffice/pricing/"),
     ("returns", "Returns", None),
     ("complaints", "Complaints", None),
     ("api", "API", "/backoffice/api-keys/"),
@@ -42,6 +43,14 @@ def test_api_and_audit_entries_are_for_managers_only(service_agent):
     with translation.override("en"):
         assert _rows(backoffice_menu(service_agent)) == [
             r for r in BACKOFFICE if r[0] not in ("api", "audit")
+        ]
+
+
+@pytest.mark.django_db
+def test_prices_entry_is_for_customer_service_and_managers(warehouse_worker):
+    with translation.override("en"):
+        assert _rows(backoffice_menu(warehouse_worker)) == [
+            r for r in BACKOFFICE if r[0] not in ("api", "audit", "pricing")
         ]
 
 

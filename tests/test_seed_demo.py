@@ -222,4 +222,4 @@ def test_each_app_contributes_its_demo_in_app_layer_order():
     from core.demo import demo_modules
 
     names = [module.__name__ for module in demo_modules()]
-    assert names == ["customers.demo", "inventory.demo", "orders.demo"]
+    assert names == ["customers.demo", "inventory.demo", "pricing.demo", "orders.demo"]

@@ -107,6 +107,22 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:email_template_list": Expect(staff=403, manager=200),
     "backoffice:email_template_detail": Expect(kind="email_kind", staff=403, manager=200),
     "backoffice:email_template_preview": Expect(kind="email_kind", staff=403, manager=200),
+    "backoffice:price_list_list": Expect(list="price_lists", warehouse=403),
+    "backoffice:price_list_create": Expect(warehouse=403),
+    "backoffice:price_list_detail": Expect(pk="price_list", list="prices", warehouse=403),
+    "backoffice:price_list_edit": Expect(pk="price_list", warehouse=403),
+    "backoffice:price_create": Expect(pk="price_list", warehouse=403),
+    "backoffice:price_edit": Expect(pk="price_list", price_pk="price", warehouse=403),
+    "backoffice:price_delete": Expect(pk="price_list", price_pk="price", warehouse=403),
+    "backoffice:price_import": Expect(pk="price_list", warehouse=403),
+    "backoffice:price_export": Expect(pk="price_list", list="prices", warehouse=403),
+    "backoffice:contract_price_list": Expect(pk="company", list="contract_prices", warehouse=403),
+    "backoffice:company_price_list": Expect(pk="company", warehouse=403),
+    "backoffice:contract_price_create": Expect(pk="company", warehouse=403),
+    "backoffice:contract_price_edit": Expect(pk="company", contract_pk="contract_price", warehouse=403),  # noqa: E501
+    "backoffice:contract_price_delete": Expect(pk="company", contract_pk="contract_price", warehouse=403),  # noqa: E501
+    "backoffice:contract_price_import": Expect(pk="company", warehouse=403),
+    "backoffice:contract_price_export": Expect(pk="company", list="contract_prices", warehouse=403),
     # --- portal -----------------------------------------------------------------------
     "portal:login": Expect(anonymous=200, keys=200, staff=200, viewer_write=OK),
     "portal:logout": Expect(staff=LOGIN, customers_write=LOGIN),
@@ -161,6 +177,15 @@ DECLARATIONS: dict[str, Expect] = {
     "stock-movement-list": Expect(list="movements", company_keys=403, customer_service_write=403),
     "stock-list": Expect(list="products"),
     "invoice-list": Expect(list="invoices"),
+    # Price lists are the seller's (company keys 403); contract prices are a company's:
+    # its own key 403, another company's 404.
+    "price-list-list": Expect(list="price_lists", company_keys=403, warehouse_write=403),
+    "price-list-price-list": Expect(
+        price_list_code="price_list_code", list="prices", company_keys=403, warehouse_write=403
+    ),
+    "contract-price-list": Expect(
+        customer_pk="company", list="contract_prices", company_key=403, warehouse_write=403
+    ),
     "invoice-detail": Expect(number="invoice"),
 }
 # fmt: on

@@ -17,6 +17,7 @@ from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
 from .. import permissions, services
 from ..filters import CompanyFilterSet
 from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
+from ..hooks import render_company_panels
 from ..models import Address, Company
 from ..selectors import company_list, timeline_for, users_for, with_order_numbers
 from .tables import CompanyTable
@@ -48,6 +49,8 @@ class CustomerDetailView(StaffRequiredMixin, DetailView):
         context["timeline"] = with_order_numbers(timeline_for(self.object)[:100])
         context["note_form"] = TimelineNoteForm()
         context["can_edit"] = permissions.can_edit_company(self.request.user)
+        # What apps above customers show here (customers.hooks), e.g. its prices.
+        context["panels"] = render_company_panels(self.request, self.object)
         return context
 
 

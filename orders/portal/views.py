@@ -138,6 +138,7 @@ def _cart_rows(request, company):
     cart = session_cart.get(request)
     products = {p.sku: p for p in Product.objects.filter(sku__in=list(cart))}
     available = available_by_sku(list(cart))
+    # The company's prices for these quantities (its list, breaks, contract prices).
     prices = resolve_prices(
         company, [(products[sku], qty) for sku, qty in cart.items() if sku in products]
     )

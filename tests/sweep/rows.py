@@ -77,6 +77,37 @@ GROWERS = {
 }
 
 
+def _price_list(world):
+    from pricing.models import PriceList
+
+    return PriceList.objects.get(pk=world.ids["price_list"])
+
+
+def _grown_price(world):
+    from pricing.tests.factories import PriceFactory
+
+    return PriceFactory(price_list=_price_list(world), product=ProductFactory())
+
+
+def _grown_contract(world):
+    from pricing.tests.factories import ContractPriceFactory
+
+    return ContractPriceFactory(company=world.objects["owner"], product=ProductFactory())
+
+
+def _grown_list(_world):
+    from pricing.tests.factories import PriceListFactory
+
+    return PriceListFactory()
+
+
+GROWERS.update(
+    price_lists=_grown_list,
+    prices=_grown_price,
+    contract_prices=_grown_contract,
+)
+
+
 def grow(world, kind: str, n: int) -> None:
     for _ in range(n):
         GROWERS[kind](world)

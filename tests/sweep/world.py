@@ -179,6 +179,12 @@ def build_world() -> World:
         language="es",
     )
 
+    from pricing.tests.factories import ContractPriceFactory, PriceFactory, PriceListFactory
+
+    price_list = PriceListFactory(code="SWEEP-LIST", currency="EUR")
+    price = PriceFactory(price_list=price_list, product=product, price=Decimal("24.00"))
+    contract = ContractPriceFactory(company=owner, product=product, price=Decimal("20.00"))
+
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
 
@@ -229,6 +235,10 @@ def build_world() -> World:
         "warehouse_code": warehouse.code,
         "category": category.pk,
         "coupon": coupon.pk,
+        "price_list": price_list.pk,
+        "price_list_code": price_list.code,
+        "price": price.pk,
+        "contract_price": contract.pk,
         "carrier": carrier.pk,
         "subscription": subscription.pk,
         "api_key": target_key.pk,
