@@ -184,9 +184,10 @@ class CartView(CustomerRequiredMixin, View):
         return context
 
 
-def _validated_items(lines: list[dict], *, company) -> tuple[dict[str, int], list[str]]:
-    """Lines typed or uploaded -> {sku: quantity} of known, active products the company
-    may buy (a price for it), or errors."""
+def _validated_items(lines: list[dict]) -> tuple[dict[str, int], list[str]]:
+    """Lines typed or uploaded -> {sku: quantity} of known, active products, or errors.
+    A product without a price for the company may sit in the cart (shown without a
+    price); placing the order refuses it with the reason on its line."""
     pairs, errors = services.normalize_lines(lines)
     messages_ = line_messages(errors, lines)
     if messages_:
@@ -202,13 +203,6 @@ def _validated_items(lines: list[dict], *, company) -> tuple[dict[str, int], lis
             )
             continue
         items[product.sku] = items.get(product.sku, 0) + qty
-    found = {p.sku: p for p in products.values()}
-    prices = resolve_prices(company, [(found[sku], qty) for sku, qty in items.items()])
-    for sku in list(items):
-        resolved = prices[found[sku].pk]
-        if not resolved.orderable:
-            messages_.append(resolved.reason or _("%(sku)s cannot be ordered.") % {"sku": sku})
-            items.pop(sku)
     return items, messages_
 
 
@@ -227,7 +221,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
                     _("Enter a quantity from 1 to %(max)d.") % {"max": services.MAX_LINE_QUANTITY},
                 )
                 return redirect(_catalog_url(request, reverse("portal:cart")))
-            items, errors = _validated_items([form.cleaned_data], company=self.company)
+            items, errors = _validated_items([form.cleaned_data])
             if not errors:
                 errors = session_cart.add(request, items)
             if errors:
@@ -247,7 +241,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
                     parse_lines_csv(request.FILES["file"]) if form.is_valid() else ([], [])
                 )
             if form.is_valid() and not errors:
-                items, errors = _validated_items(lines, company=self.company)
+                items, errors = _validated_items(lines)
             if form.is_valid() and not errors:
                 errors = session_cart.add(request, items)
             if not form.is_valid() or errors:

@@ -109,16 +109,24 @@ def test_a_product_without_a_price_for_the_company_is_not_offered_and_its_page_i
     assert page.status_code == 200 and "429,00 PLN" in page.content.decode()
 
 
-def test_a_product_the_company_cannot_buy_cannot_be_added(client_for, pln_buyer, shovel):
+def test_a_product_the_company_cannot_buy_has_no_price_and_cannot_be_placed(
+    client_for, pln_buyer, shovel
+):
     client = client_for(pln_buyer)
-    response = client.post(
-        reverse("portal:cart_update"),
-        {"action": "add", "sku": "SHOVEL", "quantity": 1, "next": CATALOG},
-        follow=True,
+    client.post(reverse("portal:cart_update"), {"action": "add", "sku": "SHOVEL", "quantity": 1})
+    cart = client.get(reverse("portal:cart"))
+    [row] = cart.context["rows"]
+    assert row["sku"] == "SHOVEL" and row["unit_price"] is None
+    review = client.post(
+        reverse("portal:checkout", args=["review"]),
+        {
+            "po_number": "PO-1",
+            "shipping_method": "standard",
+            "shipping_address": pln_buyer.company.addresses.get().pk,
+        },
     )
-    assert not client.session.get("orders_cart")
-    assert response.status_code == 200
-    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert review.status_code == 400
+    assert "SHOVEL" in " ".join(str(e) for e in review.context["checkout_form"].non_field_errors())
 
 
 def test_an_inactive_product_is_not_offered(client_for, buyer, shovel, drill):
