@@ -341,6 +341,22 @@ def _render_one(value) -> str:
         return found._msgid % shown
 
 
+def display_value(value):
+    """A value as a history (the audit trail) shows it: a stored message rendered, an
+    empty one as None, anything else as it is."""
+    if isinstance(value, dict) and "key" in value and "params" in value:
+        return render(value)
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and "key" in item for item in value)
+    ):
+        return render(value)
+    if value == {} or value == []:
+        return None
+    return value
+
+
 def render(value, fallback: str = "") -> str:
     """A stored message (or list of them, one per line) in the active language; the
     ``fallback`` text when nothing is stored."""

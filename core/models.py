@@ -140,6 +140,13 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.actor_label} {self.action} {self.object_repr}"
 
+    @property
+    def actor_text(self) -> str:
+        """Who did it, in the active language when it was the system or an API client."""
+        from .messages import actor_text
+
+        return actor_text(self.actor_label)
+
 
 class SequenceCounter(models.Model):
     """The last number taken in one gap-free series and year (``core.numbering.next_number``:

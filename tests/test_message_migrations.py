@@ -216,3 +216,33 @@ def test_system_stock_reasons_become_keys_typed_ones_stay(language):
     assert rows[typed.pk].reason == "Order placed" and rows[typed.pk].reason_message == {}
     with translation.override("pl"):
         assert rows[reserved.pk].reason_text == "Złożono zamówienie"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_webhook_disabled_reasons_become_keys(language):
+    from webhooks.models import Subscription
+
+    failing = Subscription.objects.create(
+        url="https://erp.example/a",
+        active=False,
+        disabled_reason=_old(language, "Deliveries failed for %(days)s days", days=3),
+    )
+    by_staff = Subscription.objects.create(
+        url="https://erp.example/b",
+        active=False,
+        disabled_reason=_old(language, "Disabled by staff"),
+    )
+    typed = Subscription.objects.create(
+        url="https://erp.example/c", active=False, disabled_reason="ERP en mantenimiento"
+    )
+
+    _run("webhooks", "0004_disabled_reasons_from_text")
+
+    for row in (failing, by_staff, typed):
+        row.refresh_from_db()
+    assert failing.disabled_message == {"key": "webhook.disabled_failing", "params": {"days": 3}}
+    assert by_staff.disabled_message == {"key": "webhook.disabled_by_staff", "params": {}}
+    assert failing.disabled_reason == "" and by_staff.disabled_reason == ""
+    assert typed.disabled_reason == "ERP en mantenimiento" and typed.disabled_message == {}
+    with translation.override("es"):
+        assert failing.disabled_reason_text == "Entregas fallidas durante 3 días"

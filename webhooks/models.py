@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import crypto
+from core.messages import render as render_message
 from core.models import TimeStampedModel
 
 from .events import EventType
@@ -21,6 +22,9 @@ class Subscription(TimeStampedModel):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     disabled_reason = models.CharField(_("disabled because"), max_length=255, blank=True)
+    #: Why the system or staff disabled it (``core.messages``), shown in the reader's
+    #: language; ``disabled_reason`` holds older texts.
+    disabled_message = models.JSONField(_("disabled because"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -29,6 +33,10 @@ class Subscription(TimeStampedModel):
 
     def __str__(self):
         return self.url
+
+    @property
+    def disabled_reason_text(self) -> str:
+        return render_message(self.disabled_message, self.disabled_reason)
 
     @property
     def secret(self) -> str:

@@ -35,6 +35,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError
+from core.messages import Msg
 from core.models import OutboxEvent
 
 from . import permissions
@@ -205,7 +206,15 @@ def _clean_events(events) -> list[str]:
 
 #: What the audit trail records of a subscription. The signing secret is never among
 #: them (its ciphertext is no business of a trail): a new one shows as "***".
-AUDITED_FIELDS = ["url", "events", "description", "active", "disabled_at", "disabled_reason"]
+AUDITED_FIELDS = [
+    "url",
+    "events",
+    "description",
+    "active",
+    "disabled_at",
+    "disabled_reason",
+    "disabled_message",
+]
 SECRET_CHANGED = [audit.MASK, audit.MASK]
 
 
@@ -271,9 +280,11 @@ def set_subscription_active(
         subscription.failing_since = None
         subscription.disabled_at = None
         subscription.disabled_reason = ""
+        subscription.disabled_message = {}
     else:
         subscription.disabled_at = timezone.now()
-        subscription.disabled_reason = _("Disabled by staff")
+        subscription.disabled_reason = ""
+        subscription.disabled_message = Msg("webhook.disabled_by_staff").stored
     subscription.save()
     audit.record_change(actor=actor, instance=subscription, before=before)
     return subscription
@@ -289,8 +300,10 @@ def _disable_failing(subscription_id: int) -> bool:
         ).update(
             active=False,
             disabled_at=now,
-            disabled_reason=_("Deliveries failed for %(days)s days")
-            % {"days": settings.WEBHOOK_DISABLE_AFTER_DAYS},
+            disabled_reason="",
+            disabled_message=Msg(
+                "webhook.disabled_failing", days=settings.WEBHOOK_DISABLE_AFTER_DAYS
+            ).stored,
             updated_at=now,
         )
         if disabled:
@@ -298,7 +311,12 @@ def _disable_failing(subscription_id: int) -> bool:
             audit.record_change(
                 actor=None,
                 instance=Subscription.objects.get(pk=subscription_id),
-                before={"active": True, "disabled_at": None, "disabled_reason": ""},
+                before={
+                    "active": True,
+                    "disabled_at": None,
+                    "disabled_reason": "",
+                    "disabled_message": {},
+                },
             )
             Delivery.objects.filter(
                 subscription_id=subscription_id, status=DeliveryStatus.PENDING

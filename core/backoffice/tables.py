@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.messages import display_value
 from core.tables import Column, Table
 
 from .filters import content_type_label
@@ -18,7 +19,7 @@ def change_rows(entry) -> list[tuple[str, object, object]]:
     rows = []
     for name, values in (entry.changes or {}).items():
         pair = [*values, None, None][:2] if isinstance(values, list) else [None, values]
-        before, after = pair
+        before, after = (display_value(value) for value in pair)
         label = name
         if model is not None:
             try:
@@ -57,7 +58,7 @@ class AuditTable(Table):
             "{{ entry.created_at" + _DATETIME + " }}</time>",
         ),
         Column(
-            "by", _("By"), accessor="actor_label", order_by="actor_label", css="small text-break"
+            "by", _("By"), accessor="actor_text", order_by="actor_label", css="small text-break"
         ),
         Column(
             "action",

@@ -45,6 +45,14 @@ def message(stored, fallback=""):
 
 
 @register.filter
+def audit_value(value):
+    """An audit trail value as people read it (a stored message rendered)."""
+    from core.messages import display_value
+
+    return display_value(value)
+
+
+@register.filter
 def amount(value):
     """A money amount with two decimals in the locale's format (es ``1.234,56``,
     pl ``1 234,56``, en ``1,234.56``), without its currency."""

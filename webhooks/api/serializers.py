@@ -10,6 +10,8 @@ from ..models import Attempt, Delivery, Subscription
 
 class SubscriptionSerializer(serializers.ModelSerializer):
     events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices))
+    #: In the request's language (``core.messages``).
+    disabled_reason = serializers.CharField(source="disabled_reason_text", read_only=True)
 
     class Meta:
         model = Subscription

@@ -136,7 +136,10 @@ def test_enable_disable_and_delete_are_audited(manager, subscription):
         for entry in AuditEntry.objects.filter(action=AuditAction.CHANGED).order_by("id")
     ]
     assert changes[0]["active"] == [True, False]
-    assert changes[0]["disabled_reason"][0] == ""
+    assert changes[0]["disabled_message"] == [
+        {},
+        {"key": "webhook.disabled_by_staff", "params": {}},
+    ]
     assert changes[1]["active"] == [False, True]
     assert changes[1]["disabled_at"][1] is None
     pk = subscription.pk
@@ -200,3 +203,28 @@ def test_staff_api_creation_is_audited_for_the_manager(client_for, manager):
     assert response.status_code == 201, response.content
     entry = AuditEntry.objects.get()
     assert entry.actor_user == manager and entry.changes["secret"] == [None, MASK]
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("es", "Desactivada por el personal"),
+        ("en", "Disabled by staff"),
+        ("pl", "Wyłączona przez pracownika"),
+    ],
+)
+def test_the_disabled_reason_reads_in_each_language_on_the_page_and_its_audit_trail(
+    language, reason, manager, subscription
+):
+    from django.test import Client
+
+    services.set_subscription_active(subscription=subscription, active=False, actor=manager)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(manager)
+    page = client.get(f"/backoffice/webhooks/{subscription.pk}/").content.decode()
+    assert f'<div class="small text-danger">{reason} (' in page
+    assert f'mb-0">{reason}</dd>' in page  # the audit trail renders the stored message
+    assert "webhook.disabled_by_staff" not in page
+    # Created by the system: labelled in the reader's language, whoever wrote the row.
+    system = {"es": "Sistema", "en": "System", "pl": "System"}[language]
+    assert f"</strong> · {system}</span>" in page

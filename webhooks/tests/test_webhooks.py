@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from standardwebhooks import Webhook
 
 from apikeys.tests.api_fixtures import *  # noqa: F403 - pytest fixtures
@@ -297,7 +297,10 @@ def test_failing_for_three_days_disables_and_tells_staff(
     with django_capture_on_commit_callbacks(execute=True):
         services.enqueue_deliveries(event)
     subscription.refresh_from_db()
-    assert subscription.active is False and subscription.disabled_reason
+    assert subscription.active is False and subscription.disabled_reason == ""
+    assert subscription.disabled_message["key"] == "webhook.disabled_failing"
+    with translation.override("pl"):
+        assert subscription.disabled_reason_text.startswith("Dostarczenia nieudane od ")
     other.refresh_from_db()
     assert other.status == DeliveryStatus.FAILED
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ops@example.com"]
