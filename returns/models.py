@@ -284,7 +284,7 @@ class Return(ConcurrentTransitionMixin, TimeStampedModel):
     # --- guards ------------------------------------------------------------------------
     @guard(error=lambda ret: _evidence_missing())
     def has_required_evidence(self) -> bool:
-        needs = any(line.reason.evidence_required for line in self.lines.all())
+        needs = self.lines.filter(reason__evidence_required=True).exists()
         return not needs or self.attachments.exists()
 
     @guard(on_input=True)

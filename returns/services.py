@@ -608,7 +608,7 @@ def inspect_return(*, ret: Return, actor: Actor, lines, note: str = "") -> Retur
             restock = line.resellable_quantity + line.damaged_quantity
             if restock:
                 inventory.restock_return(
-                    actor=None,
+                    actor=actor,
                     product=line.product,
                     quantity=restock,
                     warehouse=warehouse,
@@ -618,7 +618,7 @@ def inspect_return(*, ret: Return, actor: Actor, lines, note: str = "") -> Retur
                 )
             if line.damaged_quantity:
                 inventory.write_off(
-                    actor=None,
+                    actor=actor,
                     product=line.product,
                     quantity=line.damaged_quantity,
                     warehouse=warehouse,
@@ -669,13 +669,16 @@ def _whole_order_returned(ret: Return, lines: list[ReturnLine], order: Order) ->
     """Every unit of the order is credited, by this return and the earlier ones."""
     credited = {line.order_line_id: _credited_units(line) for line in lines}
     earlier = (
-        ReturnLine.objects.filter(ret__order=order, ret__status=ReturnStatus.RESUELTA)
+        ReturnLine.objects.filter(
+            ret__order=order,
+            ret__status=ReturnStatus.RESUELTA,
+            ret__resolution__in=(Resolution.REFUND, Resolution.STORE_CREDIT),
+        )
         .exclude(ret=ret)
-        .values("order_line_id")
-        .annotate(units=Sum("resellable_quantity"))
+        .select_related("reason")
     )
-    for row in earlier:
-        credited[row["order_line_id"]] = credited.get(row["order_line_id"], 0) + (row["units"] or 0)
+    for line in earlier:
+        credited[line.order_line_id] = credited.get(line.order_line_id, 0) + _credited_units(line)
     return all(credited.get(line.pk, 0) >= line.quantity for line in order.lines.all())
 
 
@@ -797,7 +800,7 @@ def resolve_return(
             from orders.services import place_replacement_order
 
             wanted = [
-                (line.order_line.product, _credited_units(line) or line.received_quantity or 0)
+                (line.order_line.product, _credited_units(line))
                 for line in sorted(lines, key=lambda item: item.position)
             ]
             wanted = [(product, quantity) for product, quantity in wanted if quantity > 0]

@@ -12,6 +12,8 @@ this module.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as _drf
@@ -51,6 +53,16 @@ class DateField(_AsciiDigits, _drf.DateField):
 
 class DateTimeField(_AsciiDigits, _drf.DateTimeField):
     default_error_messages = _DATE
+
+    def enforce_timezone(self, value):
+        """As DRF, except that a local offset with seconds (the local mean time a zone
+        had before its standard time, e.g. Madrid's -00:14:44 before 1901) becomes
+        UTC: RFC 3339 date-times, the schema's ``date-time``, have whole minutes."""
+        value = super().enforce_timezone(value)
+        offset = value.utcoffset() if value.tzinfo is not None else None
+        if offset is not None and offset.seconds % 60:
+            value = value.astimezone(datetime.UTC)
+        return value
 
 
 class ModelSerializer(_drf.ModelSerializer):
