@@ -95,7 +95,7 @@ class ContractPriceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     sku = serializers.CharField(source="product.sku")
     price = serializers.DecimalField(
-        **MONEY, help_text=_("Net, in the company's currency; its discount % does not apply.")
+        **MONEY, help_text=_("Net, in the company's currency; its discount does not apply.")
     )
     valid_from = serializers.DateField(allow_null=True)
     valid_to = serializers.DateField(allow_null=True)

@@ -63,7 +63,7 @@ class ContractPriceForm(BootstrapFormMixin, forms.Form):
         max_digits=12,
         decimal_places=2,
         min_value=0.01,
-        help_text=_("The company's discount % does not apply to a contract price."),
+        help_text=_("The company's discount does not apply to a contract price."),
     )
     valid_from = forms.DateField(label=_("valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(
