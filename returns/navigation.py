@@ -40,30 +40,35 @@ def _company_badge(request, company):
 
 
 def _company_panel(request, company):
-    from .services import store_credit_balance
+    from .credit import company_credit
 
-    return {"flag": _flag(company), "store_credit": store_credit_balance(company)}
+    return {"flag": _flag(company), **company_credit(company)}
 
 
 def _portal_company(request, company):
-    from .services import store_credit_balance
+    from .credit import company_credit
 
-    return {"store_credit": store_credit_balance(company)}
+    return company_credit(company)
 
 
 def _portal_order(request, order):
-    from .portal.views import order_return_link
+    from .portal.views import order_panel
 
-    return order_return_link(request, order)
+    return order_panel(request, order)
 
 
 def _backoffice_order(request, order):
+    from .credit import order_credit
     from .models import Return
 
     user = getattr(request, "user", None)
+    may = user is not None and has_staff_role(user, *SERVICE)
+    context = order_credit(order)
+    context["can_apply_credit"] = context["can_apply_credit"] and may
     return {
+        **context,
         "returns": list(Return.objects.filter(order=order).order_by("-created_at")),
-        "can_create": user is not None and has_staff_role(user, *SERVICE),
+        "can_create": may,
     }
 
 

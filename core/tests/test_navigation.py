@@ -21,7 +21,7 @@ def test_a_planned_entry_is_disabled_until_its_app_registers_it(registry):
     entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "complaints")
     assert entry["url"] is None and entry["badge"] is None
     registry.register_backoffice(
-        "complaints", "Complaints", "backoffice:home", order=50, badge=lambda: 3
+        "complaints", "Complaints", "backoffice:home", order=60, badge=lambda: 3
     )
     entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "complaints")
     assert entry["url"] == "/backoffice/" and entry["badge"]["count"] == 3

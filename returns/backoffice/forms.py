@@ -4,6 +4,8 @@ services decide. ``service_data()`` is what the action's service receives."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -187,4 +189,13 @@ class DateRangeForm(BootstrapFormMixin, forms.Form):
     )
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StoreCreditForm(BootstrapFormMixin, forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount of store credit to apply"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
     )

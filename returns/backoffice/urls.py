@@ -10,6 +10,11 @@ urlpatterns = [
     path("reasons/new/", views.ReasonEditView.as_view(), name="return_reason_create"),
     path("reasons/<int:pk>/", views.ReasonEditView.as_view(), name="return_reason_edit"),
     path("new/<str:number>/", views.ReturnCreateView.as_view(), name="return_create"),
+    path(
+        "store-credit/<str:number>/",
+        views.StoreCreditApplyView.as_view(),
+        name="return_store_credit_apply",
+    ),
     path("<str:number>/", views.ReturnDetailView.as_view(), name="return_detail"),
     path("<str:number>/label/", views.LabelDownloadView.as_view(), name="return_label"),
     path(

@@ -26,7 +26,7 @@ from ..models import ReturnAttachment, ReturnReason
 from ..permissions import ANY_STAFF, SERVICE
 from ..portal.forms import ReturnRequestForm
 from .filters import ReturnFilterSet
-from .forms import AttachmentForm, DateRangeForm, ReturnReasonForm
+from .forms import AttachmentForm, DateRangeForm, ReturnReasonForm, StoreCreditForm
 from .selectors import (
     flagged_companies,
     product_figures,
@@ -327,3 +327,37 @@ class ReasonEditView(StaffRequiredMixin, ServiceFormView):
 
     def get_success_url(self, result) -> str:
         return reverse("backoffice:return_reason_list")
+
+
+class StoreCreditApplyView(StaffRequiredMixin, View):
+    """Pay (part of) an order with the company's store credit (from the order page)."""
+
+    required_roles = SERVICE
+
+    def post(self, request, number):
+        order = get_object_or_404(Order.objects.select_related("company"), number=number)
+        apply_credit(request, order)
+        return redirect("backoffice:order_detail", number=number)
+
+
+def apply_credit(request, order) -> bool:
+    """Validate the amount and call the service; the outcome goes to the messages."""
+    form = StoreCreditForm(request.POST, prefix="credit")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return False
+    try:
+        services.apply_store_credit(
+            actor=request.user, order=order, amount=form.cleaned_data["amount"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(
+        request,
+        _("%(amount)s %(currency)s of store credit applied.")
+        % {"amount": form.cleaned_data["amount"], "currency": order.currency},
+    )
+    return True

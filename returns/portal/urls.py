@@ -9,6 +9,11 @@ urlpatterns = [
         views.ReturnCheckView.as_view(),
         name="return_check",
     ),
+    path(
+        "orders/<str:number>/store-credit/",
+        views.PortalStoreCreditApplyView.as_view(),
+        name="return_store_credit_apply",
+    ),
     path("returns/", views.PortalReturnListView.as_view(), name="return_list"),
     path("returns/<str:number>/", views.PortalReturnDetailView.as_view(), name="return_detail"),
     path(

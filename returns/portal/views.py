@@ -22,7 +22,13 @@ from orders.selectors import orders_for
 from .. import services
 from ..actions import registry
 from ..backoffice.forms import AttachmentForm, CancelForm
-from ..backoffice.views import attachment_response, create_with_evidence, label_response, line_rows
+from ..backoffice.views import (
+    apply_credit,
+    attachment_response,
+    create_with_evidence,
+    label_response,
+    line_rows,
+)
 from ..models import STATUS_FLOW, Return, ReturnAttachment, ReturnStatus
 from .forms import ReturnRequestForm
 
@@ -243,9 +249,25 @@ class PortalLabelView(CustomerRequiredMixin, View):
         return label_response(_get_return(self.company, number))
 
 
-def order_return_link(request, order):
-    """The "Return items" button on a delivered order's page (``portal.order`` slot)."""
-    if order.status != OrderStatus.ENTREGADO or not _may_write(request.user):
+class PortalStoreCreditApplyView(CustomerRequiredMixin, ReturnWriterMixin, View):
+    """A buyer pays (part of) their order with the company's store credit."""
+
+    def post(self, request, number):
+        order = get_object_or_404(orders_for(self.company), number=number)
+        apply_credit(request, order)
+        return redirect("portal:order_detail", number=number)
+
+
+def order_panel(request, order):
+    """The returns card of a portal order (``portal.order`` slot): "Return items" once
+    delivered, the store credit that paid it and the form to apply more."""
+    from ..credit import order_credit
+
+    writer = _may_write(request.user)
+    context = order_credit(order)
+    context["can_apply_credit"] = context["can_apply_credit"] and writer
+    context["can_return"] = order.status == OrderStatus.ENTREGADO and writer
+    context["returns_count"] = returns_for(order.company).filter(order=order).count()
+    if not (context["can_return"] or context["credit_used"] or context["can_apply_credit"]):
         return None
-    count = returns_for(order.company).filter(order=order).count()
-    return {"returns_count": count}
+    return context

@@ -324,3 +324,25 @@ def test_anonymous_evidence_goes_to_login(client, ret, buyer, flush):
     url = reverse("backoffice:return_attachment", args=[ret.number, attachment.pk])
     response = client.get(url)
     assert response.status_code == 302 and reverse("backoffice:login") in response["Location"]
+
+
+def test_staff_apply_store_credit_from_the_order_page(
+    client_for, service_agent, warehouse_worker, order, request_return, walk
+):
+    from returns.services import store_credit_balance
+
+    walk(request_return(order), to="resuelta", resolution="store_credit")
+    balance = store_credit_balance(order.company)
+    # The returned order itself is paid in part: the credit covers its outstanding part.
+    url = reverse("backoffice:return_store_credit_apply", args=[order.number])
+    assert (
+        _client(client_for, warehouse_worker).post(url, {"credit-amount": "1"}).status_code == 403
+    )
+    client = _client(client_for, service_agent)
+    page = client.get(reverse("backoffice:order_detail", args=[order.number]))
+    assert 'id="apply-credit"' in page.text
+    response = client.post(url, {"credit-amount": "abc"}, follow=True)
+    assert store_credit_balance(order.company) == balance
+    response = client.post(url, {"credit-amount": "5.00"}, follow=True)
+    assert store_credit_balance(order.company) == balance - 5
+    assert 'id="credit-used"' in response.text

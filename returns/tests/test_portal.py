@@ -213,3 +213,36 @@ def test_viewer_reads_but_cannot_cancel_or_attach(client_for, viewer, order, req
     assert response.status_code == 403
     ret.refresh_from_db()
     assert ret.status == "solicitada" and not ret.attachments.exists()
+
+
+def test_buyer_pays_a_later_order_with_store_credit(
+    client_for, buyer, order, request_return, walk, manager, flush
+):
+    from orders import services as orders
+    from returns.services import store_credit_balance
+
+    ret = walk(request_return(order), to="resuelta", resolution="store_credit")
+    balance = store_credit_balance(order.company)
+    assert balance > 0
+    with flush():
+        later = orders.place_order(
+            actor=manager, company=order.company, lines=[{"sku": "PAPER-A4", "quantity": 100}]
+        )
+    client = _client(client_for, buyer)
+    page = client.get(reverse("portal:order_detail", args=[later.number]))
+    assert 'id="apply-credit"' in page.text
+    url = reverse("portal:return_store_credit_apply", args=[later.number])
+    too_much = client.post(url, {"credit-amount": str(balance + 1)}, follow=True)
+    assert "More than the store credit available" in too_much.text
+    assert store_credit_balance(order.company) == balance
+    response = client.post(url, {"credit-amount": "10.00"}, follow=True)
+    assert response.status_code == 200
+    assert store_credit_balance(order.company) == balance - 10
+    assert 'id="credit-used"' in response.text and "10.00" in response.text
+    company = client.get(reverse("portal:company"))
+    assert 'id="credit-entries"' in company.text and ret.number in company.text
+
+
+def test_viewer_cannot_apply_store_credit(client_for, viewer, order):
+    url = reverse("portal:return_store_credit_apply", args=[order.number])
+    assert _client(client_for, viewer).post(url, {"credit-amount": "1.00"}).status_code == 403
