@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import register_backoffice
+from core.navigation import SETTINGS, register_backoffice
 from core.roles import StaffRole
 
-register_backoffice("api", _("API"), "backoffice:apikey_list", order=90, roles=(StaffRole.MANAGER,))
+register_backoffice(
+    "api", _("API"), "backoffice:apikey_list", order=90, roles=(StaffRole.MANAGER,), group=SETTINGS
+)

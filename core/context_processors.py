@@ -9,7 +9,15 @@ def navigation(request):
     parts = request.path.strip("/").split("/")
     face, section = parts[0], (parts[1] if len(parts) > 1 and parts[1] else "home")
     if face == "backoffice":
-        return {"menu": backoffice_menu(user), "section": section}
+        menu = backoffice_menu(user)
+        grouped = [item for item in menu if item["group"] and item["url"]]
+        return {
+            "menu": menu,
+            "section": section,
+            "settings_entries": grouped,
+            "settings_badge": sum(item["badge"]["count"] for item in grouped if item["badge"]),
+            "settings_active": any(item["key"] == section for item in grouped),
+        }
     if face == "portal":
         return {"menu": portal_menu(user), "section": section}
     return {}

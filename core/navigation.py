@@ -32,6 +32,13 @@ class MenuEntry:
     roles: tuple[str, ...] = ()  # back-office: staff roles; portal: company roles
     badge: Callable[[], int] | None = None
     badge_title: str = ""
+    #: ``SETTINGS``: shown in the menu's "Settings" dropdown rather than on the bar.
+    group: str = ""
+
+
+#: The back-office menu's dropdown of configuration pages (API keys, audit trail,
+#: closure days, exchange rates): the bar keeps the daily work and fits at 1280 px.
+SETTINGS = "settings"
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,14 @@ _portal: dict[str, MenuEntry] = {}
 _figures: dict[str, HomeFigure] = {}
 
 
-def register_backoffice(key, label, url_name, *, order, roles=(), badge=None, badge_title=""):
-    """Add (or replace) the back-office menu entry ``key`` at position ``order``."""
-    _backoffice[key] = MenuEntry(key, label, url_name, order, tuple(roles), badge, badge_title)
+def register_backoffice(
+    key, label, url_name, *, order, roles=(), badge=None, badge_title="", group=""
+):
+    """Add (or replace) the back-office menu entry ``key`` at position ``order``;
+    ``group=SETTINGS`` puts it in the "Settings" dropdown."""
+    _backoffice[key] = MenuEntry(
+        key, label, url_name, order, tuple(roles), badge, badge_title, group
+    )
 
 
 def register_portal(key, label, url_name, *, order, roles=()):
@@ -79,11 +91,21 @@ def _discover() -> None:
     register_backoffice("home", _("Dashboard"), "backoffice:home", order=10)
     # So is the managers' audit trail of every configuration change (core.audit).
     register_backoffice(
-        "audit", _("Audit trail"), "backoffice:audit_list", order=95, roles=("manager",)
+        "audit",
+        _("Audit trail"),
+        "backoffice:audit_list",
+        order=95,
+        roles=("manager",),
+        group=SETTINGS,
     )
     # And the closure days of the business calendar (core.calendar).
     register_backoffice(
-        "closures", _("Closure days"), "backoffice:closure_list", order=96, roles=("manager",)
+        "closures",
+        _("Closure days"),
+        "backoffice:closure_list",
+        order=96,
+        roles=("manager",),
+        group=SETTINGS,
     )
     autodiscover_modules("navigation")
 
@@ -116,7 +138,13 @@ def backoffice_menu(user):
             continue
         url = _resolve(entry.url_name)
         entries.append(
-            {"key": entry.key, "label": entry.label, "url": url, "badge": url and _badge(entry)}
+            {
+                "key": entry.key,
+                "label": entry.label,
+                "url": url,
+                "badge": url and _badge(entry),
+                "group": entry.group,
+            }
         )
     return entries
 

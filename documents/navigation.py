@@ -3,7 +3,7 @@ as its badge and as a figure on the home page (the staff alert)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import register_backoffice, register_home_figure
+from core.navigation import SETTINGS, register_backoffice, register_home_figure
 
 from .selectors import waiting_invoice_count
 
@@ -14,6 +14,7 @@ register_backoffice(
     order=85,
     badge=waiting_invoice_count,
     badge_title=_("invoices waiting for an exchange rate"),
+    group=SETTINGS,
 )
 register_home_figure(
     "invoices_waiting_for_rate",

@@ -52,7 +52,7 @@ def test_api_and_audit_entries_are_for_managers_only(service_agent):
 def test_prices_entry_is_for_customer_service_and_managers(warehouse_worker):
     with translation.override("en"):
         assert _rows(backoffice_menu(warehouse_worker)) == [
-            r for r in BACKOFFICE if r[0] not in ("api", "audit", "pricing")
+            r for r in BACKOFFICE if r[0] not in ("api", "audit", "pricing", "closures")
         ]
 
 
@@ -96,3 +96,26 @@ def test_backoffice_home_shows_the_customer_figures(client_for, manager, company
     active = html.split("?status=active")[1].split('display-6">')[1].split("<")[0]
     blocked = html.split("?status=blocked")[1].split('display-6">')[1].split("<")[0]
     assert (active, blocked) == ("1", "1")
+
+
+@pytest.mark.django_db
+def test_configuration_pages_sit_in_the_settings_dropdown(client_for, manager):
+    """The bar keeps the daily work; API keys, the audit trail, closure days and
+    exchange rates are in the "Settings" dropdown (it fits a 1280 px screen in every
+    language: tests/test_browser_layout.py)."""
+    grouped = {entry["key"] for entry in backoffice_menu(manager) if entry["group"]}
+    assert grouped == {"exchange_rates", "api", "audit", "closures"}
+    html = client_for(manager).get(reverse("backoffice:home")).content.decode()
+    bar, dropdown = html.split('class="nav-item dropdown"', 1)
+    for url in ("/backoffice/api-keys/", "/backoffice/audit/", "/backoffice/closures/"):
+        assert f'href="{url}"' in dropdown and f'href="{url}"' not in bar.split("<main")[0]
+    assert 'href="/backoffice/orders/"' in bar
+
+
+@pytest.mark.django_db
+def test_the_settings_dropdown_holds_only_what_the_role_may_open(client_for, warehouse_worker):
+    html = client_for(warehouse_worker).get(reverse("backoffice:home")).content.decode()
+    dropdown = html.split('class="nav-item dropdown"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/backoffice/documents/exchange-rates/"' in dropdown
+    for url in ("/backoffice/api-keys/", "/backoffice/audit/", "/backoffice/closures/"):
+        assert url not in dropdown

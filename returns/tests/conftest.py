@@ -18,6 +18,7 @@ from apikeys.tests.api_fixtures import (  # noqa: F401
 from inventory.tests.factories import CategoryFactory, WarehouseFactory
 from orders import services as orders
 from orders.tests.factories import stocked_product
+from pricing.tests.factories import price_every_product
 from returns import services
 
 
@@ -101,6 +102,8 @@ def delivered(products, manager, flush):
     prepared, shipped and delivered through the orders services."""
 
     def _delivered(company, *, lines=None, delivered_at=None, coupon=None):
+        if company.currency != "EUR":
+            price_every_product(company.currency)  # its list's prices for what it orders
         with flush():
             order = orders.place_order(
                 actor=manager,
