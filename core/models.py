@@ -9,6 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from .countries import COUNTRIES
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows written once (a ledger, an issued document): the ORM refuses to change or
+    delete them in bulk; ``bulk_create`` is allowed, it only adds rows. A domain names
+    the error it raises (``refusal``, called without arguments)."""
+
+    refusal: type[Exception] = TypeError
+
+    def _refuse(self, *args, **kwargs):
+        raise self.refusal()
+
+    update = delete = bulk_update = update_or_create = _raw_delete = _refuse
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class TimeStampedModel(models.Model):
     """Adds ``created_at`` and an indexed ``updated_at`` (the API's ``updated_since``)."""
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import FiscalPosition
+from core.models import AppendOnlyQuerySet
 from customers.models import Currency, Language
 
 from .errors import ImmutableDocument
@@ -40,24 +41,11 @@ class CreditReason(models.TextChoices):
 SERIES = {InvoiceKind.INVOICE: "FV", InvoiceKind.CREDIT_NOTE: "AB"}
 
 
-class ImmutableQuerySet(models.QuerySet):
+class ImmutableQuerySet(AppendOnlyQuerySet):
     """Bulk changes of issued documents are refused (``bulk_create`` is allowed: it
     only ever adds rows)."""
 
-    def update(self, **kwargs):
-        raise ImmutableDocument()
-
-    def delete(self):
-        raise ImmutableDocument()
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise ImmutableDocument()
-
-    def update_or_create(self, *args, **kwargs):
-        raise ImmutableDocument()
-
-    def _raw_delete(self, using):
-        raise ImmutableDocument()
+    refusal = ImmutableDocument
 
 
 class ImmutableModel(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import seller_rate
 from core.messages import render as render_message
-from core.models import TaxCategory, TimeStampedModel
+from core.models import AppendOnlyQuerySet, TaxCategory, TimeStampedModel
 
 from .errors import LedgerIsAppendOnly
 
@@ -287,24 +287,10 @@ class MovementKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
-class StockMovementQuerySet(models.QuerySet):
+class StockMovementQuerySet(AppendOnlyQuerySet):
     """The ledger cannot be changed or deleted through the ORM."""
 
-    def update(self, **kwargs):
-        raise LedgerIsAppendOnly()
-
-    def delete(self):
-        raise LedgerIsAppendOnly()
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise LedgerIsAppendOnly()
-
-    def update_or_create(self, *args, **kwargs):
-        raise LedgerIsAppendOnly()
-
-    delete.alters_data = True
-    delete.queryset_only = True
-    update.alters_data = True
+    refusal = LedgerIsAppendOnly
 
 
 class StockMovement(TimeStampedModel):

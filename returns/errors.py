@@ -74,3 +74,13 @@ class StoreCreditError(DomainError):
 
     def __init__(self, message):
         super().__init__(message, fields={"amount": [message]})
+
+
+class StoreCreditIsAppendOnly(DomainError):
+    """Raised by any attempt to change or delete a store-credit entry through the ORM."""
+
+    code = "store_credit_append_only"
+    status = 409
+
+    def __init__(self):
+        super().__init__(_("Store credit entries cannot be changed or deleted; add a new entry."))

@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
-from core.models import TimeStampedModel
+from core.models import AppendOnlyQuerySet, TimeStampedModel
 from inventory.models import ReturnShippingPayer
+
+from .errors import StoreCreditIsAppendOnly
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -537,21 +539,10 @@ class ReturnEvent(models.Model):
         return f"{self.ret_id} {self.kind}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class StoreCreditQuerySet(AppendOnlyQuerySet):
     """Ledger rows are never changed nor deleted through the ORM."""
 
-    def update(self, **kwargs):
-        raise TypeError("The store-credit ledger is append-only.")
-
-    def delete(self):
-        raise TypeError("The store-credit ledger is append-only.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise TypeError("The store-credit ledger is append-only.")
-
-    delete.alters_data = True
-    delete.queryset_only = True
-    update.alters_data = True
+    refusal = StoreCreditIsAppendOnly
 
 
 class StoreCreditKind(models.TextChoices):
@@ -615,7 +606,7 @@ class StoreCreditEntry(models.Model):
     actor_label = models.CharField(_("by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = StoreCreditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -637,7 +628,7 @@ class StoreCreditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise TypeError("The store-credit ledger is append-only.")
+            raise StoreCreditIsAppendOnly()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -25,6 +25,7 @@ from returns.errors import (
     NotAllowed,
     NotEligible,
     StoreCreditError,
+    StoreCreditIsAppendOnly,
     TransitionNotAllowed,
 )
 from returns.models import AbuseFlag, Return, ReturnStatus, StoreCreditEntry
@@ -530,10 +531,13 @@ class TestStoreCredit:
     def test_ledger_is_append_only(self, order, request_return, walk):
         walk(request_return(order), resolution="store_credit")
         entry = StoreCreditEntry.objects.get()
-        with pytest.raises(TypeError):
+        with pytest.raises(StoreCreditIsAppendOnly):
             entry.save()
-        with pytest.raises(TypeError):
+        with pytest.raises(StoreCreditIsAppendOnly):
             StoreCreditEntry.objects.update(amount=D("1"))
+        with pytest.raises(StoreCreditIsAppendOnly):
+            StoreCreditEntry.objects.all().delete()
+        assert StoreCreditEntry.objects.count() == 1
 
 
 @pytest.mark.django_db
