@@ -42,7 +42,7 @@ def test_the_form_refuses_a_bad_check_digit_in_each_language(client_for, service
 
 
 def test_the_api_validates_and_normalises_the_vat_number(api, seller_key):
-    seller = api(seller_key)
+    seller = api(seller_key, HTTP_ACCEPT_LANGUAGE="en")
     bad = seller.post(CUSTOMERS, customer_body(vat_number="PL5260250996"), format="json")
     assert bad.status_code == 400
     assert bad.json()["code"] == "validation_error"

@@ -25,7 +25,7 @@ def body(the_order, **overrides):
 @pytest.mark.django_db
 class TestCreateAndRead:
     def test_company_key_creates_and_reads_its_return(self, api, company_key, order, flush):
-        client = api(company_key)
+        client = api(company_key, HTTP_ACCEPT_LANGUAGE="en")
         with flush():
             response = client.post("/api/v1/returns/", body(order), format="json")
         assert response.status_code == 201, response.json()
@@ -50,7 +50,7 @@ class TestCreateAndRead:
             {"sku": "MUG-LOGO", "quantity": 1, "reason": "no_longer_needed"},
             {"sku": "PAPER-A4", "quantity": 11, "reason": "other"},
         ]
-        response = api(company_key).post(
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
             "/api/v1/returns/", body(order, lines=lines), format="json"
         )
         assert response.status_code == 400
@@ -77,14 +77,16 @@ class TestCreateAndRead:
         ],
     )
     def test_bad_input_is_400_with_field_errors(self, api, company_key, order, payload, field):
-        response = api(company_key).post("/api/v1/returns/", body(order, **payload), format="json")
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
+            "/api/v1/returns/", body(order, **payload), format="json"
+        )
         assert response.status_code == 400, response.json()
         assert any(key.startswith(field) for key in response.json()["fields"])
         assert not Return.objects.exists()
 
     def test_sku_not_in_the_order(self, api, company_key, order):
         lines = [{"sku": "NOT-THERE", "quantity": 1, "reason": "other"}]
-        response = api(company_key).post(
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
             "/api/v1/returns/", body(order, lines=lines), format="json"
         )
         assert response.status_code == 400
@@ -96,7 +98,9 @@ class TestCreateAndRead:
         order = orders.place_order(
             actor=manager, company=company, lines=[{"sku": "DRILL-18V", "quantity": 1}]
         )
-        response = api(company_key).post("/api/v1/returns/", body(order), format="json")
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
+            "/api/v1/returns/", body(order), format="json"
+        )
         assert response.status_code == 400
         assert response.json()["code"] == "return_not_eligible"
 
@@ -113,7 +117,7 @@ class TestCreateAndRead:
             {"sku": "DRILL-18V", "quantity": 1, "reason": "other"},
             {"sku": "MUG-LOGO", "quantity": 1, "reason": "other"},
         ]
-        response = api(company_key).post(
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
             "/api/v1/returns/eligibility/", body(order, lines=lines), format="json"
         )
         assert response.status_code == 200
@@ -154,7 +158,7 @@ class TestTenancy:
     def test_company_key_may_not_drive_transitions(self, api, company_key, order, request_return):
         ret = request_return(order)
         for path in ("authorize", "reject", "receive", "inspect", "resolve"):
-            response = api(company_key).post(
+            response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
                 f"/api/v1/returns/{ret.number}/{path}/", {"reason": "x"}, format="json"
             )
             assert response.status_code == 403, path
@@ -163,10 +167,14 @@ class TestTenancy:
 
     def test_company_key_cancels(self, api, company_key, order, request_return):
         ret = request_return(order)
-        response = api(company_key).post(f"/api/v1/returns/{ret.number}/cancel/", {}, format="json")
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
+            f"/api/v1/returns/{ret.number}/cancel/", {}, format="json"
+        )
         assert response.status_code == 200
         assert response.json()["status"] == "cancelada"
-        again = api(company_key).post(f"/api/v1/returns/{ret.number}/cancel/", {}, format="json")
+        again = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
+            f"/api/v1/returns/{ret.number}/cancel/", {}, format="json"
+        )
         assert again.status_code == 409
         assert again.json()["code"] == "transition_not_allowed"
 
@@ -181,18 +189,18 @@ class TestEvidence:
         )
         base = f"/api/v1/returns/{ret.number}/attachments/"
         upload = SimpleUploadedFile("foto.png", png_bytes(), "image/png")
-        response = api(company_key).post(base, {"file": upload})
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(base, {"file": upload})
         assert response.status_code == 201, response.json()
         data = response.json()
         assert data["content_type"] == "image/png"
-        listing = api(company_key).get(base).json()
+        listing = api(company_key, HTTP_ACCEPT_LANGUAGE="en").get(base).json()
         assert [row["id"] for row in listing] == [data["id"]]
         file_url = f"/api/v1/returns/{ret.number}/attachments/{data['id']}/file"
         assert data["url"].endswith(file_url)
-        own = api(company_key).get(file_url)
+        own = api(company_key, HTTP_ACCEPT_LANGUAGE="en").get(file_url)
         assert own.status_code == 200
         assert b"".join(own.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
-        assert api(seller_key).get(file_url).status_code == 200
+        assert api(seller_key, HTTP_ACCEPT_LANGUAGE="en").get(file_url).status_code == 200
         assert api(other_company_key).get(file_url).status_code == 404
         assert api().get(file_url).status_code in (401, 403)
 
@@ -209,7 +217,7 @@ class TestEvidence:
     ):
         ret = request_return(order)
         upload = SimpleUploadedFile(name, content, content_type)
-        response = api(company_key).post(
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
             f"/api/v1/returns/{ret.number}/attachments/", {"file": upload}
         )
         assert response.status_code == 400, response.content
@@ -220,7 +228,7 @@ class TestEvidence:
         settings.UPLOAD_MAX_BYTES = 1000
         ret = request_return(order)
         upload = SimpleUploadedFile("big.png", png_bytes((400, 400)) + b"\0" * 2000, "image/png")
-        response = api(company_key).post(
+        response = api(company_key, HTTP_ACCEPT_LANGUAGE="en").post(
             f"/api/v1/returns/{ret.number}/attachments/", {"file": upload}
         )
         assert response.status_code in (400, 413)
@@ -230,7 +238,7 @@ class TestEvidence:
         ret = request_return(
             order, lines=[{"sku": "DRILL-18V", "quantity": 1, "reason": "damaged_in_transport"}]
         )
-        response = api(seller_key).post(
+        response = api(seller_key, HTTP_ACCEPT_LANGUAGE="en").post(
             f"/api/v1/returns/{ret.number}/authorize/", {}, format="json"
         )
         assert response.status_code == 409
@@ -241,7 +249,7 @@ class TestEvidence:
 def test_seller_key_drives_the_whole_lifecycle_with_a_credit_note(
     api, seller_key, company_key, order, flush
 ):
-    seller = api(seller_key)
+    seller = api(seller_key, HTTP_ACCEPT_LANGUAGE="en")
     with flush():
         created = seller.post(
             "/api/v1/returns/",
@@ -280,12 +288,16 @@ def test_seller_key_drives_the_whole_lifecycle_with_a_credit_note(
         "inspected",
         "resolved",
     ]
-    label = api(company_key).get(f"/api/v1/returns/{number}/label.pdf")
+    label = api(company_key, HTTP_ACCEPT_LANGUAGE="en").get(f"/api/v1/returns/{number}/label.pdf")
     assert label.status_code == 200 and label.content[:5] == b"%PDF-"
-    credit = api(company_key).get(data["credit_note_pdf"])
+    credit = api(company_key, HTTP_ACCEPT_LANGUAGE="en").get(data["credit_note_pdf"])
     assert credit.status_code == 200
     assert b"".join(credit.streaming_content)[:5] == b"%PDF-"
-    invoices = api(company_key).get("/api/v1/invoices/?kind=credit_note").json()["results"]
+    invoices = (
+        api(company_key, HTTP_ACCEPT_LANGUAGE="en")
+        .get("/api/v1/invoices/?kind=credit_note")
+        .json()["results"]
+    )
     assert [row["number"] for row in invoices] == [data["credit_note"]]
 
 
@@ -294,7 +306,7 @@ def test_transition_bad_input(api, seller_key, order, request_return, manager):
     from returns import services
 
     ret = request_return(order)
-    seller = api(seller_key)
+    seller = api(seller_key, HTTP_ACCEPT_LANGUAGE="en")
     base = f"/api/v1/returns/{ret.number}/"
     assert seller.post(base + "reject/", {}, format="json").status_code == 400
     assert seller.post(base + "receive/", {}, format="json").status_code == 409
@@ -325,5 +337,5 @@ def test_list_queries_are_bounded(
     for _ in range(5):
         request_return(order, lines=[{"sku": "PAPER-A4", "quantity": 1, "reason": "other"}])
     with django_assert_max_num_queries(8):
-        response = api(seller_key).get("/api/v1/returns/")
+        response = api(seller_key, HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/returns/")
     assert len(response.json()["results"]) == 5
