@@ -9,6 +9,37 @@ from django.utils.translation import gettext_lazy as _
 from .countries import COUNTRIES
 
 
+class HistoryEvent(models.Model):
+    """One line of a domain object's history (an order's, a return's): the domain adds
+    the object, its ``kind`` and the ``from``/``to`` states of its own machine."""
+
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    #: Who did it, as shown (a person, an API client or "system").
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    customer_visible = models.BooleanField(_("visible to the customer"), default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    @property
+    def by_text(self) -> str:
+        """Who did it, in the active language when it was the system or an API client."""
+        from .messages import actor_text
+
+        return actor_text(self.actor_label)
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Rows written once (a ledger, an issued document): the ORM refuses to change or
     delete them in bulk; ``bulk_create`` is allowed, it only adds rows. A domain names

@@ -21,9 +21,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
 from core.fiscal import FiscalPosition
-from core.messages import actor_text
 from core.messages import render as render_message
-from core.models import TaxCategory, TimeStampedModel
+from core.models import HistoryEvent, TaxCategory, TimeStampedModel
 from customers.models import Currency
 from pricing.models import PriceSource
 
@@ -586,7 +585,7 @@ class EventKind(models.TextChoices):
     FISCAL_POSITION = "fiscal", _("Fiscal position changed")
 
 
-class OrderEvent(models.Model):
+class OrderEvent(HistoryEvent):
     """One line of an order's history: who, when, from, to and a note."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -595,35 +594,15 @@ class OrderEvent(models.Model):
         _("from"), max_length=20, choices=OrderStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
     #: A note the system wrote (``core.messages``: one message or a list of lines).
     note_message = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    #: Who did it, as shown (a person, an API client or "system").
-    actor_label = models.CharField(_("by"), max_length=200, blank=True)
-    customer_visible = models.BooleanField(_("visible to the customer"), default=False)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
 
     def __str__(self):
         return f"{self.order_id} {self.kind}"
-
-    @property
-    def by_text(self) -> str:
-        """Who did it, in the active language when it was the system or an API client."""
-        return actor_text(self.actor_label)
 
     @property
     def note_text(self) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.actions import guard
-from core.models import AppendOnlyQuerySet, TimeStampedModel
+from core.models import AppendOnlyQuerySet, HistoryEvent, TimeStampedModel
 from inventory.models import ReturnShippingPayer
 
 from .errors import StoreCreditIsAppendOnly
@@ -505,7 +505,7 @@ class ReturnEventKind(models.TextChoices):
     NOTE = "note", _("Note")
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(HistoryEvent):
     """One line of a return's history: who, when, from, to and a note."""
 
     ret = models.ForeignKey(
@@ -516,22 +516,10 @@ class ReturnEvent(models.Model):
         _("from"), max_length=20, choices=ReturnStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=ReturnStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    # A return's steps are the customer's business: shown to them unless marked internal.
     customer_visible = models.BooleanField(_("visible to the customer"), default=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
 
