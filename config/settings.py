@@ -387,7 +387,7 @@ SELLER_COUNTRY = env.str("SELLER_COUNTRY", default="ES")
 BUSINESS_CALENDAR_REGION = env.str("BUSINESS_CALENDAR_REGION", default="")
 BUSINESS_WORKING_DAYS = env.list("BUSINESS_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
 BUSINESS_HOURS_START = env.str("BUSINESS_HOURS_START", default="09:00")
-BUSINESS_HOURS_END = env.str("BUSINESS_HOURS_END", default="18:00")
+BUSINESS_HOURS_END = env.str("BUSINESS_HOURS_END", default="17:00")
 # Uploaded evidence (core.uploads): the largest file accepted and the largest image.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)

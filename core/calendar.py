@@ -6,7 +6,7 @@ maintained ``holidays`` package; Spain with the optional region
 ``settings.BUSINESS_CALENDAR_REGION``, e.g. ``MD`` for Madrid) and it is not a
 ``core.ClosureDay`` of that country or of every country (edited by managers in the
 back-office). Working hours are ``settings.BUSINESS_HOURS_START`` to
-``BUSINESS_HOURS_END`` (default 09:00-18:00) in the country's time zone.
+``BUSINESS_HOURS_END`` (default 09:00-17:00) in the country's time zone.
 
 ``country`` defaults to ``settings.SELLER_COUNTRY`` (else "ES"). Holidays are cached per
 (country, year) in the process; closure days are read from the database once per call
@@ -74,7 +74,7 @@ def _parse_time(value: str) -> dt.time:
 
 def working_hours() -> tuple[dt.time, dt.time]:
     start = _parse_time(getattr(settings, "BUSINESS_HOURS_START", "09:00"))
-    end = _parse_time(getattr(settings, "BUSINESS_HOURS_END", "18:00"))
+    end = _parse_time(getattr(settings, "BUSINESS_HOURS_END", "17:00"))
     if end <= start:
         raise ValueError("BUSINESS_HOURS_END must be after BUSINESS_HOURS_START")
     return start, end

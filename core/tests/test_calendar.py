@@ -123,10 +123,10 @@ def test_business_time_within_one_day():
 
 
 def test_business_time_overflows_to_the_next_opening():
-    # Tuesday 16:00 + 4 h (default 09:00-18:00): 2 h today, 2 h on Wednesday -> 11:00.
+    # Tuesday 16:00 + 4 h (default 09:00-17:00): 1 h today, 3 h on Wednesday -> 12:00.
     start = at("2026-11-24", "16:00")
     end = calendar.add_business_time(start, dt.timedelta(hours=4))
-    assert end == at("2026-11-25", "11:00")
+    assert end == at("2026-11-25", "12:00")
     assert calendar.business_time_between(start, end) == dt.timedelta(hours=4)
 
 
@@ -143,15 +143,15 @@ def test_business_time_started_on_a_weekend_or_outside_hours():
 
 
 def test_two_business_days_after_filing():
-    # Filed Tuesday 10:00; two working days (2 x 9 h) later: Thursday 10:00.
+    # Filed Tuesday 10:00; two working days (2 x 8 h) later: Thursday 10:00.
     start = at("2026-11-24", "10:00")
-    end = calendar.add_business_time(start, dt.timedelta(hours=18))
+    end = calendar.add_business_time(start, dt.timedelta(hours=16))
     assert end == at("2026-11-26", "10:00")
 
 
 def test_business_time_skips_holidays_and_uses_the_countrys_zone():
     # Warsaw: Wednesday 11 Nov 2026 is Independence Day.
-    start = at("2026-11-10", "17:00", WARSAW)
+    start = at("2026-11-10", "16:00", WARSAW)
     end = calendar.add_business_time(start, dt.timedelta(hours=2), country="PL")
     assert end == at("2026-11-12", "10:00", WARSAW)
     assert end.utcoffset() == dt.timedelta(hours=1)
