@@ -40,6 +40,19 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request a test made in English
+    leaves English active in the thread (LocaleMiddleware), and a factory's translated
+    field written then would fill the English column instead of the default one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from core.fiscal import clear_rates_cache
 
