@@ -9,8 +9,9 @@ back-office). Working hours are ``settings.BUSINESS_HOURS_START`` to
 ``BUSINESS_HOURS_END`` (default 09:00-17:00) in the country's time zone.
 
 ``country`` defaults to ``settings.SELLER_COUNTRY`` (else "ES"). Holidays are cached per
-(country, year) in the process; closure days are read from the database once per call
-and year (they change at any time, in any process).
+(country, year) in the process; closure days (they change at any time, in any process)
+per (country, year) in the shared cache, deleted there when one is saved or deleted
+(``core.apps``), and read once per call and year.
 
 Day arithmetic counts the days *after* the start: Friday + 3 business days is the next
 Wednesday, and ``business_days_between(start, add_business_days(start, n)) == n``.
@@ -84,6 +85,47 @@ def _working_weekdays() -> frozenset[int]:
     return frozenset(int(day) for day in getattr(settings, "BUSINESS_WORKING_DAYS", range(5)))
 
 
+#: How long the closure days of a (country, year) stay in the shared cache. Every change
+#: deletes them there at once; the expiry only bounds how stale they can be after a
+#: change made while the cache was unreachable.
+CLOSURES_CACHE_SECONDS = 300
+
+
+def _closures_key(country: str, year: int) -> str:
+    return f"calendar:closures:{country}:{year}"
+
+
+def closure_days(country: str, year: int) -> frozenset[dt.date]:
+    """The closure days of ``country`` (and of every country) in ``year``: from the
+    shared cache (Redis), else one query. Placing an order asks for them (its promised
+    date), so the cache spares every placement a query."""
+    from django.core.cache import cache
+    from django.db.models import Q
+
+    from .models import ClosureDay
+
+    key = _closures_key(country, year)
+    cached = cache.get(key)
+    if cached is not None:
+        return frozenset(dt.date.fromordinal(day) for day in cached)
+    days = frozenset(
+        ClosureDay.objects.filter(Q(country="") | Q(country=country))
+        .filter(date__year=year)
+        .values_list("date", flat=True)
+    )
+    cache.set(key, sorted(day.toordinal() for day in days), CLOSURES_CACHE_SECONDS)
+    return days
+
+
+def forget_closure_days(year: int) -> None:
+    """Drop ``year``'s cached closure days of every country (a closure day changed)."""
+    from django.core.cache import cache
+
+    from .countries import COUNTRIES
+
+    cache.delete_many([_closures_key(code, year) for code, _name in COUNTRIES])
+
+
 class _Calendar:
     """One country's calendar for the length of one call (closure days read once per
     year asked about)."""
@@ -98,15 +140,7 @@ class _Calendar:
 
     def closures(self, year: int) -> frozenset[dt.date]:
         if year not in self._closures:
-            from django.db.models import Q
-
-            from .models import ClosureDay
-
-            self._closures[year] = frozenset(
-                ClosureDay.objects.filter(Q(country="") | Q(country=self.country))
-                .filter(date__year=year)
-                .values_list("date", flat=True)
-            )
+            self._closures[year] = closure_days(self.country, year)
         return self._closures[year]
 
     def is_working_day(self, day: dt.date) -> bool:

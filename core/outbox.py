@@ -43,11 +43,48 @@ _consumers: dict[str, dict[str, Consumer]] = {}
 
 
 def publish(event_type: str, payload: dict[str, Any]) -> OutboxEvent:
-    """Record an event in the current transaction; it is relayed after commit."""
-    event = OutboxEvent.objects.create(event_type=event_type, payload=payload)
+    """Record an event in the current transaction; it is relayed after commit.
+
+    The row is written already leased to this process (``lease_until``), so the sweep
+    leaves it to the on-commit relay, which then needs one statement: marking it
+    dispatched once the broker took it (or, when the broker is down, giving the lease
+    back so the next sweep sends it)."""
+    event = OutboxEvent.objects.create(
+        event_type=event_type,
+        payload=payload,
+        lease_until=timezone.now() + LEASE,
+        attempts=1,
+    )
     event_id = event.pk
-    transaction.on_commit(lambda: relay(event_ids=[event_id]), robust=True)
+    transaction.on_commit(lambda: relay_published(event_id), robust=True)
     return event
+
+
+def relay_published(event_id) -> bool:
+    """Hand one event this process has just published (and leased) to Celery; True
+    when the broker took it. Never raises."""
+    from core.tasks import process_event
+
+    broker = None if process_event.app.conf.task_always_eager else process_event.app.conf.broker_url
+    if time.monotonic() < _broker_down_until.get(broker, 0.0):
+        # The broker failed a moment ago: give the event to the sweep at once.
+        OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(lease_until=None)
+        return False
+    try:
+        process_event.apply_async(args=[str(event_id)])
+    except Exception as exc:
+        logger.warning("Outbox event %s not relayed (will retry): %s", event_id, exc)
+        OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
+            lease_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        if not _is_task_failure(exc) and broker is not None:
+            _broker_down_until[broker] = time.monotonic() + BROKER_BACKOFF
+        return False
+    _broker_down_until.pop(broker, None)
+    OutboxEvent.objects.filter(pk=event_id).update(
+        dispatched_at=timezone.now(), lease_until=None, last_error=""
+    )
+    return True
 
 
 # --- consumers ------------------------------------------------------------------------

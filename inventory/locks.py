@@ -11,28 +11,17 @@ from __future__ import annotations
 
 import functools
 import logging
-import random
 import time
 from collections.abc import Iterable
 
 from django.db import OperationalError, transaction
 from django.db.models import Q
 
+from core.transactions import MAX_ATTEMPTS, backoff, is_retryable
+
 from .models import StockItem
 
 logger = logging.getLogger(__name__)
-
-#: PostgreSQL SQLSTATEs worth retrying: serialization_failure, deadlock_detected.
-RETRYABLE_PGCODES = {"40001", "40P01"}
-MAX_ATTEMPTS = 4
-
-
-def is_retryable(error: OperationalError) -> bool:
-    cause = error.__cause__
-    if getattr(cause, "pgcode", None) in RETRYABLE_PGCODES:
-        return True
-    # SQLite (embedded mode): another process holds the write lock beyond the timeout.
-    return "database is locked" in str(error)
 
 
 def retry_on_conflict(func):
@@ -40,11 +29,16 @@ def retry_on_conflict(func):
     times on deadlocks and serialization failures.
 
     Nested in a caller's transaction, only this block's work is rolled back and redone:
-    the savepoint keeps the caller's transaction usable.
+    the savepoint keeps the caller's transaction usable. A caller whose whole
+    transaction is retried (the API's writes, ``core.api.views``) passes
+    ``savepoint=False``: no savepoint, no retry here, the error fails that transaction.
     """
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, savepoint: bool = True, **kwargs):
+        if not savepoint:
+            with transaction.atomic(savepoint=False):
+                return func(*args, **kwargs)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 with transaction.atomic():
@@ -53,7 +47,7 @@ def retry_on_conflict(func):
                 if attempt == MAX_ATTEMPTS or not is_retryable(error):
                     raise
                 logger.warning("%s: retrying after %s (attempt %d)", func.__name__, error, attempt)
-                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter only
+                time.sleep(backoff(attempt))
         raise AssertionError("unreachable")
 
     return wrapper

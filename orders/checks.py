@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,33 @@ def open_exposure(company, *, exclude_pk=None) -> Decimal:
     return money(orders.aggregate(s=Coalesce(Sum(balance), Decimal("0.00")))["s"])
 
 
+def exposure_and_overdue(company) -> tuple[Decimal, bool]:
+    """``open_exposure(company)`` and whether any of those orders is overdue, in one
+    query (placement needs both: the credit-limit hold and the payment check)."""
+    today = timezone.localdate()
+    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
+    orders = orders.exclude(payment_status=PaymentStatus.PAID)
+    balance = ExpressionWrapper(
+        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    row = orders.aggregate(
+        s=Coalesce(Sum(balance), Decimal("0.00")),
+        overdue=Count("pk", filter=Q(payment_due__lt=today)),
+    )
+    return money(row["s"]), bool(row["overdue"])
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    """What placing an order has just learnt, so that the checks of the new order need
+    no query: the company's open exposure with the new order in it, whether the company
+    had overdue orders, and that every line was reserved in full (placement reserves all
+    lines or fails)."""
+
+    exposure: Decimal
+    has_overdue: bool
+
+
 def has_overdue_orders(company, *, exclude_pk=None) -> bool:
     today = timezone.localdate()
     orders = Order.objects.filter(company=company, payment_due__lt=today).exclude(
@@ -67,7 +94,7 @@ def customer_data_check(order) -> Check:
     return Check(CUSTOMER_DATA, True, _("Customer data complete."))
 
 
-def payment_check(order) -> Check:
+def payment_check(order, facts: PlacementFacts | None = None) -> Check:
     company = order.company
     if company.payment_terms == PaymentTerms.PREPAID:
         if order.payment_status == PaymentStatus.PAID:
@@ -80,11 +107,15 @@ def payment_check(order) -> Check:
         )
     if company.is_blocked:
         return Check(PAYMENT, False, _("The customer's account is blocked."))
-    if has_overdue_orders(company, exclude_pk=order.pk):
+    # A just-placed order is neither overdue nor paid, and its facts count it in.
+    if facts.has_overdue if facts is not None else has_overdue_orders(company, exclude_pk=order.pk):
         return Check(PAYMENT, False, _("The customer has overdue unpaid orders."))
-    exposure = open_exposure(company, exclude_pk=order.pk)
-    if order.payment_status != PaymentStatus.PAID:
-        exposure += order.balance_due
+    if facts is not None:
+        exposure = facts.exposure
+    else:
+        exposure = open_exposure(company, exclude_pk=order.pk)
+        if order.payment_status != PaymentStatus.PAID:
+            exposure += order.balance_due
     if exposure > company.credit_limit:
         return Check(
             PAYMENT,
@@ -109,9 +140,11 @@ def payment_check(order) -> Check:
     )
 
 
-def stock_check(order) -> Check:
+def stock_check(order, facts: PlacementFacts | None = None) -> Check:
     from inventory.selectors import reserved_for
 
+    if facts is not None:
+        return Check(STOCK, True, _("Stock reserved in full."))
     held: dict[int, int] = defaultdict(int)
     for row in reserved_for(order):
         held[row["product_id"]] += row["quantity"]
@@ -125,6 +158,11 @@ def stock_check(order) -> Check:
     return Check(STOCK, True, _("Stock reserved in full."))
 
 
-def preparation_checks(order) -> list[Check]:
-    """The three checks, in the order staff read them."""
-    return [customer_data_check(order), payment_check(order), stock_check(order)]
+def preparation_checks(order, facts: PlacementFacts | None = None) -> list[Check]:
+    """The three checks, in the order staff read them (``facts``: those placement
+    already knows, for the order it has just placed)."""
+    return [
+        customer_data_check(order),
+        payment_check(order, facts),
+        stock_check(order, facts),
+    ]

@@ -21,7 +21,11 @@ class OrderDocumentsHook:
     def serialize(self, order, context) -> list:
         if self.fetch is None or self.serializer is None:
             return []
-        return self.serializer(self.fetch(order), many=True, context=context).data
+        # A just-placed order knows it has none (``orders.services.place_order``).
+        documents = order.__dict__.get("_documents")
+        if documents is None:
+            documents = self.fetch(order)
+        return self.serializer(documents, many=True, context=context).data
 
 
 order_documents = OrderDocumentsHook()

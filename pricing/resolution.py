@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,22 +86,52 @@ class ResolvedPrice:
         return None if self.unit_price is None else self.unit_price * self.quantity
 
 
+def _valid_contracts(company, product_ids, day):
+    return (
+        ContractPrice.objects.filter(company_id=company.pk, product_id__in=product_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )
+
+
+def _company_price_list(company, day, *, contracts_for=None) -> tuple[PriceList | None, bool]:
+    """``company_price_list`` and, with ``contracts_for`` (product ids), whether the
+    company has a contract price valid on ``day`` for any of them, in the same query
+    (True when unknown: no list came back to carry the answer)."""
+    assigned = CustomerPricing.objects.filter(company_id=company.pk, price_list=OuterRef("pk"))
+    lists = PriceList.objects.annotate(assigned=Exists(assigned))
+    if contracts_for is not None:
+        contracts = _valid_contracts(company, contracts_for, day)
+        lists = lists.annotate(has_contracts=Exists(contracts))
+    candidates = list(
+        lists.filter(Q(assigned=True) | Q(is_default=True, currency=company.currency))
+    )
+    has_contracts = candidates[0].has_contracts if candidates and contracts_for else True
+    ordered = sorted(candidates, key=lambda pl: not pl.assigned)  # the assigned list first
+    for price_list in ordered:
+        if price_list.currency == company.currency and price_list.valid_on(day):
+            return price_list, has_contracts
+    return None, has_contracts
+
+
+def _company_price_list_id(company, day):
+    """``company_price_list`` as a subquery of the list's id (the same rule in SQL)."""
+    assigned = CustomerPricing.objects.filter(company_id=company.pk, price_list=OuterRef("pk"))
+    return (
+        PriceList.objects.annotate(assigned=Exists(assigned))
+        .filter(Q(assigned=True) | Q(is_default=True), currency=company.currency, active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-assigned")
+        .values("pk")[:1]
+    )
+
+
 def company_price_list(company, *, on: dt.date | None = None) -> PriceList | None:
     """The list ``company`` buys from on ``on`` (today): its assigned list when active,
     valid that day and in its currency, else its currency's default list when active
     and valid; None when there is none. One query."""
-    day = on or timezone.localdate()
-    assigned = CustomerPricing.objects.filter(company_id=company.pk, price_list=OuterRef("pk"))
-    candidates = list(
-        PriceList.objects.annotate(assigned=Exists(assigned)).filter(
-            Q(assigned=True) | Q(is_default=True, currency=company.currency)
-        )
-    )
-    ordered = sorted(candidates, key=lambda pl: not pl.assigned)  # the assigned list first
-    for price_list in ordered:
-        if price_list.currency == company.currency and price_list.valid_on(day):
-            return price_list
-    return None
+    return _company_price_list(company, on or timezone.localdate())[0]
 
 
 def resolve_prices(
@@ -110,9 +140,11 @@ def resolve_prices(
     """Price ``(product, quantity)`` pairs for ``company`` on ``on`` (default: today).
 
     Returns ``{product.pk: ResolvedPrice}`` with one entry per distinct product (a
-    product given twice keeps its last quantity). Three queries whatever the number of
-    products (the company's list, its prices, the contract prices). Products are not
-    checked for being active: the caller decides that.
+    product given twice keeps its last quantity). At most three queries whatever the number of
+    products, usually one: the company's list's prices of these products, which also
+    tell whether any contract price applies; the contract prices only when one does;
+    the list on its own only when it prices none of them. Products are not checked for
+    being active: the caller decides that.
     """
     day = on or timezone.localdate()
     wanted: dict[int, tuple[object, int]] = {}
@@ -120,19 +152,30 @@ def resolve_prices(
         wanted[product.pk] = (product, int(quantity))
     if not wanted:
         return {}
-    price_list = company_price_list(company, on=day)
+    ids = list(wanted)
+    # One query in the usual case: the list's prices of these products, the list itself
+    # and whether a contract price applies. Only when the list prices none of them is
+    # the list looked up on its own (for the reason given).
+    found = list(
+        PriceRow.objects.filter(
+            price_list_id=Subquery(_company_price_list_id(company, day)), product_id__in=ids
+        )
+        .select_related("price_list")
+        .annotate(has_contracts=Exists(_valid_contracts(company, ids, day)))
+        .order_by("product_id", "min_quantity")
+    )
+    if found:
+        price_list, has_contracts = found[0].price_list, found[0].has_contracts
+    else:
+        price_list, has_contracts = _company_price_list(company, day, contracts_for=ids)
     rows: dict[int, list[PriceRow]] = defaultdict(list)
-    if price_list is not None:
-        for row in PriceRow.objects.filter(
-            price_list_id=price_list.pk, product_id__in=list(wanted)
-        ).order_by("product_id", "min_quantity"):
-            rows[row.product_id].append(row)
+    for row in found:
+        rows[row.product_id].append(row)
     contracts: dict[int, ContractPrice] = {}
     for contract in (
-        ContractPrice.objects.filter(company_id=company.pk, product_id__in=list(wanted))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("product_id", "valid_from")
+        _valid_contracts(company, ids, day).order_by("product_id", "valid_from")
+        if has_contracts
+        else ()
     ):
         contracts[contract.product_id] = contract  # the latest start wins (no overlaps)
     discount = Decimal(company.discount_percent)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
@@ -69,7 +70,9 @@ def begin(*, client: str, key: str, request_hash: str) -> Begin:
     for _attempt in range(5):
         now = timezone.now()
         try:
-            with transaction.atomic():
+            # One statement, committed at once; inside a caller's transaction (tests), a
+            # savepoint keeps that transaction usable when the key is taken.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 record = IdempotencyRecord.objects.create(
                     client=client, key=key, request_hash=request_hash, created_at=now
                 )

@@ -113,6 +113,24 @@ def test_working_days_from_settings(settings):
     assert calendar.add_business_days(dt.date(2026, 11, 27), 1) == dt.date(2026, 11, 28)
 
 
+def test_closure_days_are_cached_and_forgotten_when_one_changes(django_assert_num_queries):
+    monday = dt.date(2026, 11, 30)
+    assert calendar.is_working_day(monday)
+    # Read once, then from the shared cache: placing an order asks on every placement.
+    with django_assert_num_queries(0):
+        assert calendar.is_working_day(monday)
+    closure = ClosureDay.objects.create(date=monday, note="Stock-taking")
+    assert not calendar.is_working_day(monday)
+    # Moved to another year: both years are read again.
+    assert calendar.is_working_day(dt.date(2027, 11, 29))
+    closure.date = dt.date(2027, 11, 29)
+    closure.save()
+    assert calendar.is_working_day(monday)
+    assert not calendar.is_working_day(dt.date(2027, 11, 29))
+    closure.delete()
+    assert calendar.is_working_day(dt.date(2027, 11, 29))
+
+
 # --- hours ------------------------------------------------------------------------------
 
 

@@ -107,8 +107,14 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
             notes=data.get("notes", ""),
             coupon=data.get("coupon") or None,
             channel=Channel.API,
+            # The request's write transaction rolls back as a whole on any error.
+            savepoint=False,
         )
-        response = self._detail(order, status.HTTP_201_CREATED)
+        # The service returns the order with everything its answer shows: no re-read.
+        response = Response(
+            OrderDetailSerializer(order, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
         response["Location"] = f"/api/v1/orders/{order.number}/"
         return response
 

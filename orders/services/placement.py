@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from customers.models import Company, PaymentTerms
 from inventory import services as inventory
 
 from .. import events
-from ..checks import open_exposure
+from ..checks import PlacementFacts, exposure_and_overdue, preparation_checks
 from ..errors import (
     CouponNotApplicable,
     CustomerBlocked,
@@ -68,9 +70,11 @@ def _channel_for(actor) -> str:
     return Channel.BACKOFFICE
 
 
-def _auto_hold_reasons(order: Order, quote: Quote) -> list[Msg]:
+def _auto_hold_reasons(order: Order, quote: Quote) -> tuple[list[Msg], PlacementFacts]:
+    """The automatic hold reasons, and the facts the new order's checks reuse."""
     reasons = []
     company = quote.company
+    exposure, has_overdue = Decimal("0.00"), False
     threshold = currency_amount("AUTO_HOLD_FIRST_ORDER_ABOVE", order.currency)
     if order.total > threshold and not (
         Order.objects.filter(company=company)
@@ -80,14 +84,28 @@ def _auto_hold_reasons(order: Order, quote: Quote) -> list[Msg]:
     ):
         reasons.append(Msg("order.hold.first_order", amount=threshold))
     if company.payment_terms != PaymentTerms.PREPAID:
-        exposure = open_exposure(company)
+        exposure, has_overdue = exposure_and_overdue(company)
         if exposure > company.credit_limit:
             reasons.append(
                 Msg("order.hold.credit_limit", exposure=exposure, limit=company.credit_limit)
             )
     if not quote.address_on_file:
         reasons.append(Msg("order.hold.address_not_on_file"))
-    return reasons
+    return reasons, PlacementFacts(exposure=exposure, has_overdue=has_overdue)
+
+
+def _prime(order: Order, lines: list[OrderLine], facts: PlacementFacts) -> None:
+    """Give the new order what its answer reads (lines, no payments, events or
+    documents yet, its checks), so that the API answers without reading it back."""
+    cache = {}
+    for name, rows in (("lines", lines), ("payments", []), ("events", [])):
+        queryset = getattr(order, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    order._prefetched_objects_cache = cache
+    order.__dict__["_documents"] = []
+    order.__dict__["_checklist"] = preparation_checks(order, facts)
 
 
 def place_order(
@@ -101,11 +119,19 @@ def place_order(
     notes: str = "",
     coupon: str | Coupon | None = None,
     channel: str | None = None,
+    savepoint: bool = True,
 ) -> Order:
     """Place an order: validate, price, reserve the stock (all lines or none), number it,
     apply the automatic hold rules, record the events. Raises ``InvalidOrder``,
     ``CouponNotApplicable``, ``InsufficientStock`` (per-line availability),
-    ``CustomerBlocked`` or ``NotAllowed``; nothing is written when it raises."""
+    ``CustomerBlocked`` or ``NotAllowed``; nothing is written when it raises.
+
+    ``savepoint=False`` spares the savepoint when nested in a transaction that fails as
+    a whole if this call fails (the API's write transaction: a refused order rolls the
+    request back); then the caller's transaction is unusable after an error here.
+
+    The order returned carries what its answer shows (lines, checks, no payments or
+    documents yet), so the API answers it without reading it back."""
     company = _company_for(actor, company)
     if not may_place(actor, company_id=company.pk):
         raise NotAllowed()
@@ -121,7 +147,7 @@ def place_order(
         notes=notes,
     )
     user = user_of(actor)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         totals = quote.totals
         order = Order(
             number=next_sequence_number(ORDER_SERIES),
@@ -156,6 +182,7 @@ def place_order(
             actor=actor,
             reference=order.number,
             reference_object=order,
+            savepoint=savepoint,
         )
         if quote.coupon is not None:
             redeemed = (
@@ -198,11 +225,11 @@ def place_order(
             ]
         )
         # Hold reasons are stored as messages: each reader sees them in their language.
-        reasons = _auto_hold_reasons(order, quote)
+        reasons, facts = _auto_hold_reasons(order, quote)
         if reasons:
             order.on_hold = True
             order.hold_messages = stored_message(reasons)
-            order.save()
+            order.save(update_fields=["on_hold", "hold_messages", "updated_at"])
         events.order_placed_event(order=order, actor=actor)
         events.publish(events.ORDER_CREATED, events.created_payload(order, order_lines))
         if reasons:
@@ -211,4 +238,5 @@ def place_order(
                 events.ORDER_HELD,
                 events.held_payload(order, reasons=reasons, automatic=True, actor=None),
             )
+    _prime(order, order_lines, facts)
     return order

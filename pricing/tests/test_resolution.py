@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from customers.tests.factories import CompanyFactory
 from inventory.tests.factories import ProductFactory
@@ -134,14 +135,30 @@ def test_queries_do_not_grow_with_the_lines(django_assert_num_queries):
     for product in products[:5]:
         PriceFactory(price_list=default_list(), product=product, min_quantity=5, price=D("9.00"))
     ContractPriceFactory(company=company, product=products[7], price=D("7.00"))
-    with django_assert_num_queries(3):
+    # The list's prices (telling that no contract applies): one query.
+    with django_assert_num_queries(1):
         one = resolve_prices(company, [(products[0], 1)], on=TODAY)
-    with django_assert_num_queries(3):
+    # With a contract price among them: the contracts too.
+    with django_assert_num_queries(2):
         twenty = resolve_prices(company, [(p, 6) for p in products], on=TODAY)
     assert len(one) == 1 and len(twenty) == 20
+    assert one[products[0].pk].price_list == default_list()
     assert twenty[products[0].pk].source == "break"
     assert twenty[products[7].pk].unit_price == D("7.00")
     assert twenty[products[10].pk].unit_price == D("9.70")
+
+
+def test_a_list_that_prices_none_of_the_products_is_read_on_its_own(
+    django_assert_max_num_queries,
+):
+    company = CompanyFactory(currency="PLN")
+    default_list("PLN")
+    product = ProductFactory(sku="NOPRICE-1")
+    with translation.override("en"), django_assert_max_num_queries(3):
+        resolved = resolve_prices(company, [(product, 1)], on=TODAY)[product.pk]
+    assert not resolved.orderable
+    assert resolved.price_list == default_list("PLN")
+    assert resolved.reason == "NOPRICE-1 has no price in the price list PLN."
 
 
 def test_orderable_products_only_offers_what_has_a_price():

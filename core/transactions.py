@@ -1,0 +1,32 @@
+"""What a transaction may retry: the database gave up on it, not on its data.
+
+PostgreSQL aborts one of two transactions that wait for each other (a deadlock) or
+that would break serializability; redone from the start, the same work succeeds.
+``inventory.locks.retry_on_conflict`` retries a block inside a savepoint; the API's
+write transaction (``core.api.views``) retries the whole request's work.
+"""
+
+from __future__ import annotations
+
+from django.db import OperationalError
+
+#: PostgreSQL SQLSTATEs worth retrying: serialization_failure, deadlock_detected.
+RETRYABLE_PGCODES = {"40001", "40P01"}
+MAX_ATTEMPTS = 4
+
+
+def is_retryable(error: BaseException) -> bool:
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "pgcode", None) in RETRYABLE_PGCODES:
+        return True
+    # SQLite (embedded mode): another process holds the write lock beyond the timeout.
+    return "database is locked" in str(error)
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before ``attempt`` + 1: exponential, with jitter."""
+    import random
+
+    return random.uniform(0.01, 0.05) * 2**attempt  # noqa: S311 - jitter only
