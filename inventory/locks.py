@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Iterable
 
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Q
 
-from core.transactions import MAX_ATTEMPTS, backoff, is_retryable
+from core.transactions import atomic_with_retries
 
 from .models import StockItem
 
@@ -39,16 +38,7 @@ def retry_on_conflict(func):
         if not savepoint:
             with transaction.atomic(savepoint=False):
                 return func(*args, **kwargs)
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with transaction.atomic():
-                    return func(*args, **kwargs)
-            except OperationalError as error:
-                if attempt == MAX_ATTEMPTS or not is_retryable(error):
-                    raise
-                logger.warning("%s: retrying after %s (attempt %d)", func.__name__, error, attempt)
-                time.sleep(backoff(attempt))
-        raise AssertionError("unreachable")
+        return atomic_with_retries(lambda: func(*args, **kwargs), label=func.__name__)
 
     return wrapper
 

@@ -33,31 +33,37 @@ class Check:
         return {"name": self.name, "passed": self.passed, "reason": str(self.reason)}
 
 
+#: The sum of unpaid balances (total less paid) of an order queryset.
+_BALANCE = Coalesce(
+    Sum(
+        ExpressionWrapper(
+            F("total") - F("amount_paid"),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    ),
+    Decimal("0.00"),
+)
+
+
+def _unpaid_orders(company):
+    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
+    return orders.exclude(payment_status=PaymentStatus.PAID)
+
+
 def open_exposure(company, *, exclude_pk=None) -> Decimal:
     """What the company owes or will owe: unpaid balances of its non-cancelled orders."""
-    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
-    orders = orders.exclude(payment_status=PaymentStatus.PAID)
+    orders = _unpaid_orders(company)
     if exclude_pk is not None:
         orders = orders.exclude(pk=exclude_pk)
-    balance = ExpressionWrapper(
-        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
-    )
     # SQLite returns the sum with spurious decimals: back to cents.
-    return money(orders.aggregate(s=Coalesce(Sum(balance), Decimal("0.00")))["s"])
+    return money(orders.aggregate(s=_BALANCE)["s"])
 
 
 def exposure_and_overdue(company) -> tuple[Decimal, bool]:
     """``open_exposure(company)`` and whether any of those orders is overdue, in one
     query (placement needs both: the credit-limit hold and the payment check)."""
-    today = timezone.localdate()
-    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
-    orders = orders.exclude(payment_status=PaymentStatus.PAID)
-    balance = ExpressionWrapper(
-        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
-    )
-    row = orders.aggregate(
-        s=Coalesce(Sum(balance), Decimal("0.00")),
-        overdue=Count("pk", filter=Q(payment_due__lt=today)),
+    row = _unpaid_orders(company).aggregate(
+        s=_BALANCE, overdue=Count("pk", filter=Q(payment_due__lt=timezone.localdate()))
     )
     return money(row["s"]), bool(row["overdue"])
 
@@ -65,9 +71,9 @@ def exposure_and_overdue(company) -> tuple[Decimal, bool]:
 @dataclass(frozen=True)
 class PlacementFacts:
     """What placing an order has just learnt, so that the checks of the new order need
-    no query: the company's open exposure with the new order in it, whether the company
-    had overdue orders, and that every line was reserved in full (placement reserves all
-    lines or fails)."""
+    no query: the company's open exposure with the new order in it and whether the
+    company had overdue orders. Given facts also mean every line was reserved in full
+    (placement reserves all lines or fails)."""
 
     exposure: Decimal
     has_overdue: bool

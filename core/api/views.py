@@ -12,22 +12,16 @@ Subclass ``ApiGenericViewSet`` (with DRF's mixins) or ``ApiViewSet``. Configure:
 
 from __future__ import annotations
 
-import logging
-import time
-
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS
 
-from core.transactions import MAX_ATTEMPTS, backoff, is_retryable
+from core.transactions import atomic_with_retries
 
 from . import idempotency
 from .exceptions import ApiError
 from .parsers import bad_text, check_content_length
 from .permissions import client_of
-
-logger = logging.getLogger(__name__)
 
 
 class _Replay(Exception):
@@ -129,22 +123,17 @@ class ApiViewMixin:
         """The handler and the storing of its answer in one transaction, redone from the
         start when the database aborts it for a deadlock or a serialization failure
         (services may then skip their own savepoints: ``savepoint=False``)."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with transaction.atomic():
-                    response = handler(request, *args, **kwargs)
-                    record = self._idempotency_record
-                    if record is not None and response.status_code < 500:
-                        # Stored in the same transaction as the effect.
-                        idempotency.complete(record, response)
-                        self._idempotency_record = None
-                return response
-            except Exception as error:
-                if attempt == MAX_ATTEMPTS or not is_retryable(error):
-                    raise
-                logger.warning("%s: retrying after %s (attempt %d)", request.path, error, attempt)
-                time.sleep(backoff(attempt))
-        raise AssertionError("unreachable")
+
+        def write():
+            response = handler(request, *args, **kwargs)
+            record = self._idempotency_record
+            if record is not None and response.status_code < 500:
+                # Stored in the same transaction as the effect.
+                idempotency.complete(record, response)
+                self._idempotency_record = None
+            return response
+
+        return atomic_with_retries(write, label=request.path)
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
