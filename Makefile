@@ -54,8 +54,10 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
+# One worker for every queue in development; production runs the webhooks queue on its
+# own worker (docs/operations.md, "The processes").
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker -l info -Q celery,webhooks
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l info

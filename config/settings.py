@@ -125,6 +125,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection the database dropped (a restart) is noticed at the start of
+# the next request and reopened, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request within this many seconds
+    # (answered 503, core.api.exceptions.handler500) instead of holding a web worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once when the worker and the
     # web process write together in embedded mode.
@@ -259,11 +268,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # socket_timeout too: a Redis that accepts connections but does not answer (hung,
 # paused) otherwise blocks the publish for good. One retry, for the pooled connection
 # Redis dropped when it restarted.
+#
+# visibility_timeout: a task taken by a worker that dies without acknowledging it (the
+# worker killed, acks_late) goes back to the queue after this many seconds for another
+# worker. It must be longer than the longest retry countdown (an hour): Redis counts an
+# ETA task held by a worker as unacknowledged too.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 2,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3900),
 }
+# Webhook deliveries wait on other people's servers (up to WEBHOOK_TIMEOUT each): their
+# own queue, consumed by its own worker, so a slow receiver never delays emails, PDFs or
+# outbox events (``celery -A config worker -Q webhooks``).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"webhooks.tasks.deliver_webhook": {"queue": "webhooks"}}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -341,6 +361,9 @@ IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 # A key whose first request gave no answer for this long (worker killed) is taken over.
 IDEMPOTENCY_LOCK_TIMEOUT = env.int("IDEMPOTENCY_LOCK_TIMEOUT", default=600)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# An event handed to the broker but not processed this long after (its message lost
+# with a restarted Redis, its worker killed) is handed over again by the relay sweep.
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=300)
 # Webhook receivers on loopback/private/link-local addresses: refused in production.
 WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)

@@ -1,4 +1,4 @@
-"""The 400, 403, 404 and 500 pages of the back-office, the portal and the rest, in the
+"""The 400, 403, 404, 500 and 503 pages of the back-office, the portal and the rest, in the
 reader's language and in the face's layout (``core.api.exceptions`` answers JSON on
 ``/api/`` paths and calls these elsewhere).
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
@@ -47,6 +47,8 @@ def _texts(status: int) -> tuple[str, str]:
         return _("Not found."), _(
             "The page you asked for does not exist or is not available to you."
         )
+    if status == 503:
+        return _("The service is temporarily unavailable."), _("Please try again in a few moments.")
     return _("Internal server error. It has been logged."), _("Please try again in a few minutes.")
 
 
@@ -84,13 +86,13 @@ def error_page(request, status: int) -> HttpResponse:
     return render(request, _template(request, face), context, status=status)
 
 
-def server_error(request) -> HttpResponse:
+def server_error(request, status: int = 500) -> HttpResponse:
     """The 500 page: a plain context and a fixed fallback (see the module's docstring)."""
     face = face_of(getattr(request, "path", "") or "")
     try:
-        title, message = _texts(500)
+        title, message = _texts(status)
         context = {
-            "status": 500,
+            "status": status,
             "title": title,
             "message": message,
             "face": face,
@@ -98,9 +100,16 @@ def server_error(request) -> HttpResponse:
             "home_url": {BACKOFFICE: "/backoffice/", PORTAL: "/portal/"}.get(face, "/"),
             "LANGUAGE_CODE": translation.get_language(),
         }
-        return HttpResponseServerError(loader.get_template("errors/500.html").render(context))
+        return HttpResponse(loader.get_template("errors/500.html").render(context), status=status)
     except Exception:  # the site is failing already: never fail the error page
-        logger.exception("The 500 page could not be rendered")
-        return HttpResponseServerError(
-            "<!doctype html><title>500</title><h1>500</h1>", content_type="text/html"
+        logger.exception("The %s page could not be rendered", status)
+        return HttpResponse(
+            f"<!doctype html><title>{status}</title><h1>{status}</h1>",
+            content_type="text/html",
+            status=status,
         )
+
+
+def unavailable(request) -> HttpResponse:
+    """The 503 page (the database is down): like the 500 page, it touches nothing."""
+    return server_error(request, 503)

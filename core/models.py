@@ -96,6 +96,10 @@ class OutboxEvent(models.Model):
     payload = models.JSONField(_("data"), encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    # Every consumer has handled it. A dispatched event still unprocessed after
+    # OUTBOX_REDISPATCH_SECONDS (its message lost with a restarted broker, its worker
+    # killed) is dispatched again by the relay sweep.
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     # While a relay hands the event over, nobody else does (until the lease ends).
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -110,7 +114,12 @@ class OutboxEvent(models.Model):
                 fields=["created_at"],
                 condition=models.Q(dispatched_at__isnull=True),
                 name="outbox_pending",
-            )
+            ),
+            models.Index(
+                fields=["dispatched_at"],
+                condition=models.Q(dispatched_at__isnull=False, processed_at__isnull=True),
+                name="outbox_unprocessed",
+            ),
         ]
 
     def __str__(self):

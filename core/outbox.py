@@ -8,6 +8,10 @@
   failure the on-commit relays of the process leave their events to the sweep for
   ``BROKER_BACKOFF`` seconds: with Redis hanging rather than refusing, each request
   would otherwise wait for the broker's timeouts.
+- An event the broker took but nobody processed (``processed_at`` still empty
+  ``OUTBOX_REDISPATCH_SECONDS`` after it was dispatched: its message was lost with a
+  restarted Redis, or its worker was killed) is dispatched again by the same sweep, at
+  most ``MAX_REDISPATCHES`` times.
 - Consumers register per event type (``@consumer("order.created")``, or ``"*"`` for
   all); ``process_event`` runs each once per event: a ``ProcessedEvent`` row, written
   in the consumer's own transaction, makes repeats no-ops. A consumer should do only
@@ -22,6 +26,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -35,6 +40,8 @@ ALL_EVENTS = "*"
 LEASE = timedelta(minutes=2)
 SWEEP_BATCH = 500
 BROKER_BACKOFF = 10.0
+# Dispatches of one event (the first one included) before the sweep gives up on it.
+MAX_REDISPATCHES = 10
 # Per broker URL: until when (time.monotonic()) on-commit relays do not try it.
 _broker_down_until: dict[str, float] = {}
 
@@ -134,6 +141,10 @@ def process(event_id) -> list[str]:
         except Exception:
             logger.exception("Consumer %s failed on event %s", name, event.pk)
             failed.append(name)
+    if not failed:
+        OutboxEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(
+            processed_at=timezone.now()
+        )
     return failed
 
 
@@ -141,7 +152,8 @@ def process(event_id) -> list[str]:
 
 
 def relay(*, event_ids=None, limit: int = SWEEP_BATCH) -> int:
-    """Hand pending events to Celery; returns how many were dispatched.
+    """Hand pending events to Celery, and again those dispatched but not processed for
+    ``OUTBOX_REDISPATCH_SECONDS``; returns how many were dispatched.
 
     Never raises: a broker outage leaves the events pending for the next sweep.
     """
@@ -152,15 +164,29 @@ def relay(*, event_ids=None, limit: int = SWEEP_BATCH) -> int:
     if event_ids is not None and time.monotonic() < _broker_down_until.get(broker, 0.0):
         return 0  # the broker failed a moment ago: the sweep sends these
     now = timezone.now()
-    pending = OutboxEvent.objects.filter(dispatched_at__isnull=True).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
+    cutoff = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    pending = OutboxEvent.objects.filter(dispatched_at__isnull=True).filter(free)
     if event_ids is not None:
         pending = pending.filter(pk__in=event_ids)
+    candidates = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
+    if event_ids is None and len(candidates) < limit:
+        lost = (
+            OutboxEvent.objects.filter(
+                processed_at__isnull=True,
+                dispatched_at__lt=cutoff,
+                attempts__lt=MAX_REDISPATCHES,
+            )
+            .filter(free)
+            .order_by("dispatched_at")
+            .values_list("pk", flat=True)[: limit - len(candidates)]
+        )
+        candidates += list(lost)
     dispatched = 0
-    for event_id in list(pending.order_by("created_at").values_list("pk", flat=True)[:limit]):
+    for event_id in candidates:
         claimed = (
-            OutboxEvent.objects.filter(pk=event_id, dispatched_at__isnull=True)
+            OutboxEvent.objects.filter(pk=event_id, processed_at__isnull=True)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff))
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
             .update(lease_until=timezone.now() + LEASE, attempts=F("attempts") + 1)
         )

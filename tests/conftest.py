@@ -62,7 +62,7 @@ def worker(tmp_path):
     from .worker import database_url
 
     command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
-    command += ["--pool", "solo", "--loglevel", "info"]
+    command += ["--pool", "solo", "--loglevel", "info", "--queues", "celery,webhooks"]
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()

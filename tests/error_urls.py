@@ -9,11 +9,19 @@ def boom(request, face=""):
     raise RuntimeError("boom")
 
 
+def database_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+
 urlpatterns = [
     path("backoffice/boom/", boom),
     path("portal/boom/", boom),
     path("api/v1/boom/", boom),
     path("boom/", boom),
+    path("backoffice/db-down/", database_down),
+    path("api/v1/db-down/", database_down),
     *urlpatterns,
 ]
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from core.errors import DomainError
 logger = logging.getLogger(__name__)
 
 NON_FIELD = "non_field_errors"
+# Seconds a client is asked to wait when the database is unreachable (503).
+RETRY_AFTER_UNAVAILABLE = 5
 
 # DRF exception classes -> our stable codes (DRF's own codes are not all stable names).
 CODES = [
@@ -132,6 +135,26 @@ def _integrity_response(exc: IntegrityError) -> Response:
     )
 
 
+def database_unavailable(exc) -> bool:
+    """True for the database being unreachable, restarting or dropping the connection
+    (answered 503, not 500: the request may be retried as it is)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable_body() -> dict:
+    return error_body(
+        "service_unavailable",
+        _("The service is temporarily unavailable. Please try again in a few moments."),
+    )
+
+
+def _unavailable_response(exc) -> Response:
+    logger.warning("Database unavailable, answered 503: %s", exc)
+    return Response(
+        unavailable_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
+    )
+
+
 def set_rollback():
     # rest_framework.views.set_rollback, imported late: that module reads the API
     # settings, which import the parsers, which import this module.
@@ -171,6 +194,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         set_rollback()
         return _integrity_response(exc)
+
+    if database_unavailable(exc):
+        return _unavailable_response(exc)
 
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: Django answers 500 (JSON for /api/, see handler500)
@@ -231,6 +257,16 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    """A crash answers 500; the database being down (raised anywhere: a middleware
+    reading the session, the view) answers 503 with ``Retry-After``, fast, in the
+    API's JSON shape or as a friendly translated page."""
+    if database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse(unavailable_body(), status=503)
+        else:
+            response = error_pages.unavailable(request)
+        response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        return response
     if request.path.startswith(API_PREFIX):
         return JsonResponse(
             error_body("server_error", _("Internal server error. It has been logged.")),

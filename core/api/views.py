@@ -12,6 +12,9 @@ Subclass ``ApiGenericViewSet`` (with DRF's mixins) or ``ApiViewSet``. Configure:
 
 from __future__ import annotations
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -22,6 +25,8 @@ from . import idempotency
 from .exceptions import ApiError
 from .parsers import bad_text, check_content_length
 from .permissions import client_of
+
+logger = logging.getLogger(__name__)
 
 
 class _Replay(Exception):
@@ -160,7 +165,12 @@ class ApiViewMixin:
             if response.status_code < 500:
                 idempotency.complete(record, response)
             else:
-                idempotency.release(record)
+                try:
+                    idempotency.release(record)
+                except (OperationalError, InterfaceError) as exc:
+                    # The database is down (the very reason for this 503): the key is
+                    # taken over after IDEMPOTENCY_LOCK_TIMEOUT.
+                    logger.warning("Idempotency key not released: %s", exc)
         return response
 
 

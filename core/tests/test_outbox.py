@@ -130,3 +130,87 @@ def test_old_dispatched_events_are_purged():
         dispatched_at=timezone.now() - timedelta(days=40)
     )
     assert outbox.purge_dispatched(older_than=timedelta(days=30)) == 1
+
+
+# --- events the broker took but nobody processed --------------------------------------
+
+
+def _lost_in_the_broker(event, *, seconds_ago):
+    """As if the broker took the event ``seconds_ago`` and then lost the message (a
+    restarted Redis without persistence, a killed worker): dispatched, never processed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    OutboxEvent.objects.filter(pk=event.pk).update(
+        dispatched_at=timezone.now() - timedelta(seconds=seconds_ago), processed_at=None
+    )
+
+
+def test_processing_an_event_marks_it_processed(received):
+    with transaction.atomic():
+        event = outbox.publish("test.event", {})
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.dispatched_at is not None
+
+
+def test_a_dispatched_event_never_processed_is_dispatched_again_once(received, settings):
+    settings.OUTBOX_REDISPATCH_SECONDS = 60
+    with transaction.atomic():
+        event = outbox.publish("test.event", {})
+    ProcessedEvent.objects.all().delete()  # the consumer's work was lost with the message
+    received.clear()
+    _lost_in_the_broker(event, seconds_ago=30)
+    assert relay_outbox() == 0  # not yet: it may still be in the queue
+    assert received == []
+
+    _lost_in_the_broker(event, seconds_ago=90)
+    assert relay_outbox() == 1
+    assert received == [event.pk]
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.attempts == 2
+    assert relay_outbox() == 0  # processed now: never again
+    assert received == [event.pk]
+
+
+def test_a_redispatched_event_whose_consumers_ran_does_nothing_again(received, settings):
+    """The message was only slow, not lost: its consumers ran, only the final mark is
+    missing (the worker was killed right before it). The repeat has no effect."""
+    settings.OUTBOX_REDISPATCH_SECONDS = 60
+    with transaction.atomic():
+        event = outbox.publish("test.event", {})
+    _lost_in_the_broker(event, seconds_ago=90)
+    assert relay_outbox() == 1
+    assert received == [event.pk]  # ran once, at the first dispatch
+    event.refresh_from_db()
+    assert event.processed_at is not None
+
+
+def test_redispatch_gives_up_after_max_attempts(received, settings):
+    settings.OUTBOX_REDISPATCH_SECONDS = 60
+    with transaction.atomic():
+        event = outbox.publish("test.event", {})
+    ProcessedEvent.objects.all().delete()
+    received.clear()
+    _lost_in_the_broker(event, seconds_ago=90)
+    OutboxEvent.objects.filter(pk=event.pk).update(attempts=outbox.MAX_REDISPATCHES)
+    assert relay_outbox() == 0
+    assert received == []
+
+
+def test_a_leased_unprocessed_event_is_not_redispatched(received, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.OUTBOX_REDISPATCH_SECONDS = 60
+    with transaction.atomic():
+        event = outbox.publish("test.event", {})
+    ProcessedEvent.objects.all().delete()
+    received.clear()
+    _lost_in_the_broker(event, seconds_ago=90)
+    OutboxEvent.objects.filter(pk=event.pk).update(
+        lease_until=timezone.now() + timedelta(minutes=1)
+    )
+    assert relay_outbox() == 0
+    assert received == []
