@@ -32,9 +32,10 @@ def generate_document(self, document_id: int) -> str:
 
 
 @shared_task
-def sweep_pending_documents() -> int:
-    """Periodic: queue documents left pending (a broker outage) for a while."""
-    cutoff = timezone.now() - timedelta(minutes=10)
+def sweep_pending_documents(older_than_seconds: int = 600) -> int:
+    """Periodic: queue documents left pending (a broker outage, a worker killed while
+    rendering) for a while."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         DocumentFile.objects.filter(
             status=DocumentStatus.PENDING, updated_at__lt=cutoff
