@@ -80,3 +80,27 @@ def test_a_session_read_failing_in_a_middleware_is_a_translated_503_page(
     assert f'<html lang="{language}">' in html and 'data-status="503"' in html
     if language == "en":
         assert TITLE["en"] in html
+
+
+@pytest.mark.django_db
+def test_a_key_that_cannot_be_released_still_answers_503(monkeypatch, company):
+    """The database went away mid-request: releasing the Idempotency-Key fails too; the
+    answer is still the 503 (the key is taken over after IDEMPOTENCY_LOCK_TIMEOUT)."""
+    from core.api import idempotency
+    from orders import services as orders
+
+    def down(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(orders, "place_order", down)
+    monkeypatch.setattr(idempotency, "release", down)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {create_api_key(name='ERP')[1]}")
+    response = client.post(
+        "/api/v1/orders/",
+        {"customer": company.pk, "po_number": "PO-2", "lines": [{"sku": "X", "quantity": 1}]},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-unreleased",
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
