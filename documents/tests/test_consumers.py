@@ -42,3 +42,27 @@ def test_cancelling_an_invoiced_order_issues_one_credit_note(company, place, pre
     order = cancel(prepare(place(company)))
     credit = Invoice.objects.get(order=order, kind=InvoiceKind.CREDIT_NOTE)
     assert credit.document.status == DocumentStatus.READY
+
+
+def test_the_pending_sweep_takes_the_age_of_a_pending_document_as_an_argument(
+    company, place, prepare
+):
+    """A document left pending (its task lost, its worker killed mid-render) is queued
+    again by the sweep: after ten minutes by default, sooner when asked (the benches)."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from documents import tasks
+    from documents.models import DocumentFile
+
+    order = prepare(place(company))
+    invoice = order.documents.get(kind=DocumentKind.INVOICE)
+    DocumentFile.objects.filter(pk=invoice.pk).update(
+        status=DocumentStatus.PENDING, updated_at=timezone.now() - timedelta(seconds=60)
+    )
+    with mock.patch.object(tasks.generate_document, "delay") as delay:
+        assert tasks.sweep_pending_documents() == 0
+        assert tasks.sweep_pending_documents(older_than_seconds=30) == 1
+    delay.assert_called_once_with(invoice.pk)

@@ -367,3 +367,16 @@ def test_every_email_extends_the_one_layout(kind, settings):
     assert '<html lang="' in html and "#1f4e79" in html  # the base layout's header
     for body in (text, html):
         assert settings.SELLER["legal_name"] in body and settings.SELLER["tax_id"] in body
+
+
+def test_the_sweep_takes_the_age_of_a_pending_row_as_an_argument(company):
+    """The default waits five minutes for a pending email (its task may still be in the
+    queue); the fault benches, compressing time, pass a shorter age."""
+    notification = _pending(company)
+    SentNotification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - timedelta(seconds=30)
+    )
+    with mock.patch.object(tasks.send_notification, "delay") as delay:
+        assert tasks.sweep_pending_notifications() == 0
+        assert tasks.sweep_pending_notifications(older_than_seconds=10) == 1
+    delay.assert_called_once_with(notification.pk)
