@@ -110,8 +110,10 @@ class Context:
             hooks = self.stack.add(
                 faults.Worker(self.stack.root, env, name="hooks", queues="webhooks", concurrency=2)
             )
+            for thing in (web, tasks, hooks):  # starting together, ready together
+                thing.start(wait=False)
             for thing in (web, tasks, hooks):
-                thing.start()
+                thing.wait_ready()
             self._shared = (web, tasks, hooks)
         return self._shared
 
@@ -407,6 +409,7 @@ def scenario_redis(ctx: Context, quick: bool) -> dict:
         "events_lost_in_redis_and_redispatched": lost_in_redis,
         "events_processed_before_the_kill": processed_before_kill,
         "recovery_seconds": round(recovery, 1),
+        "workers_restarted": {w.name: w.restarts for w in (_tasks, _hooks)},
         "settled": settled,
         "bad_answers": orders.bad[:5],
     }
@@ -428,7 +431,8 @@ def scenario_redis(ctx: Context, quick: bool) -> dict:
         f"missing {result['webhooks_missing']}); events relayed again {redispatched}, of "
         f"which {lost_in_redis} taken by Redis before it died ({processed_before_kill} of "
         f"the {len(up_numbers)} placed before were processed by then); all delivered "
-        f"{recovery:.1f} s after Redis was back"
+        f"{recovery:.1f} s after Redis was back; workers restarted by the supervisor "
+        f"{result['workers_restarted']}"
     )
     receiver.stop()
     return {**result, "problems": problems}

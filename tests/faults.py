@@ -223,7 +223,7 @@ class Gunicorn:
         self.log = root / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = True) -> None:
         command = [
             sys.executable,
             "-m",
@@ -242,6 +242,10 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
         if not wait_for(self._answers, timeout=60, interval=0.2):
             raise RuntimeError(f"gunicorn did not start: {self.log.read_text()[-2000:]}")
 
@@ -281,6 +285,10 @@ class Worker:
         self.pool = pool
         self.log = root / f"worker-{name}.log"
         self.process: subprocess.Popen | None = None
+        #: Times the supervisor started it again after it exited by itself.
+        self.restarts = 0
+        self._wanted = False
+        self._supervisor: threading.Thread | None = None
 
     def start(self, *, wait: bool = True) -> None:
         command = [
@@ -304,7 +312,7 @@ class Worker:
             "--without-mingle",
             "--without-heartbeat",
         ]
-        with self.log.open("w") as out:
+        with self.log.open("a") as out:
             self.process = subprocess.Popen(
                 command,
                 cwd=ROOT,
@@ -313,23 +321,48 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        if wait and not wait_for(self.ready, timeout=90, interval=0.2):
+        self._wanted = True
+        if self._supervisor is None:
+            self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+            self._supervisor.start()
+        if wait:
+            self.wait_ready()
+
+    def _supervise(self) -> None:
+        """Start it again when it exits by itself, as ``restart: unless-stopped`` does in
+        ``docker-compose.yml`` (Celery ends a worker on an "unrecoverable" broker error,
+        e.g. kombu failing to acknowledge a task while Redis is gone)."""
+        while True:
+            time.sleep(0.5)
+            process = self.process
+            if not self._wanted:
+                return
+            if process is not None and process.poll() is not None and self._wanted:
+                self.restarts += 1
+                with self.log.open("a") as out:
+                    out.write(f"\n--- supervisor: exited ({process.returncode}), restarting\n")
+                self.start(wait=False)
+
+    def wait_ready(self) -> None:
+        if not wait_for(self.ready, timeout=90, interval=0.2):
             raise RuntimeError(f"worker {self.name} did not start: {self.log_text()[-2000:]}")
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def ready(self) -> bool:
-        if self.process.poll() is not None:
+        if self.process.poll() is not None and self.restarts == 0:
             raise RuntimeError(f"worker {self.name} exited: {self.log_text()[-2000:]}")
-        return " ready." in self.log_text()
+        return self.log_text().count(" ready.") > self.restarts
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool processes together."""
+        self._wanted = False
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        self._wanted = False
         if self.process is None or self.process.poll() is not None:
             return
         try:
