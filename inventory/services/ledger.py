@@ -10,8 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import Case, F, When
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,7 +95,7 @@ def _write(
 ) -> list[StockMovement]:
     """Apply ``changes`` to locked stock items and append their movements.
 
-    One UPDATE for all items (relative, ``F() + delta``, so the database does the
+    One UPDATE for all items (relative: the database adds the deltas, so it does the
     arithmetic) and one INSERT for all movements; the CHECK constraints are the last
     line of defence against negative stock.
     """
@@ -130,14 +129,40 @@ def _write(
                 **ref,
             )
         )
-    StockItem.objects.filter(pk__in=totals).update(
-        on_hand=Case(*(When(pk=pk, then=F("on_hand") + d[0]) for pk, d in totals.items())),
-        reserved=Case(*(When(pk=pk, then=F("reserved") + d[1]) for pk, d in totals.items())),
-        updated_at=now,
-    )
+    _apply_deltas(totals, now)
     StockMovement.objects.bulk_create(movements)
     _sync_low_stock({change.item.pk: change.item for change in changes}.values())
     return movements
+
+
+def _apply_deltas(totals: dict[int, list[int]], now) -> None:
+    """One relative UPDATE for all items: ``on_hand`` and ``reserved`` plus their deltas.
+
+    In SQL rather than the ORM's ``Case(When(pk=...))`` per item: compiling that
+    expression cost the web worker more CPU than the database spent running the
+    statement (13 % of a worker's time placing 20-line orders). ``UPDATE ... FROM``
+    runs on PostgreSQL and on SQLite 3.33+.
+    """
+    meta = StockItem._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    on_hand, reserved, updated_at, pk = (
+        qn(meta.get_field(name).column) for name in ("on_hand", "reserved", "updated_at", "id")
+    )
+    deltas = " UNION ALL ".join(
+        ["SELECT %s AS item_id, %s AS on_hand_d, %s AS reserved_d"] * len(totals)
+    )
+    params: list = [now]
+    for item_id, (on_hand_delta, reserved_delta) in totals.items():
+        params += [item_id, on_hand_delta, reserved_delta]
+    # Only quoted column names are formatted in; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET {on_hand} = {table}.{on_hand} + d.on_hand_d, "  # noqa: S608
+        f"{reserved} = {table}.{reserved} + d.reserved_d, {updated_at} = %s "
+        f"FROM ({deltas}) AS d WHERE {table}.{pk} = d.item_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _reason_columns(reason: str | Msg | None) -> dict:

@@ -177,3 +177,30 @@ def test_orderable_products_only_offers_what_has_a_price():
     # Spanish (EUR) companies see the catalog with its unit prices.
     eur = {p.sku for p in orderable_products(CompanyFactory(), on=TODAY)}
     assert {"A-1", "A-2", "A-3"} <= eur and "A-4" not in eur
+
+
+@pytest.mark.parametrize(
+    "assigned",
+    [
+        {},  # none: the currency's default list
+        {"currency": "PLN", "active": False},  # inactive: the default
+        {"currency": "EUR"},  # another currency than the company's: the default
+        {"currency": "PLN", "valid_to": dt.date(2026, 6, 14)},  # ended yesterday
+        {"currency": "PLN", "valid_from": dt.date(2026, 6, 15)},  # starts today
+    ],
+)
+def test_the_list_priced_from_is_the_rule_of_company_price_list(assigned):
+    """``resolve_prices`` finds the list in SQL of its own: the same list, read back
+    with the same field values, as ``company_price_list``."""
+    company = CompanyFactory(currency="PLN", discount_percent=D("0"))
+    product = ProductFactory(unit_price=D("49.00"))
+    PriceFactory(price_list=default_list("PLN"), product=product, price=D("210.00"))
+    if assigned:
+        special = PriceListFactory(**assigned)
+        PriceFactory(price_list=special, product=product, price=D("199.00"))
+        CustomerPricing.objects.create(company=company, price_list=special)
+    expected = company_price_list(company, on=TODAY)
+    found = resolve_price(company, product, on=TODAY).price_list
+    assert found == expected
+    fields = [f.attname for f in type(expected)._meta.concrete_fields]
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
