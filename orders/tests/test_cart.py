@@ -82,9 +82,7 @@ def test_a_session_cart_moves_into_the_database_at_sign_in(buyer, drill, gloves)
     session[cart.SESSION_KEY] = {"DRILL-18V": 2, "GLOVES-L": 4, "GONE": 1, "BAD": "x"}
     session.save()
     client.cookies["sessionid"] = session.session_key
-    response = client.post(
-        reverse("portal:login"), {"username": buyer.email, "password": PASSWORD}
-    )
+    response = client.post(reverse("portal:login"), {"username": buyer.email, "password": PASSWORD})
     assert response.status_code == 302
     assert cart.get(buyer) == {"DRILL-18V": 2, "GLOVES-L": 4}
     assert cart.SESSION_KEY not in client.session
