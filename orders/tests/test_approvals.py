@@ -226,3 +226,12 @@ def test_the_api_shows_the_approval_state(api, company_key, limited, drill, glov
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
     )
     assert placed.json()["awaiting_approval"] is False  # API keys have no order limit
+
+
+def test_the_api_lists_orders_waiting_for_approval(api, seller_key, limited, drill, gloves):
+    waiting = big(limited)
+    services.place_order(actor=limited, lines=[{"sku": "GLOVES-L", "quantity": 1}])
+    client = api(seller_key)
+    rows = client.get("/api/v1/orders/?awaiting_approval=true").json()["results"]
+    assert [row["number"] for row in rows] == [waiting.number]
+    assert len(client.get("/api/v1/orders/?awaiting_approval=false").json()["results"]) == 1
