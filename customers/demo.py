@@ -49,6 +49,8 @@ COMPANIES = [
         "payment_terms": "net30",
         "credit_limit": Decimal("25000.00"),
         "discount_percent": Decimal("5.00"),
+        # Its buyers may keep what is over the stock as a backorder (README, the cart).
+        "allows_backorders": True,
         "tags": ["key account", "hardware"],
         "external_ref": "ERP-C-1001",
         "slug": "gomez",

@@ -27,6 +27,7 @@ class OrderFilterSet(ApiFilterSet):
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     on_hold = BooleanFilter()
+    awaiting_approval = BooleanFilter()
     po_number = SafeCharFilter(field_name="po_number")
 
     class Meta:
@@ -37,6 +38,7 @@ class OrderFilterSet(ApiFilterSet):
             "created_after",
             "created_before",
             "on_hold",
+            "awaiting_approval",
             "po_number",
             "updated_since",
         ]
