@@ -6,8 +6,9 @@ An entry whose URL does not exist yet (a domain still to be built) is shown disa
 ``PLANNED_*`` below reserves the place of such domains (key, label, position only); a
 domain app that registers the same key later takes the place over.
 
-A back-office entry may carry a badge: a function returning a count worth attention
-(e.g. low-stock items), shown next to the label when it is not zero.
+An entry may carry a badge: a function returning a count worth attention (back-office:
+low-stock items; portal: ``badge(user)``, the products in the cart), shown next to the
+label when it is not zero.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class MenuEntry:
     url_name: str | None  # None: planned, shown disabled
     order: int
     roles: tuple[str, ...] = ()  # back-office: staff roles; portal: company roles
-    badge: Callable[[], int] | None = None
+    badge: Callable[..., int] | None = None
     badge_title: str = ""
     #: ``SETTINGS``: shown in the menu's "Settings" dropdown rather than on the bar.
     group: str = ""
@@ -66,9 +67,10 @@ def register_backoffice(
     )
 
 
-def register_portal(key, label, url_name, *, order, roles=()):
-    """Add (or replace) the portal menu entry ``key``; ``roles`` are company roles."""
-    _portal[key] = MenuEntry(key, label, url_name, order, tuple(roles))
+def register_portal(key, label, url_name, *, order, roles=(), badge=None, badge_title=""):
+    """Add (or replace) the portal menu entry ``key``; ``roles`` are company roles;
+    ``badge(user)`` returns a count shown beside the label (e.g. the cart's products)."""
+    _portal[key] = MenuEntry(key, label, url_name, order, tuple(roles), badge, badge_title)
 
 
 def register_home_figure(key, label, count, *, url_name, query="", order):
@@ -150,11 +152,21 @@ def backoffice_menu(user):
 
 
 def portal_menu(user):
-    return [
-        {"key": entry.key, "label": entry.label, "url": _resolve(entry.url_name)}
-        for entry in _entries(_portal)
-        if not entry.roles or getattr(user, "role", None) in entry.roles
-    ]
+    entries = []
+    for entry in _entries(_portal):
+        if entry.roles and getattr(user, "role", None) not in entry.roles:
+            continue
+        url = _resolve(entry.url_name)
+        count = entry.badge(user) if url and entry.badge is not None else 0
+        entries.append(
+            {
+                "key": entry.key,
+                "label": entry.label,
+                "url": url,
+                "badge": {"count": count, "title": entry.badge_title} if count else None,
+            }
+        )
+    return entries
 
 
 def home_figures() -> list[dict]:

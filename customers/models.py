@@ -132,6 +132,13 @@ class Company(TimeStampedModel, AddressFields):
     status = models.CharField(
         _("status"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.ACTIVE
     )
+    allows_backorders = models.BooleanField(
+        _("allows backorders"),
+        default=False,
+        help_text=_(
+            "Its buyers may order more than is available: the rest is reserved when stock arrives."
+        ),
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="companies")
     external_ref = models.CharField(
         _("external reference"),
@@ -258,6 +265,17 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=10, choices=CustomerRole.choices, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
+    #: A buyer's orders above this total (in the company's currency, VAT included) wait
+    #: for a company admin's approval; empty: no limit. Set by the company's admins.
+    order_limit = models.DecimalField(
+        _("order limit"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Orders above this total wait for an administrator's approval."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     USERNAME_FIELD = "email"

@@ -5,6 +5,8 @@ from core import outbox
 from . import i18n
 
 STOCK_LOW = "stock.low"
+#: Goods received into a warehouse (internal: backorders are reserved from it).
+STOCK_RECEIVED = "stock.received"
 
 
 def publish(event_type: str, payload: dict) -> None:
@@ -26,4 +28,12 @@ def stock_low_payload(item, alert) -> dict:
         "available": item.available,
         "reorder_point": item.reorder_point,
         "reorder_quantity": item.reorder_quantity,
+    }
+
+
+def stock_received_payload(movements) -> dict:
+    """Payload of ``stock.received``: the products received (ids) and the movements."""
+    return {
+        "product_ids": sorted({m.stock_item.product_id for m in movements}),
+        "movement_ids": [m.pk for m in movements],
     }

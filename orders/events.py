@@ -20,6 +20,9 @@ from .models import EventKind, Order, OrderEvent
 ORDER_CREATED = "order.created"
 ORDER_STATUS_CHANGED = "order.status_changed"
 ORDER_HELD = "order.held"
+#: Internal events (not offered as webhooks): the approval emails of the portal.
+ORDER_APPROVAL_REQUESTED = "order.approval_requested"
+ORDER_APPROVAL_DECIDED = "order.approval_decided"
 
 
 def _record(
@@ -110,6 +113,49 @@ def order_held_event(
         summary=Msg("order.held", number=order.number),
         data={"automatic": automatic},
     )
+
+
+def order_approval_requested_event(*, order: Order, actor) -> OrderEvent:
+    return _record(
+        order=order,
+        kind=EventKind.APPROVAL,
+        actor=actor,
+        customer_visible=True,
+        summary=Msg("order.approval_requested", number=order.number),
+    )
+
+
+def order_approved_event(*, order: Order, actor, note: str) -> OrderEvent:
+    return _record(
+        order=order,
+        kind=EventKind.APPROVED,
+        actor=actor,
+        note=note,
+        customer_visible=True,
+        summary=Msg("order.approved", number=order.number),
+    )
+
+
+def order_backorder_event(*, order: Order, lines: list[tuple[str, int]]) -> OrderEvent:
+    """Units of backordered lines reserved from a receipt (``[(sku, units)]``)."""
+    return _record(
+        order=order,
+        kind=EventKind.BACKORDER,
+        actor=None,
+        customer_visible=True,
+        summary=Msg("order.backorder_reserved", number=order.number),
+        note_message=[Msg("order.backorder_line", sku=sku, count=units) for sku, units in lines],
+    )
+
+
+def approval_requested_payload(order: Order) -> dict:
+    return order_payload(order)
+
+
+def approval_decided_payload(order: Order, *, approved: bool, actor, note: str) -> dict:
+    payload = order_payload(order)
+    payload.update({"approved": approved, "by": actor_label(actor), "note": note})
+    return payload
 
 
 def order_released_event(*, order: Order, actor, note: str) -> OrderEvent:
@@ -207,6 +253,7 @@ def order_payload(order: Order) -> dict:
             order.promised_delivery_date.isoformat() if order.promised_delivery_date else None
         ),
         "on_hold": order.on_hold,
+        "awaiting_approval": order.awaiting_approval,
     }
 
 

@@ -19,6 +19,10 @@ m.define(
     amount=m.AMOUNT,
 )
 m.define("order.note", _("Note on order %(number)s"))
+m.define("order.approval_requested", _("Order %(number)s waits for an administrator's approval"))
+m.define("order.approved", _("Order %(number)s approved"))
+m.define("order.backorder_reserved", _("Order %(number)s: backordered units reserved"))
+m.define("order.backorder_line", _("%(sku)s: %(count)s units reserved"))
 m.define(
     "order.fiscal_position",
     _("Order %(number)s: fiscal position changed from %(old)s to %(new)s"),

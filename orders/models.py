@@ -309,6 +309,19 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    #: Placed by a buyer over their order limit (``User.order_limit``): the order is
+    #: pending and its stock reserved, but it does not reach the preparation queue until
+    #: a company admin approves it (``orders.services.approvals``); rejecting cancels it.
+    awaiting_approval = models.BooleanField(_("awaiting approval"), default=False)
+    approval_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
+    approval_decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -361,6 +374,14 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     def has_balance_due(self) -> bool:
         return self.amount_paid < self.total
 
+    @guard(_("The order is waiting for the approval of a company administrator."))
+    def is_not_awaiting_approval(self) -> bool:
+        return not self.awaiting_approval
+
+    @guard(_("The order is not waiting for approval."))
+    def is_awaiting_approval(self) -> bool:
+        return self.awaiting_approval
+
     @guard(_("Only pending orders can be cancelled here; please contact us."))
     def is_pending(self) -> bool:
         return self.status == OrderStatus.PENDIENTE
@@ -410,7 +431,7 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
         field=status,
         source=OrderStatus.PENDIENTE,
         target=OrderStatus.EN_PREPARACION,
-        conditions=[is_not_on_hold, passes_preparation_checks],
+        conditions=[is_not_on_hold, is_not_awaiting_approval, passes_preparation_checks],
     )
     def prepare(self):
         self.prepared_at = timezone.now()
@@ -523,6 +544,9 @@ class OrderLine(models.Model):
     )
     vat_rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
+    #: Units of ``quantity`` not reserved yet (placed as a backorder, the company
+    #: allowing it): receipts reserve them first, oldest order first, and this goes down.
+    backordered_quantity = models.PositiveIntegerField(_("backordered"), default=0)
     line_total = models.DecimalField(_("line total"), **MONEY)
     #: Where ``list_price``/``unit_price`` came from (pricing.resolution), snapshotted.
     price_source = models.CharField(
@@ -539,10 +563,27 @@ class OrderLine(models.Model):
             models.UniqueConstraint(fields=["order", "position"], name="orderline_position"),
             models.UniqueConstraint(fields=["order", "product"], name="orderline_one_per_product"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(backordered_quantity__lte=models.F("quantity")),
+                name="orderline_backorder_within_quantity",
+            ),
+        ]
+        indexes = [
+            # The backorders a receipt fills (few rows: only lines still waiting).
+            models.Index(
+                fields=["product", "id"],
+                condition=Q(backordered_quantity__gt=0),
+                name="orderline_backordered",
+            ),
         ]
 
     def __str__(self):
         return f"{self.sku} x {self.quantity}"
+
+    @property
+    def reserved_quantity(self) -> int:
+        """The units reserved for this line (what ships): all but the backorder."""
+        return self.quantity - self.backordered_quantity
 
     @property
     def allocation_summary(self) -> str:
@@ -584,6 +625,9 @@ class EventKind(models.TextChoices):
     PAYMENT = "payment", _("Payment recorded")
     NOTE = "note", _("Note")
     FISCAL_POSITION = "fiscal", _("Fiscal position changed")
+    APPROVAL = "approval", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    BACKORDER = "backorder", _("Backorder reserved")
 
 
 class OrderEvent(HistoryEvent):
@@ -609,6 +653,45 @@ class OrderEvent(HistoryEvent):
     def note_text(self) -> str:
         """The note in the active language (the system's message, else the typed note)."""
         return render_message(self.note_message, self.note)
+
+
+class CartLine(models.Model):
+    """One product in a portal user's cart (``orders.portal.cart``): kept in the
+    database, so the cart lasts across sign-ins and devices. Nothing is reserved until
+    the order is placed; prices and stock are read when the cart is shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cart_lines",
+        verbose_name=_("user"),
+        db_index=False,
+    )
+    product = models.ForeignKey(
+        "inventory.Product",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    #: The unit price the buyer last saw (company's currency): the review shows a change.
+    unit_price = models.DecimalField(_("unit price"), **MONEY, null=True, blank=True)
+    #: Over what is available, the buyer chose to keep the rest as a backorder.
+    backorder = models.BooleanField(_("backorder the rest"), default=False)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["user", "created_at", "id"]
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="cartline_one_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cartline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.product_id} x {self.quantity}"
 
 
 class ShoppingList(models.Model):

@@ -22,6 +22,8 @@ BACKOFFICE = [
 ]
 PORTAL = [
     ("home", "Home", "/portal/"),
+    ("catalog", "Catalog", "/portal/catalog/"),
+    ("cart", "Cart", "/portal/cart/"),
     ("orders", "Orders", "/portal/orders/"),
     ("returns", "Returns", "/portal/returns/"),
     ("complaints", "Complaints", None),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from core.messages import Msg
 
+from .. import events
 from ..errors import (
     InvalidQuantity,
     InvalidStockChanges,
@@ -123,4 +124,9 @@ def record_stock_changes(*, actor: Actor, changes: Sequence[StockChange]) -> lis
         )
         for _index, product, warehouse, kind, delta, reason, ref in resolved
     ]
-    return _write(changes, actor=actor, reason="", reference="", reference_object=None)
+    movements = _write(changes, actor=actor, reason="", reference="", reference_object=None)
+    receipts = [m for m in movements if m.kind == MovementKind.RECEIPT]
+    if receipts:
+        # Orders waiting for these products (backorders) reserve them after commit.
+        events.publish(events.STOCK_RECEIVED, events.stock_received_payload(receipts))
+    return movements

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 
+from .. import events
 from ..errors import InvalidQuantity
 from ..locks import lock_stock_items, retry_on_conflict
 from ..models import MovementKind, Product, StockMovement, Warehouse
@@ -33,7 +34,7 @@ def receive(
     ensure_can_keep_stock(actor)
     quantity = _quantity(quantity)
     warehouse = _warehouse(warehouse)
-    return _single_change(
+    movement = _single_change(
         product=product,
         warehouse=warehouse,
         kind=MovementKind.RECEIPT,
@@ -42,6 +43,9 @@ def receive(
         reason=_reason(reason, required=False),
         reference=reference,
     )
+    # Orders waiting for this product (backorders) reserve it after commit.
+    events.publish(events.STOCK_RECEIVED, events.stock_received_payload([movement]))
+    return movement
 
 
 @retry_on_conflict

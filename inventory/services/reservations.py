@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -94,13 +94,18 @@ def reserve(
     reference: str = "",
     reference_object: models.Model | None = None,
     reason: str | Msg = "",
+    short_allowed: bool | Collection[int] = False,
 ) -> list[Allocation]:
     """Reserve a whole order's lines across warehouses: all lines or none.
 
     ``lines`` are ``(product, quantity)`` pairs. Raises ``InsufficientStock`` listing,
-    per SKU, requested vs available. Returns the allocations (see ``_allocate`` for the
-    rule); a line may be split across warehouses. Give ``reference_object`` (the order) so that
-    ``release`` / ``ship`` can later work from the reference alone.
+    per SKU, requested vs available. ``short_allowed`` (True, or the ids of the products
+    it allows) reserves what there is of a short product instead (maybe nothing): the
+    caller reads the allocations to learn what is left to backorder.
+
+    Returns the allocations (see ``_allocate`` for the rule); a line may be split across
+    warehouses. Give ``reference_object`` (the order) so that ``release`` / ``ship`` can
+    later work from the reference alone.
     """
     ensure_can_move_reservations(actor)
     requests = _reservation_requests(lines)
@@ -118,12 +123,18 @@ def reserve(
         requested[product.pk] += quantity
     shortages = []
     seen = set()
+    # What a short product allowed to be short has to give: its lines, in order, take
+    # what is there.
+    left: dict[int, int] = {}
     for product, _q in requests:
         if product.pk in seen:
             continue
         seen.add(product.pk)
         available = sum(max(remaining[i.pk], 0) for i in by_product[product.pk])
         if requested[product.pk] > available:
+            if short_allowed is True or (short_allowed and product.pk in short_allowed):
+                left[product.pk] = available
+                continue
             shortages.append(
                 {"sku": product.sku, "requested": requested[product.pk], "available": available}
             )
@@ -132,6 +143,13 @@ def reserve(
 
     allocations, changes = [], []
     for index, (product, quantity) in enumerate(requests):
+        if product.pk in left:
+            quantity, left[product.pk] = (
+                min(quantity, left[product.pk]),
+                left[product.pk] - min(quantity, left[product.pk]),
+            )
+            if not quantity:
+                continue
         for item, take in _allocate(by_product[product.pk], remaining, quantity):
             remaining[item.pk] -= take
             changes.append(_Change(item, MovementKind.RESERVATION, 0, take))

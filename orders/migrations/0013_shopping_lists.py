@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0006_exchange_rate'),
         ('inventory', '0006_translated_catalog'),
-        ('orders', '0011_order_fiscal_position'),
+        ('orders', '0012_cart_backorders_approvals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,9 @@ a 404. Viewers browse; only admins and buyers change the cart or order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +20,7 @@ from django.views import View
 
 from core.errors import DomainError
 from core.fiscal import vat_rate_for
+from core.money import money
 from core.views import CustomerRequiredMixin, FilteredListView
 from customers.models import CustomerRole
 from inventory.errors import InsufficientStock
@@ -28,7 +32,8 @@ from pricing.selectors import orderable_products
 from .. import services
 from ..actions import registry
 from ..forms import line_messages, parse_lines_csv, parse_lines_text, quantity_from_text
-from ..models import STATUS_FLOW, OrderStatus
+from ..models import STATUS_FLOW, CartLine, OrderStatus, ShippingMethod
+from ..pricing import Totals, totals_for
 from ..selectors import events_for, order_detail, orders_for
 from ..services.quote import fiscal_position_of
 from . import cart as session_cart
@@ -102,7 +107,7 @@ class CatalogView(CustomerRequiredMixin, FilteredListView):
         context["q"] = self.request.GET.get("q", "")
         context["company"] = self.company
         context["can_order"] = self.request.user.can_order
-        context["cart_count"] = len(session_cart.get(self.request))
+        context["cart_count"] = session_cart.count(self.request.user)
         return context
 
 
@@ -132,48 +137,127 @@ class CatalogProductView(CustomerRequiredMixin, View):
                 "company": self.company,
                 "can_order": request.user.can_order,
                 "back_url": back_url,
-                "cart_count": len(session_cart.get(request)),
+                "cart_count": session_cart.count(request.user),
             },
         )
 
 
-def _cart_rows(request, company):
-    """The cart as rows with product, the company's price for the quantity
-    (``pricing.resolution.resolve_prices``) and live availability."""
-    cart = session_cart.get(request)
-    products = {p.sku: p for p in Product.objects.filter(sku__in=list(cart))}
-    available = available_by_sku(list(cart))
-    # The company's prices for these quantities (its list, breaks, contract prices).
-    prices = resolve_prices(
-        company, [(products[sku], qty) for sku, qty in cart.items() if sku in products]
-    )
+@dataclass
+class CartRow:
+    """One cart line as the cart and review pages show it."""
+
+    line: CartLine
+    product: Product
+    quantity: int
+    available: int
+    unit_price: Decimal | None  # None: the company cannot buy it (``reason``)
+    reason: str = ""
+    vat_rate: Decimal = Decimal("0")
+    #: the price the buyer saw before, when it changed since
+    previous_price: Decimal | None = None
+
+    @property
+    def sku(self) -> str:
+        return self.product.sku
+
+    @property
+    def line_total(self) -> Decimal | None:
+        return None if self.unit_price is None else money(self.unit_price * self.quantity)
+
+    @property
+    def short(self) -> int:
+        """Units over what is available now (0: the line can be reserved in full)."""
+        return max(self.quantity - max(self.available, 0), 0)
+
+    @property
+    def orderable(self) -> bool:
+        return self.unit_price is not None and self.product.active
+
+
+@dataclass
+class CartSummary:
+    rows: list[CartRow]
+    totals: Totals | None
+    allows_backorders: bool
+
+    @property
+    def short_rows(self) -> list[CartRow]:
+        return [row for row in self.rows if row.short]
+
+    @property
+    def unresolved(self) -> list[CartRow]:
+        """Rows over the stock without a backorder the company allows: the buyer must
+        reduce, remove or (if allowed) backorder them before placing."""
+        return [
+            row
+            for row in self.rows
+            if row.short and not (self.allows_backorders and row.line.backorder)
+        ]
+
+    @property
+    def backorder_skus(self) -> frozenset[str]:
+        if not self.allows_backorders:
+            return frozenset()
+        return frozenset(row.sku for row in self.rows if row.short and row.line.backorder)
+
+
+def cart_summary(user, company, *, shipping_method=ShippingMethod.STANDARD, coupon=None):
+    """The cart with the company's prices (``pricing.resolution.resolve_prices``), live
+    availability and the totals of ``orders.pricing.totals_for``, the function the
+    placed order's totals come from (its lines, shipping and VAT per rate)."""
+    lines = session_cart.lines(user)
+    products = [line.product for line in lines]
+    available = available_by_sku([p.sku for p in products]) if products else {}
+    prices = resolve_prices(company, [(line.product, line.quantity) for line in lines])
+    position = fiscal_position_of(company)
     rows = []
-    for sku, quantity in cart.items():
-        product = products.get(sku)
-        resolved = prices.get(product.pk) if product else None
-        price = resolved.unit_price if resolved else None
+    for line in lines:
+        resolved = prices.get(line.product_id)
+        price = resolved.unit_price if resolved is not None else None
+        reason = "" if price is not None else (resolved.reason if resolved else "")
+        if not line.product.active:
+            price, reason = None, _("%(sku)s is no longer sold.") % {"sku": line.product.sku}
         rows.append(
-            {
-                "sku": sku,
-                "quantity": quantity,
-                "product": product,
-                "unit_price": price,
-                "line_total": price * quantity if price is not None else None,
-                "available": available.get(sku, 0),
-            }
+            CartRow(
+                line=line,
+                product=line.product,
+                quantity=line.quantity,
+                available=available.get(line.product.sku, 0),
+                unit_price=price,
+                reason=str(reason),
+                vat_rate=vat_rate_for(position, line.product.tax_category),
+                previous_price=(
+                    line.unit_price
+                    if price is not None
+                    and line.unit_price is not None
+                    and line.unit_price != price
+                    else None
+                ),
+            )
         )
-    return rows
+    orderable = [row for row in rows if row.orderable]
+    totals = (
+        totals_for(
+            orderable, coupon=coupon, shipping_method=shipping_method, currency=company.currency
+        )
+        if orderable
+        else None
+    )
+    return CartSummary(rows=rows, totals=totals, allows_backorders=company.allows_backorders)
 
 
 class CartView(CustomerRequiredMixin, View):
     template_name = "orders/portal/cart.html"
 
     def get(self, request):
+        session_cart.migrate_session(request)
         return render(request, self.template_name, self.context())
 
     def context(self, **extra):
+        summary = cart_summary(self.request.user, self.company)
         context = {
-            "rows": _cart_rows(self.request, self.company),
+            "summary": summary,
+            "rows": summary.rows,
             "quick_form": QuickOrderForm(),
             "csv_form": CsvUploadForm(),
             "checkout_form": CheckoutForm(company=self.company),
@@ -207,11 +291,14 @@ def _validated_items(lines: list[dict]) -> tuple[dict[str, int], list[str]]:
 
 
 class CartUpdateView(CustomerRequiredMixin, View):
-    """One POST endpoint for the cart: add, quick order, CSV, set, remove, clear."""
+    """One POST endpoint for the cart: add, quick order, CSV, set, remove, clear, and
+    the choices of a line over the stock: reduce (to what is available), backorder
+    (keep the rest as a backorder, when the company allows it)."""
 
     required_company_roles = ORDERING_ROLES
 
     def post(self, request):
+        session_cart.migrate_session(request)
         action = request.POST.get("action")
         if action == "add":
             form = AddToCartForm(request.POST)
@@ -223,7 +310,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
                 return redirect(_catalog_url(request, reverse("portal:cart")))
             items, errors = _validated_items([form.cleaned_data])
             if not errors:
-                errors = session_cart.add(request, items)
+                errors = session_cart.add_items(request, items)
             if errors:
                 messages.error(request, errors[0])
             else:
@@ -243,7 +330,7 @@ class CartUpdateView(CustomerRequiredMixin, View):
             if form.is_valid() and not errors:
                 items, errors = _validated_items(lines)
             if form.is_valid() and not errors:
-                errors = session_cart.add(request, items)
+                errors = session_cart.add_items(request, items)
             if not form.is_valid() or errors:
                 for message in errors:
                     form.add_error(None, message)
@@ -255,25 +342,50 @@ class CartUpdateView(CustomerRequiredMixin, View):
             )
             return redirect("portal:cart")
         if action == "set":
-            cart = session_cart.get(request)
-            for sku in list(cart):
-                value = request.POST.get(f"qty-{sku}", "")
+            quantities, failed = {}, False
+            for line in session_cart.lines(request.user):
+                value = request.POST.get(f"qty-{line.product.sku}")
+                if value is None:
+                    continue
                 qty = quantity_from_text(value)
                 if qty is None or qty < 0 or qty > services.MAX_LINE_QUANTITY:
+                    failed = True
                     messages.error(
-                        request, _("%(sku)s: enter a whole number of units.") % {"sku": sku}
+                        request,
+                        _("%(sku)s: enter a whole number of units.") % {"sku": line.product.sku},
                     )
                     continue
-                if qty == 0:
-                    cart.pop(sku)
-                else:
-                    cart[sku] = qty
-            session_cart.save(request, cart)
+                quantities[line.product_id] = qty
+            if not failed:
+                session_cart.set_quantities(request, quantities)
             return redirect("portal:cart")
-        if action == "remove":
-            cart = session_cart.get(request)
-            cart.pop(request.POST.get("sku", ""), None)
-            session_cart.save(request, cart)
+        if action in ("remove", "reduce", "backorder", "no_backorder"):
+            sku = request.POST.get("sku", "")
+            line = next(
+                (li for li in session_cart.lines(request.user) if li.product.sku == sku), None
+            )
+            if line is None:
+                messages.error(request, _("That product is not in your cart."))
+                return redirect("portal:cart")
+            if action == "remove":
+                session_cart.remove(request, line.product_id)
+            elif action == "reduce":
+                available = max(available_by_sku([sku]).get(sku, 0), 0)
+                session_cart.set_quantities(request, {line.product_id: available})
+                if available:
+                    messages.success(
+                        request,
+                        _("%(sku)s reduced to the %(count)d units available.")
+                        % {"sku": sku, "count": available},
+                    )
+                else:
+                    messages.success(
+                        request, _("%(sku)s removed: none is available.") % {"sku": sku}
+                    )
+            elif action == "backorder" and not self.company.allows_backorders:
+                messages.error(request, _("Your company's account does not allow backorders."))
+            else:
+                session_cart.set_backorder(request, line.product_id, action == "backorder")
             return redirect("portal:cart")
         if action == "clear":
             session_cart.clear(request)
@@ -293,7 +405,8 @@ def _place_error_messages(error, lines) -> list[str]:
 
 
 class CheckoutView(CustomerRequiredMixin, View):
-    """POST the checkout form: ``review`` shows the priced order, ``place`` places it."""
+    """POST the checkout form: ``review`` shows the priced order with the stock of each
+    line and the prices that changed since the buyer saw them; ``place`` places it."""
 
     required_company_roles = ORDERING_ROLES
 
@@ -301,9 +414,15 @@ class CheckoutView(CustomerRequiredMixin, View):
         if step not in ("review", "place"):
             raise Http404
         form = CheckoutForm(request.POST, company=self.company)
-        lines = session_cart.as_lines(session_cart.get(request))
+        summary = cart_summary(request.user, self.company)
+        lines = [{"sku": row.sku, "quantity": row.quantity} for row in summary.rows]
         cart_view = CartView(request=request, company=self.company)
         if not form.is_valid():
+            return render(
+                request, CartView.template_name, cart_view.context(checkout_form=form), status=400
+            )
+        if not lines:
+            form.add_error(None, _("Your cart is empty."))
             return render(
                 request, CartView.template_name, cart_view.context(checkout_form=form), status=400
             )
@@ -319,12 +438,44 @@ class CheckoutView(CustomerRequiredMixin, View):
         try:
             if step == "review":
                 quote = services.quote_order(company=self.company, **kwargs)
+                changed = [row for row in summary.rows if row.previous_price is not None]
+                # Seen now: the next review shows only what changes after this one.
+                session_cart.remember_prices(
+                    request, {row.line.pk: row.unit_price for row in summary.rows}
+                )
+                by_sku = {row.sku: row for row in summary.rows}
                 return render(
                     request,
                     "orders/portal/review.html",
-                    {"quote": quote, "form": form, "company": self.company},
+                    {
+                        "quote": quote,
+                        "form": form,
+                        "company": self.company,
+                        "rows": [(line, by_sku.get(line.sku)) for line in quote.lines],
+                        "changed": changed,
+                        "summary": summary,
+                        "over_limit": services.needs_approval(
+                            request.user, quote.totals.total, company=self.company
+                        ),
+                    },
                 )
-            order = services.place_order(actor=request.user, **kwargs)
+            if summary.unresolved:
+                form.add_error(
+                    None,
+                    _(
+                        "Some lines are over the available stock: reduce them, remove "
+                        "them or keep the rest as a backorder."
+                    ),
+                )
+                return render(
+                    request,
+                    CartView.template_name,
+                    cart_view.context(checkout_form=form),
+                    status=409,
+                )
+            order = services.place_order(
+                actor=request.user, allow_backorder=summary.backorder_skus, **kwargs
+            )
         except DomainError as error:
             for message in _place_error_messages(error, lines):
                 form.add_error(None, message)
@@ -339,9 +490,20 @@ class CheckoutView(CustomerRequiredMixin, View):
                 status=error.status,
             )
         session_cart.clear(request)
-        messages.success(
-            request, _("Thank you! Order %(number)s has been placed.") % {"number": order.number}
-        )
+        if order.awaiting_approval:
+            messages.success(
+                request,
+                _(
+                    "Order %(number)s has been placed and waits for the approval of an "
+                    "administrator of your company."
+                )
+                % {"number": order.number},
+            )
+        else:
+            messages.success(
+                request,
+                _("Thank you! Order %(number)s has been placed.") % {"number": order.number},
+            )
         return redirect("portal:order_detail", number=order.number)
 
 
@@ -440,7 +602,7 @@ class ReorderView(CustomerRequiredMixin, View):
                 items[line.product.sku] = items.get(line.product.sku, 0) + line.quantity
             else:
                 skipped.append(line.sku)
-        errors = session_cart.add(request, items)
+        errors = session_cart.add_items(request, items)
         for message in errors:
             messages.error(request, message)
         if not errors:

@@ -15,12 +15,13 @@ One module per sub-domain: ``quote`` (validating and pricing), ``placement``,
 ``payments``, ``catalog`` (coupons and carriers) and ``fiscal`` (the fiscal position).
 """
 
+from .approvals import approve_order, reject_order
 from .catalog import save_carrier, save_coupon
 from .fiscal import change_fiscal_position
 from .fulfilment import cancel_order, deliver_order, prepare_order, resolve_carrier, ship_order
 from .holds import add_order_note, hold_order, release_order
 from .payments import record_payment
-from .placement import ORDER_SERIES, place_order
+from .placement import ORDER_SERIES, needs_approval, place_order
 from .quote import (
     ADDRESS_KEYS,
     MAX_AMOUNT,
@@ -66,6 +67,7 @@ __all__ = [
     "add_order_to_shopping_list",
     "add_to_shopping_list",
     "address_snapshot",
+    "approve_order",
     "cancel_order",
     "change_fiscal_position",
     "coupon_problem",
@@ -75,6 +77,7 @@ __all__ = [
     "find_coupon",
     "hold_order",
     "may_edit_lists",
+    "needs_approval",
     "normalize_lines",
     "parse_quantity",
     "place_order",
@@ -83,6 +86,7 @@ __all__ = [
     "promised_date",
     "quote_order",
     "record_payment",
+    "reject_order",
     "release_order",
     "remove_from_shopping_list",
     "rename_shopping_list",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +20,7 @@ from core.actors import (
 from core.messages import Msg
 from core.messages import stored as stored_message
 from core.numbering import next_sequence_number
-from customers.models import Company, PaymentTerms
+from customers.models import Company, CustomerRole, PaymentTerms
 from inventory import services as inventory
 
 from .. import events
@@ -94,6 +95,28 @@ def _auto_hold_reasons(order: Order, quote: Quote) -> tuple[list[Msg], Placement
     return reasons, PlacementFacts(exposure=exposure, has_overdue=has_overdue)
 
 
+def needs_approval(user, total: Decimal, *, company: Company) -> bool:
+    """Whether an order of ``total`` placed by ``user`` waits for a company admin's
+    approval: a buyer (not an admin) of ``company`` with an order limit below it."""
+    return bool(
+        user is not None
+        and user.company_id == company.pk
+        and user.role == CustomerRole.BUYER
+        and user.order_limit is not None
+        and total > user.order_limit
+    )
+
+
+def _short_allowed(company: Company, quote: Quote, allow_backorder) -> bool | set[int]:
+    """The product ids ``inventory.reserve`` may reserve short (backorder) of."""
+    if not allow_backorder or not company.allows_backorders:
+        return False
+    if allow_backorder is True:
+        return True
+    skus = {str(sku).upper() for sku in allow_backorder}
+    return {line.product.pk for line in quote.lines if line.sku.upper() in skus}
+
+
 def _prime(order: Order, lines: list[OrderLine], facts: PlacementFacts) -> None:
     """Give the new order what its answer reads (lines, no payments, events or
     documents yet, its checks), so that the API answers without reading it back."""
@@ -120,6 +143,7 @@ def place_order(
     coupon: str | Coupon | None = None,
     channel: str | None = None,
     savepoint: bool = True,
+    allow_backorder: bool | Collection[str] = False,
 ) -> Order:
     """Place an order: validate, price, reserve the stock (all lines or none), number it,
     apply the automatic hold rules, record the events. Raises ``InvalidOrder``,
@@ -129,6 +153,14 @@ def place_order(
     ``savepoint=False`` spares the savepoint when nested in a transaction that fails as
     a whole if this call fails (the API's write transaction: a refused order rolls the
     request back); then the caller's transaction is unusable after an error here.
+
+    ``allow_backorder`` (True, or the SKUs it allows) places the units over what is
+    available as backorders when the company allows them (``Company.allows_backorders``;
+    otherwise it is ignored and a short line raises ``InsufficientStock``): the line's
+    ``backordered_quantity``, reserved when stock is received (``orders.backorders``).
+
+    An order of a buyer above their ``order_limit`` waits for a company admin's
+    approval (``awaiting_approval``, ``orders.services.approvals``).
 
     The order returned carries what its answer shows (lines, checks, no payments or
     documents yet), so the API answers it without reading it back."""
@@ -176,6 +208,7 @@ def place_order(
             promised_delivery_date=quote.promised_delivery_date,
             **totals.as_dict(),
         )
+        order.awaiting_approval = needs_approval(user, order.total, company=company)
         order.save()
         allocations = inventory.reserve(
             lines=[(line.product, line.quantity) for line in quote.lines],
@@ -183,6 +216,7 @@ def place_order(
             reference=order.number,
             reference_object=order,
             savepoint=savepoint,
+            short_allowed=_short_allowed(company, quote, allow_backorder),
         )
         if quote.coupon is not None:
             redeemed = (
@@ -220,6 +254,8 @@ def place_order(
                     line_total=line.line_total,
                     price_source=line.price_source,
                     allocations=by_line.get(index, []),
+                    backordered_quantity=line.quantity
+                    - sum(a["quantity"] for a in by_line.get(index, [])),
                 )
                 for index, line in enumerate(quote.lines)
             ]
@@ -232,6 +268,11 @@ def place_order(
             order.save(update_fields=["on_hold", "hold_messages", "updated_at"])
         events.order_placed_event(order=order, actor=actor)
         events.publish(events.ORDER_CREATED, events.created_payload(order, order_lines))
+        if order.awaiting_approval:
+            events.order_approval_requested_event(order=order, actor=actor)
+            events.publish(
+                events.ORDER_APPROVAL_REQUESTED, events.approval_requested_payload(order)
+            )
         if reasons:
             events.order_held_event(order=order, actor=None, reasons=reasons, automatic=True)
             events.publish(
