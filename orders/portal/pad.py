@@ -268,12 +268,12 @@ class ShoppingListView(CustomerRequiredMixin, View):
             raise PermissionDenied
         action = request.POST.get("action")
         handler = {
-            "rename": self.rename,
-            "delete": self.delete,
-            "quantities": self.quantities,
-            "remove": self.remove,
-            "add_sku": self.add_sku,
-            "order": self.order,
+            "rename": self.do_rename,
+            "delete": self.do_delete,
+            "quantities": self.do_quantities,
+            "remove": self.do_remove,
+            "add_sku": self.do_add_sku,
+            "order": self.do_order,
         }.get(action)
         if handler is None:
             return self.get(request, pk, status=400, errors=[_("Unknown action.")])
@@ -283,18 +283,18 @@ class ShoppingListView(CustomerRequiredMixin, View):
             return self.get(request, pk, status=error.status, errors=_errors_of(error))
         return response or redirect("portal:shopping_list", pk=shopping_list.pk)
 
-    def rename(self, request, shopping_list):
+    def do_rename(self, request, shopping_list):
         renamed = services.rename_shopping_list(
             actor=request.user, shopping_list=shopping_list, name=request.POST.get("name", "")
         )
         messages.success(request, _("List renamed to %(name)s.") % {"name": renamed.name})
 
-    def delete(self, request, shopping_list):
+    def do_delete(self, request, shopping_list):
         services.delete_shopping_list(actor=request.user, shopping_list=shopping_list)
         messages.success(request, _("List %(name)s deleted.") % {"name": shopping_list.name})
         return redirect("portal:shopping_lists")
 
-    def quantities(self, request, shopping_list):
+    def do_quantities(self, request, shopping_list):
         quantities, errors = read_quantities(request.POST, prefix="item-")
         if errors:
             return self.get(request, shopping_list.pk, status=400, errors=errors)
@@ -303,7 +303,7 @@ class ShoppingListView(CustomerRequiredMixin, View):
         )
         messages.success(request, _("Quantities saved."))
 
-    def remove(self, request, shopping_list):
+    def do_remove(self, request, shopping_list):
         item_id = _int(request.POST.get("item"))
         if item_id is not None:
             services.remove_from_shopping_list(
@@ -311,7 +311,7 @@ class ShoppingListView(CustomerRequiredMixin, View):
             )
         messages.success(request, _("Removed from the list."))
 
-    def add_sku(self, request, shopping_list):
+    def do_add_sku(self, request, shopping_list):
         sku = (request.POST.get("sku") or "").strip()
         quantity = quantity_from_text((request.POST.get("quantity") or "").strip())
         product = orderable_products(self.company).filter(sku__iexact=sku).first() if sku else None
@@ -329,7 +329,7 @@ class ShoppingListView(CustomerRequiredMixin, View):
         )
         messages.success(request, _("%(sku)s added to the list.") % {"sku": product.sku})
 
-    def order(self, request, shopping_list):
+    def do_order(self, request, shopping_list):
         rows = list_rows(self.company, shopping_list)
         items = [(row["product"], row["item"].quantity) for row in rows if row["orderable"]]
         skipped = [row["product"].sku for row in rows if not row["orderable"]]

@@ -13,7 +13,7 @@ register = template.Library()
 def add_to_list_form(context, product=None, order=None):
     request = context["request"]
     company = getattr(request.user, "company", None)
-    lists = list(shopping_lists_for(company).only("pk", "name")) if company else []
+    lists = list(shopping_lists_for(company)) if company else []
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
