@@ -159,6 +159,7 @@ DECLARATIONS: dict[str, Expect] = {
     "portal:order_action": Expect(action="portal_action"),
     "portal:order_reorder": Expect(),
     "portal:document_download": Expect(pk="document"),
+    "portal:search": Expect(query="q=PED"),
     "portal:pad": Expect(),
     "portal:pad_add": Expect(),
     "portal:shopping_lists": Expect(),
