@@ -24,3 +24,13 @@ class SelfDeactivationError(DomainError):
 
     def __init__(self):
         super().__init__(_("You cannot deactivate your own account."))
+
+
+class InvalidOrderLimit(DomainError):
+    code = "validation_error"
+
+    def __init__(self):
+        super().__init__(
+            _("Enter an order limit of 0 or more, or leave it empty for no limit."),
+            fields={"order_limit": [_("Enter a valid amount.")]},
+        )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,7 @@ class CompanyForm(BootstrapFormMixin, forms.ModelForm):
             "credit_limit",
             "discount_percent",
             "status",
+            "allows_backorders",
             "tags",
             "external_ref",
         ]
@@ -91,6 +94,20 @@ class CustomerUserForm(BootstrapFormMixin, forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()
+
+
+class OrderLimitForm(BootstrapFormMixin, forms.Form):
+    """A buyer's order limit: orders above it wait for an admin's approval."""
+
+    order_limit = forms.DecimalField(
+        label=_("Order limit"),
+        required=False,
+        min_value=0,
+        max_value=Decimal("9999999999.99"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Empty: no limit."),
+    )
 
 
 class RoleForm(BootstrapFormMixin, forms.Form):

@@ -32,5 +32,11 @@ m.define(
 m.define(
     "customer_user.role_changed", _("User %(email)s is now %(role)s"), role=m.choice(CustomerRole)
 )
+m.define(
+    "customer_user.order_limit",
+    _("Orders of %(email)s above %(limit)s wait for approval"),
+    limit=m.AMOUNT,
+)
+m.define("customer_user.no_order_limit", _("Orders of %(email)s need no approval"))
 m.define("customer_user.reactivated", _("User %(email)s reactivated"))
 m.define("customer_user.deactivated", _("User %(email)s deactivated"))

@@ -40,7 +40,17 @@ from .validators import normalize_tax_id, normalize_vat_number
 
 ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "region", "country")
 #: The audited columns of a customer user (never the password or login bookkeeping).
-USER_AUDIT_FIELDS = ["email", "first_name", "last_name", "company", "role", "is_active"]
+USER_AUDIT_FIELDS = [
+    "email",
+    "first_name",
+    "last_name",
+    "company",
+    "role",
+    "is_active",
+    "order_limit",
+]
+#: The highest order limit one can set (the order totals' field size).
+MAX_ORDER_LIMIT = Decimal("9999999999.99")
 
 
 class CompanyFields(TypedDict, total=False):
@@ -63,6 +73,7 @@ class CompanyFields(TypedDict, total=False):
     credit_limit: Decimal
     discount_percent: Decimal
     status: str
+    allows_backorders: bool
     external_ref: str | None
 
 
@@ -490,6 +501,36 @@ def change_customer_user_role(*, user: User, actor: Actor, role: CustomerRole | 
             company=user.company,
             kind=TimelineKind.ACCOUNT,
             message=Msg("customer_user.role_changed", email=user.email, role=user.role),
+            actor=actor,
+            subject=user,
+            visibility=Visibility.CUSTOMER,
+        )
+    return user
+
+
+@transaction.atomic
+def set_customer_user_order_limit(*, user: User, actor: Actor, limit: Decimal | None) -> User:
+    """Set (or clear, with None) the total above which a buyer's orders wait for an
+    admin's approval. Only the company's admins (``ensure_can_manage_users``)."""
+    from .errors import InvalidOrderLimit
+
+    _ensure_customer_user(user)
+    permissions.ensure_can_manage_users(actor, user.company)
+    if limit is not None and not (Decimal("0") <= limit <= MAX_ORDER_LIMIT):
+        raise InvalidOrderLimit()
+    if user.order_limit != limit:
+        before = audit.snapshot(user, fields=USER_AUDIT_FIELDS)
+        user.order_limit = limit
+        user.save(update_fields=["order_limit", "updated_at"])
+        audit.record_change(actor=actor, instance=user, before=before)
+        append_timeline(
+            company=user.company,
+            kind=TimelineKind.ACCOUNT,
+            message=(
+                Msg("customer_user.order_limit", email=user.email, limit=limit)
+                if limit is not None
+                else Msg("customer_user.no_order_limit", email=user.email)
+            ),
             actor=actor,
             subject=user,
             visibility=Visibility.CUSTOMER,

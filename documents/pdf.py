@@ -101,7 +101,10 @@ def _allocations(order: Order) -> OrderedDict:
     lines = list(order.lines.select_related("product").order_by("position"))
     by_code: OrderedDict = OrderedDict()
     for line in lines:
-        allocations = line.allocations or [{"warehouse": "", "quantity": line.quantity}]
+        # A line wholly backordered has nothing reserved yet: nothing to pick.
+        allocations = line.allocations or (
+            [] if line.backordered_quantity else [{"warehouse": "", "quantity": line.quantity}]
+        )
         for allocation in allocations:
             by_code.setdefault(allocation.get("warehouse", ""), []).append(
                 (line, int(allocation.get("quantity", line.quantity)))
@@ -152,6 +155,8 @@ def packing_list_context(order: Order) -> dict:
         "company": order.company,
         "shipping_address": _shipping_address(order),
         "groups": list(_allocations(order).values()),
+        # Backordered units are not picked: they ship when stock arrives.
+        "backorders": [line for line in order.lines.all() if line.backordered_quantity],
     }
 
 

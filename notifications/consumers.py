@@ -13,8 +13,14 @@ from django.db import transaction
 
 from core.outbox import consumer
 from customers.events import CUSTOMER_USER_INVITATION_ATTEMPTED, CUSTOMER_USER_INVITED
+from customers.models import CustomerRole, User
 from inventory.events import STOCK_LOW
-from orders.events import ORDER_CREATED, ORDER_STATUS_CHANGED
+from orders.events import (
+    ORDER_APPROVAL_DECIDED,
+    ORDER_APPROVAL_REQUESTED,
+    ORDER_CREATED,
+    ORDER_STATUS_CHANGED,
+)
 from orders.models import Order, OrderStatus
 from returns.events import RETURN_CREATED, RETURN_REMINDER, RETURN_STATUS_CHANGED
 from webhooks.events import SUBSCRIPTION_DISABLED
@@ -43,6 +49,45 @@ def on_order_created(event) -> None:
             services.record_notification(
                 event_id=event.pk,
                 kind=NotificationKind.ORDER_RECEIVED,
+                order=order,
+                payload=event.payload,
+            )
+        )
+
+
+@consumer(ORDER_APPROVAL_REQUESTED, name="notifications.order_approval_requested")
+def on_order_approval_requested(event) -> None:
+    """To the company's active administrators: a buyer's order waits for them."""
+    order = _order(event.payload)
+    if order is None:
+        return
+    admins = list(
+        User.objects.filter(company=order.company, role=CustomerRole.ADMIN, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    if admins:
+        _queue(
+            services.record_notification(
+                event_id=event.pk,
+                kind=NotificationKind.APPROVAL_REQUESTED,
+                order=order,
+                payload=event.payload,
+                recipients=admins,
+            )
+        )
+
+
+@consumer(ORDER_APPROVAL_DECIDED, name="notifications.order_approval_decided")
+def on_order_approval_decided(event) -> None:
+    """To the buyer who placed the order (and the company's order address)."""
+    order = _order(event.payload)
+    if order is not None:
+        _queue(
+            services.record_notification(
+                event_id=event.pk,
+                kind=NotificationKind.APPROVAL_DECIDED,
                 order=order,
                 payload=event.payload,
             )

@@ -204,6 +204,26 @@ SPECS = {
         gettext_lazy("Webhook disabled: %(url)s"),
         gettext_lazy("To STAFF_ALERT_EMAIL when a webhook subscription is disabled."),
     ),
+    NotificationKind.APPROVAL_REQUESTED: EmailSpec(
+        NotificationKind.APPROVAL_REQUESTED,
+        gettext_lazy("Order awaiting approval"),
+        "approval_requested",
+        gettext_lazy("Order %(order_number)s waits for your approval"),
+        gettext_lazy(
+            "To the customer's administrators when a buyer's order is above their order "
+            "limit (order.approval_requested)."
+        ),
+    ),
+    NotificationKind.APPROVAL_DECIDED: EmailSpec(
+        NotificationKind.APPROVAL_DECIDED,
+        gettext_lazy("Order approved or rejected"),
+        "approval_decided",
+        gettext_lazy("Your order %(order_number)s: %(decision)s"),
+        gettext_lazy(
+            "To the buyer when an administrator approves or rejects their order, with the "
+            "note (order.approval_decided)."
+        ),
+    ),
 }
 
 
@@ -280,6 +300,16 @@ def context_for(notification) -> dict:
             delivered_at=_date(payload.get("delivered_at")) or order.delivered_at,
             rating_links=rating_links(order.pk),
         )
+    elif notification.kind == NotificationKind.APPROVAL_DECIDED:
+        approved = bool(payload.get("approved"))
+        context.update(
+            approved=approved,
+            decision=_("approved") if approved else _("rejected"),
+            note=payload.get("note", ""),
+            decided_by=payload.get("by", ""),
+        )
+    elif notification.kind == NotificationKind.APPROVAL_REQUESTED:
+        context.update(placed_by=payload.get("placed_by_email", ""))
     elif notification.kind == NotificationKind.ORDER_CANCELLED:
         credit = _credit_note(order)
         context.update(
@@ -499,6 +529,11 @@ def sample_context(kind: str) -> dict:
         "rating_links": [(score, absolute(f"/rate/sample-{score}/")) for score in range(1, 6)],
         "reason": _("The customer no longer needs the goods."),
         "credit_note_number": f"AB-{today.year}-000007",
+        "placed_by": "ana.garcia@ferreteria-gomez.example",
+        "approved": True,
+        "decision": _("approved"),
+        "note": _("Within this month's budget."),
+        "decided_by": "Luis Gómez",
     }
     if kind in (NotificationKind.INVITATION, NotificationKind.INVITATION_ATTEMPT):
         return {

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     RETURN_RECEIVED = "return_received", _("Return received")
     RETURN_RESOLVED = "return_resolved", _("Return resolved")
     RETURN_REMINDER = "return_reminder", _("Return reminder")
+    APPROVAL_REQUESTED = "approval_requested", _("Order awaiting approval")
+    APPROVAL_DECIDED = "approval_decided", _("Order approved or rejected")
 
 
 class NotificationStatus(models.TextChoices):

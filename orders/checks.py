@@ -73,7 +73,7 @@ class PlacementFacts:
     """What placing an order has just learnt, so that the checks of the new order need
     no query: the company's open exposure with the new order in it and whether the
     company had overdue orders. Given facts also mean every line was reserved in full
-    (placement reserves all lines or fails)."""
+    but for its backordered units (placement reserves all lines or fails)."""
 
     exposure: Decimal
     has_overdue: bool
@@ -147,19 +147,33 @@ def payment_check(order, facts: PlacementFacts | None = None) -> Check:
 
 
 def stock_check(order, facts: PlacementFacts | None = None) -> Check:
+    """What is not backordered must be reserved in full (the order ships what is
+    reserved); backordered units are reserved when stock arrives."""
     from inventory.selectors import reserved_for
 
-    if facts is not None:
-        return Check(STOCK, True, _("Stock reserved in full."))
-    held: dict[int, int] = defaultdict(int)
-    for row in reserved_for(order):
-        held[row["product_id"]] += row["quantity"]
-    short = [line.sku for line in order.lines.all() if held[line.product_id] < line.quantity]
-    if short:
+    lines = list(order.lines.all())
+    backordered = [line for line in lines if line.backordered_quantity]
+    if facts is None:
+        held: dict[int, int] = defaultdict(int)
+        for row in reserved_for(order):
+            held[row["product_id"]] += row["quantity"]
+        short = [line.sku for line in lines if held[line.product_id] < line.reserved_quantity]
+        if short:
+            return Check(
+                STOCK,
+                False,
+                _("Stock not reserved in full for: %(skus)s.") % {"skus": ", ".join(short)},
+            )
+    if backordered:
         return Check(
             STOCK,
-            False,
-            _("Stock not reserved in full for: %(skus)s.") % {"skus": ", ".join(short)},
+            True,
+            _("Stock reserved, except the backorders: %(lines)s.")
+            % {
+                "lines": ", ".join(
+                    f"{line.sku} ({line.backordered_quantity})" for line in backordered
+                )
+            },
         )
     return Check(STOCK, True, _("Stock reserved in full."))
 

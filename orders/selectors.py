@@ -69,6 +69,9 @@ def _line_count():
 def tab_filter(queryset: QuerySet[Order], tab: str) -> QuerySet[Order]:
     if tab == "held":
         return queryset.filter(on_hold=True).exclude(status=OrderStatus.CANCELADO)
+    if tab == OrderStatus.PENDIENTE:
+        # Orders waiting for their company's approval are not the seller's work yet.
+        return queryset.filter(status=tab, awaiting_approval=False)
     if tab in OrderStatus.values:
         return queryset.filter(status=tab)
     return queryset

@@ -158,6 +158,8 @@ DECLARATIONS: dict[str, Expect] = {
     "portal:order_cancel": Expect(),
     "portal:order_action": Expect(action="portal_action"),
     "portal:order_reorder": Expect(),
+    "portal:approval_list": Expect(own_customers=403, admin=200),
+    "portal:order_approval": Expect(decision="approval_decision", own_customers=403, admin=OK),
     "portal:document_download": Expect(pk="document"),
     "portal:search": Expect(query="q=PED"),
     "portal:pad": Expect(),

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.views import CustomerRequiredMixin, ServiceFormView
 
 from .. import permissions, services
-from ..forms import AddressForm, CustomerUserForm, RoleForm
+from ..forms import AddressForm, CustomerUserForm, OrderLimitForm, RoleForm
 from ..models import Address, CustomerRole
 from ..selectors import timeline_for, users_for, with_order_numbers
 
@@ -116,6 +116,18 @@ class UserUpdateView(CustomerRequiredMixin, View):
                     user=user, actor=request.user, role=form.cleaned_data["role"]
                 )
                 messages.success(request, _("Role changed."))
+            elif action == "limit":
+                form = OrderLimitForm(request.POST)
+                if not form.is_valid():
+                    messages.error(
+                        request,
+                        _("Enter an order limit of 0 or more, or leave it empty for no limit."),
+                    )
+                    return redirect("portal:user_list")
+                services.set_customer_user_order_limit(
+                    user=user, actor=request.user, limit=form.cleaned_data["order_limit"]
+                )
+                messages.success(request, _("Order limit saved."))
             elif action in ("deactivate", "activate"):
                 services.set_customer_user_active(
                     user=user, actor=request.user, active=action == "activate"

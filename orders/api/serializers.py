@@ -31,6 +31,12 @@ class OrderLineSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
     quantity = serializers.IntegerField()
+    backordered_quantity = serializers.IntegerField(
+        help_text=_(
+            "Units of the quantity not reserved yet (a backorder): reserved first when "
+            "stock arrives; the order ships what is reserved."
+        )
+    )
     list_price = serializers.DecimalField(**MONEY)
     unit_price = serializers.DecimalField(**MONEY, help_text=_("After the customer's discount."))
     price_source = serializers.ChoiceField(
@@ -108,6 +114,12 @@ class OrderSerializer(serializers.Serializer):
     coupon = serializers.CharField(source="coupon.code", allow_null=True, default=None)
     on_hold = serializers.BooleanField()
     hold_reason = serializers.CharField(source="hold_reason_text")
+    awaiting_approval = serializers.BooleanField(
+        help_text=_(
+            "Placed by a buyer above their order limit: pending, its stock reserved, until "
+            "an administrator of the company approves it in the portal (rejecting cancels it)."
+        )
+    )
     payment_status = serializers.CharField()
     amount_paid = serializers.DecimalField(**MONEY)
     lines = OrderLineSerializer(many=True)
@@ -224,6 +236,13 @@ class OrderCreateSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     coupon = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
+    allow_backorder = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "For a customer that allows backorders: place the units over what is "
+            "available as backorders instead of answering 409 insufficient_stock."
+        ),
+    )
 
 
 class NoteInputSerializer(serializers.Serializer):

@@ -107,6 +107,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGenericV
             notes=data.get("notes", ""),
             coupon=data.get("coupon") or None,
             channel=Channel.API,
+            allow_backorder=data["allow_backorder"],
             # The request's write transaction rolls back as a whole on any error.
             savepoint=False,
         )

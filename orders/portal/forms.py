@@ -54,3 +54,24 @@ class CheckoutForm(BootstrapFormMixin, forms.Form):
         default = next((a for a in addresses if a.is_default), None)
         if default is not None:
             self.fields["shipping_address"].initial = default.pk
+
+
+class ApprovalForm(BootstrapFormMixin, forms.Form):
+    """An admin's note on approving (optional) or rejecting (required) an order."""
+
+    note = forms.CharField(
+        label=_("Note for the buyer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, reject=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reject = reject
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if self.reject and not note:
+            raise forms.ValidationError(_("Say why the order is rejected."), code="required")
+        return note

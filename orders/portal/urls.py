@@ -10,6 +10,12 @@ urlpatterns = [
     path("cart/update/", views.CartUpdateView.as_view(), name="cart_update"),
     path("cart/<slug:step>/", views.CheckoutView.as_view(), name="checkout"),
     path("orders/", views.OrderListView.as_view(), name="order_list"),
+    path("approvals/", views.ApprovalListView.as_view(), name="approval_list"),
+    path(
+        "orders/<str:number>/approval/<slug:decision>/",
+        views.ApprovalDecisionView.as_view(),
+        name="order_approval",
+    ),
     path("orders/<str:number>/", views.OrderDetailView.as_view(), name="order_detail"),
     path(
         "orders/<str:number>/cancel/",

@@ -38,7 +38,7 @@ from ..selectors import events_for, order_detail, orders_for
 from ..services.quote import fiscal_position_of
 from . import cart as session_cart
 from .filters import PortalCatalogFilterSet, PortalOrderFilterSet
-from .forms import AddToCartForm, CheckoutForm, CsvUploadForm, QuickOrderForm
+from .forms import AddToCartForm, ApprovalForm, CheckoutForm, CsvUploadForm, QuickOrderForm
 from .tables import CatalogTable, PortalOrderTable
 
 ORDERING_ROLES = (CustomerRole.ADMIN, CustomerRole.BUYER)
@@ -551,8 +551,61 @@ class OrderDetailView(CustomerRequiredMixin, View):
                     for action in registry.available(order, request.user)
                 ],
                 "can_order": request.user.can_order,
+                "can_approve": order.awaiting_approval and request.user.role == CustomerRole.ADMIN,
+                "approval_form": ApprovalForm(),
             },
         )
+
+
+class ApprovalListView(CustomerRequiredMixin, View):
+    """The company's orders waiting for an admin's approval (admins only)."""
+
+    template_name = "orders/portal/approvals.html"
+    required_company_roles = (CustomerRole.ADMIN,)
+
+    def get(self, request):
+        waiting = orders_for(self.company).filter(
+            awaiting_approval=True, status=OrderStatus.PENDIENTE
+        )
+        return render(
+            request,
+            self.template_name,
+            {"orders": list(waiting.select_related("placed_by")[:200])},
+        )
+
+
+class ApprovalDecisionView(CustomerRequiredMixin, View):
+    """POST approve or reject (with a note) an order of the company (admins only); an
+    order of another company is a 404."""
+
+    required_company_roles = (CustomerRole.ADMIN,)
+
+    def post(self, request, number, decision):
+        if decision not in ("approve", "reject"):
+            raise Http404
+        order = get_object_or_404(orders_for(self.company), number=number)
+        form = ApprovalForm(request.POST, reject=decision == "reject")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("portal:order_detail", number=number)
+        service = services.approve_order if decision == "approve" else services.reject_order
+        try:
+            service(order=order, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                (
+                    _("Order %(number)s approved.")
+                    if decision == "approve"
+                    else _("Order %(number)s rejected and cancelled.")
+                )
+                % {"number": number},
+            )
+        return redirect("portal:order_detail", number=number)
 
 
 def _portal_form(action, data=None):

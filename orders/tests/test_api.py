@@ -40,6 +40,7 @@ def test_seller_key_places_an_order(api, seller_key, company, drill, gloves):
         "sku": "DRILL-18V",
         "name": "Taladro 18 V",
         "quantity": 2,
+        "backordered_quantity": 0,
         "list_price": "100.00",
         "unit_price": "100.00",
         "price_source": "list",

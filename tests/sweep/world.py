@@ -275,6 +275,7 @@ def build_world() -> World:
         "document": invoice_document.pk,
         "document_kind": "invoice",
         "portal_action": "cancel",
+        "approval_decision": "approve",
         "product": product.pk,
         "sku": product.sku,
         "stock_item": stock_item.pk,
