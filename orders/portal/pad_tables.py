@@ -20,6 +20,12 @@ class PadTable(Table):
         Column("sku", _("SKU"), order_by="sku", css="font-monospace small"),
         Column("name", _("Product"), order_by=("localized_name", "sku"), template_name=CELLS),
         Column(
+            "quantity",
+            _("Quantity"),
+            visible=lambda table: bool(table.context.get("can_order")),
+            template_name=CELLS,
+        ),
+        Column(
             "last_ordered",
             _("Last ordered"),
             css="small text-nowrap",
@@ -53,12 +59,6 @@ class PadTable(Table):
             _("Stock"),
             css="text-end text-nowrap",
             order_by="total_available",
-            template_name=CELLS,
-        ),
-        Column(
-            "quantity",
-            _("Quantity"),
-            visible=lambda table: bool(table.context.get("can_order")),
             template_name=CELLS,
         ),
     ]
