@@ -346,3 +346,19 @@ def test_a_service_validation_error_on_a_company_is_a_form_error(client_for, man
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["tax_id"] == ["Taken meanwhile."] and errors["__all__"] == ["Odd."]
+
+
+@pytest.mark.django_db
+def test_staff_allow_a_customer_backorders(client_for, service_agent, company):
+    assert company.allows_backorders is False  # off by default
+    client = client_for(service_agent)
+    url = reverse("backoffice:customer_edit", args=[company.pk])
+    assert 'name="allows_backorders"' in client.get(url).text
+    data = {**VALID, "tax_id": company.tax_id, "allows_backorders": "on"}
+    assert client.post(url, data).status_code == 302
+    company.refresh_from_db()
+    assert company.allows_backorders is True
+    page = client.get(
+        reverse("backoffice:customer_detail", args=[company.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Backorders" in page.text and "Allowed" in page.text
