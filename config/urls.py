@@ -46,6 +46,7 @@ portal_patterns = [
         name="invitation",
     ),
     path("", include("orders.portal.urls")),
+    path("", include("orders.portal.pad_urls")),
     path("", include("documents.portal.urls")),
     path("", include("customers.portal.urls")),
     path("", include("returns.portal.urls")),

@@ -1,9 +1,10 @@
 """The exchange rates page in the back-office menu, with the invoices waiting for a rate
-as its badge and as a figure on the home page (the staff alert)."""
+as its badge and as a figure on the home page (the staff alert); the portal's account
+area (invoices, statement, credit)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import SETTINGS, register_backoffice, register_home_figure
+from core.navigation import SETTINGS, register_backoffice, register_home_figure, register_portal
 
 from .selectors import waiting_invoice_count
 
@@ -23,3 +24,6 @@ register_home_figure(
     url_name="backoffice:exchange_rate_list",
     order=60,
 )
+
+# After Complaints (40), before Company (50).
+register_portal("account", _("Account"), "portal:account", order=45)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.demo import demo_clock, workday
+from core.errors import DomainError
 from customers.models import User
 from inventory.models import Product, StockItem
 
@@ -123,7 +124,36 @@ def seed() -> list[tuple[str, str]]:
         with demo_clock(when):
             _step(action, offset, orders, manager=manager, warehouse=warehouse)
             clock = timezone.now()
+    _shopping_lists()
     return []
+
+
+#: The demo shopping list of each company, in its language.
+LIST_NAMES = {"es": "Reposición mensual", "pl": "Zamówienie miesięczne", "en": "Monthly restock"}
+
+
+def _shopping_lists() -> None:
+    """One shared list per demo company: the lines of its first demo order."""
+    for slug in dict.fromkeys(slug for slug, _suffix, _state, _extra in PLAN):
+        company, buyer = _company(slug)
+        if company is None or company.shopping_lists.exists():
+            continue
+        first = (
+            Order.objects.filter(company=company, po_number__startswith=MARK)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if first is None:
+            continue
+        try:
+            shopping_list = services.create_shopping_list(
+                actor=buyer, company=company, name=LIST_NAMES.get(company.language, "Demo")
+            )
+            services.add_order_to_shopping_list(
+                actor=buyer, shopping_list=shopping_list, order=first
+            )
+        except DomainError:
+            continue  # e.g. a buyer deactivated since: no list
 
 
 def _step(action: str, offset: int, orders: dict[int, Order], *, manager, warehouse) -> None:

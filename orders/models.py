@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -691,3 +692,67 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.product_id} x {self.quantity}"
+
+
+class ShoppingList(models.Model):
+    """A named list of products and quantities, shared by the users of one company (the
+    portal's order pad): ordered again as a whole by adding it to the cart."""
+
+    company = models.ForeignKey(
+        "customers.Company",
+        on_delete=models.CASCADE,
+        related_name="shopping_lists",
+        verbose_name=_("customer"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("shopping list")
+        verbose_name_plural = _("shopping lists")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "company", name="shoppinglist_name_per_company")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ShoppingListItem(models.Model):
+    """One product of a shopping list with the quantity to order."""
+
+    shopping_list = models.ForeignKey(ShoppingList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        "inventory.Product",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["shopping_list", "added_at", "id"]
+        verbose_name = _("shopping list item")
+        verbose_name_plural = _("shopping list items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shopping_list", "product"], name="shoppinglistitem_one_per_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="shoppinglistitem_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} x {self.quantity}"

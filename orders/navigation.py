@@ -18,3 +18,5 @@ register_portal(
     badge_title=_("Products in the cart"),
 )
 register_portal("orders", _("Orders"), "portal:order_list", order=20)
+# The order pad (usual products and shopping lists), before Orders.
+register_portal("pad", _("Order pad"), "portal:pad", order=19)

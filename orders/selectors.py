@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.pagination import capped_counts
+from inventory.models import Product
 
-from .models import OPEN_STATUSES, Carrier, Coupon, Order, OrderEvent, OrderLine, OrderStatus
+from .models import (
+    OPEN_STATUSES,
+    Carrier,
+    Coupon,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    ShoppingList,
+    ShoppingListItem,
+)
 
 #: Back-office queue tabs: one per state plus "held" (a flag, not a state).
 QUEUE_TABS = [*OrderStatus.values, "held", "all"]
@@ -94,3 +116,52 @@ def carrier_list() -> QuerySet[Carrier]:
 
 def coupon_list() -> QuerySet[Coupon]:
     return Coupon.objects.order_by("-valid_until", "code")
+
+
+#: The order pad's look-back: what the company bought in the last twelve months.
+USUAL_PRODUCTS_DAYS = 365
+
+
+def usual_products(company, *, products=None, now=None) -> QuerySet:
+    """The products ``company`` bought in the last twelve months (its non-cancelled
+    orders), from ``products`` (default: every product), annotated with
+    ``last_ordered_at``, ``last_price`` (the unit price of its latest line),
+    ``last_quantity``, ``ordered_quantity`` (units over the period) and
+    ``times_ordered``: one query, sortable on every annotation."""
+    since = (now or timezone.now()) - dt.timedelta(days=USUAL_PRODUCTS_DAYS)
+    lines = OrderLine.objects.filter(
+        order__company=company, order__created_at__gte=since, product=OuterRef("pk")
+    ).exclude(order__status=OrderStatus.CANCELADO)
+    latest = lines.order_by("-order__created_at", "-order_id")
+    totals = lines.order_by().values("product")
+    queryset = products if products is not None else Product.objects.all()
+    return queryset.filter(Exists(lines)).annotate(
+        last_ordered_at=Subquery(latest.values("order__created_at")[:1]),
+        last_price=Subquery(latest.values("unit_price")[:1]),
+        last_currency=Subquery(latest.values("order__currency")[:1]),
+        last_quantity=Subquery(latest.values("quantity")[:1]),
+        ordered_quantity=Subquery(
+            totals.annotate(s=Sum("quantity")).values("s"), output_field=IntegerField()
+        ),
+        times_ordered=Subquery(
+            totals.annotate(n=Count("order", distinct=True)).values("n"),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def shopping_lists_for(company) -> QuerySet:
+    """The company's shopping lists with ``item_count``, by name."""
+    items = (
+        ShoppingListItem.objects.filter(shopping_list=OuterRef("pk"))
+        .order_by()
+        .values("shopping_list")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        ShoppingList.objects.filter(company=company)
+        .select_related("created_by")
+        .annotate(item_count=Coalesce(Subquery(items, output_field=IntegerField()), 0))
+        .order_by("name", "id")
+    )

@@ -51,6 +51,12 @@ def _portal_company(request, company):
     return company_credit(company)
 
 
+def _portal_account(request, company):
+    from .services import store_credit_balance
+
+    return {"store_credit": store_credit_balance(company), "currency": company.currency}
+
+
 def _portal_order(request, order):
     from .portal.views import order_panel
 
@@ -78,6 +84,9 @@ register_slot(
 register_slot("backoffice.company", "returns/includes/company_panel.html", context=_company_panel)
 register_slot(
     "portal.company", "returns/includes/portal_company_credit.html", context=_portal_company
+)
+register_slot(
+    "portal.account", "returns/includes/portal_account_credit.html", context=_portal_account
 )
 register_slot("portal.order", "returns/includes/portal_order_button.html", context=_portal_order)
 register_slot(

@@ -24,9 +24,11 @@ PORTAL = [
     ("home", "Home", "/portal/"),
     ("catalog", "Catalog", "/portal/catalog/"),
     ("cart", "Cart", "/portal/cart/"),
+    ("pad", "Order pad", "/portal/pad/"),
     ("orders", "Orders", "/portal/orders/"),
     ("returns", "Returns", "/portal/returns/"),
     ("complaints", "Complaints", None),
+    ("account", "Account", "/portal/account/"),
     ("company", "Company", "/portal/company/"),
     ("users", "Users", "/portal/users/"),
 ]

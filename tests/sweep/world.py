@@ -225,6 +225,13 @@ def build_world() -> World:
     )
     ret = returns.authorize_return(ret=ret, actor=manager)
 
+    shopping_list = orders.create_shopping_list(
+        actor=users[CustomerRole.BUYER], company=owner, name="Sweep owner list"
+    )
+    orders.add_to_shopping_list(
+        actor=users[CustomerRole.BUYER], shopping_list=shopping_list, items=[(product, 3)]
+    )
+
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
 
@@ -293,6 +300,7 @@ def build_world() -> World:
         "order_action": "cancel",
         "checkout_step": "review",
         "return_pk": ret.pk,
+        "shopping_list": shopping_list.pk,
     }
     world.markers = (
         OWNER_NAME,
@@ -301,6 +309,7 @@ def build_world() -> World:
         "Calle Sweepdock 9",
         "@owner.example",
         ret.number,
+        "Sweep owner list",
     )
     world.objects = {
         "owner": owner,
