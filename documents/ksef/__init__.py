@@ -17,6 +17,7 @@ seller's exempt intra-Community supply is invoiced under Spanish rules (VeriFact
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +35,8 @@ NS = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 ENTRY = "schemat_FA(3)_v1-0E.xsd"
 CENT = Decimal("0.01")
+#: The schema's ``TNrNIP`` (a valid checksum alone is not enough).
+NIP_PATTERN = re.compile(r"[1-9]((\d[1-9])|([1-9]\d))\d{7}")
 
 #: VAT rate -> (net field, VAT field, VAT-in-PLN field).
 RATE_FIELDS = {
@@ -66,7 +69,7 @@ def status() -> tuple[bool, str]:
             "The KSeF export is off: the seller has no fixed establishment in Poland "
             "(KSEF_POLISH_ESTABLISHMENT). Its invoices are Spanish invoices."
         )
-    if not polish_nip.is_valid(seller_nip()):
+    if not polish_nip.is_valid(seller_nip()) or not NIP_PATTERN.fullmatch(seller_nip()):
         return False, _(
             "The KSeF export is off: %(nip)s is not a valid Polish NIP (KSEF_SELLER_NIP)."
         ) % {"nip": settings.KSEF_SELLER_NIP or "-"}
@@ -114,7 +117,11 @@ def _buyer(root, invoice) -> None:
     vat_number = normalize_vat_number(invoice.customer_vat_number)
     tax_id = normalize_vat_number(customer.get("tax_id", ""))
     polish = vat_number[2:] if vat_number.startswith("PL") else tax_id.removeprefix("PL")
-    if str(customer.get("country", "")).upper() == "PL" and polish_nip.is_valid(polish):
+    if (
+        str(customer.get("country", "")).upper() == "PL"
+        and polish_nip.is_valid(polish)
+        and NIP_PATTERN.fullmatch(polish_nip.compact(polish))
+    ):
         _add(identity, "NIP", polish_nip.compact(polish))
     elif vat_number and vat_number[:2].isalpha():
         _add(identity, "KodUE", vat_number[:2])

@@ -34,11 +34,16 @@ def _lock_chain(issuer_nif: str) -> VerifactuChain:
     VerifactuChain.objects.bulk_create(
         [VerifactuChain(issuer_nif=issuer_nif)], ignore_conflicts=True
     )
-    return (
-        VerifactuChain.objects.select_for_update(of=("self",))
-        .select_related("last_record")
-        .get(issuer_nif=issuer_nif)
+    chain = VerifactuChain.objects.select_for_update().get(issuer_nif=issuer_nif)
+    # Read in its own statement, after the lock is granted: a join in the locking query
+    # would show the last record as it was when that query started waiting (PostgreSQL
+    # re-reads only the locked row), and the chain would fork.
+    chain.last_record = (
+        VerifactuRecord.objects.filter(pk=chain.last_record_id).first()
+        if chain.last_record_id
+        else None
     )
+    return chain
 
 
 def _append(chain: VerifactuChain, *, element, values, invoice, kind, actor=None, reason=""):
