@@ -16,6 +16,7 @@ BACKOFFICE = [
     ("returns", "Returns", "/backoffice/returns/"),
     ("complaints", "Complaints", None),
     ("exchange_rates", "Exchange rates", "/backoffice/documents/exchange-rates/"),
+    ("verifactu", "VeriFactu", "/backoffice/documents/verifactu/"),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
     ("closures", "Closure days", "/backoffice/closures/"),
@@ -104,7 +105,7 @@ def test_configuration_pages_sit_in_the_settings_dropdown(client_for, manager):
     exchange rates are in the "Settings" dropdown (it fits a 1280 px screen in every
     language: tests/test_browser_layout.py)."""
     grouped = {entry["key"] for entry in backoffice_menu(manager) if entry["group"]}
-    assert grouped == {"exchange_rates", "api", "audit", "closures"}
+    assert grouped == {"exchange_rates", "verifactu", "api", "audit", "closures"}
     html = client_for(manager).get(reverse("backoffice:home")).content.decode()
     bar, dropdown = html.split('class="nav-item dropdown"', 1)
     for url in ("/backoffice/api-keys/", "/backoffice/audit/", "/backoffice/closures/"):

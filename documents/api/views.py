@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -207,7 +207,20 @@ class VerifactuExportView(ApiViewMixin, generics.GenericAPIView):
     queryset = Invoice.objects.none()
 
     @extend_schema(
-        operation_id="invoices_verifactu_export", responses=XML_RESPONSES, tags=["invoices"]
+        operation_id="invoices_verifactu_export",
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, required=True, description=_("First issue date.")
+            ),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, required=True, description=_("Last issue date.")
+            ),
+        ],
+        responses={
+            **XML_RESPONSES,
+            400: OpenApiResponse(description=_("Invalid dates, or more than 1000 records.")),
+        },
+        tags=["invoices"],
     )
     def get(self, request):
         if not verifactu_conf.enabled():
@@ -216,5 +229,7 @@ class VerifactuExportView(ApiViewMixin, generics.GenericAPIView):
         try:
             content = verifactu_exports.range_xml(date_from, date_to)
         except verifactu_exports.ExportError as error:
+            if error.empty:
+                raise ApiError(str(error), code="not_found", status_code=404) from error
             raise ApiError(str(error), code="invalid", fields={"to": [str(error)]}) from error
         return xml_response(content, verifactu_exports.range_filename(date_from, date_to))

@@ -107,13 +107,13 @@ def test_api_range_export_bad_dates_are_400(client, query, field):
     assert body["detail"] == "Enter the dates as YYYY-MM-DD."
 
 
-def test_api_range_export_of_an_empty_or_reversed_range_is_400(client, prepared_order):
+def test_api_range_export_of_an_empty_or_reversed_range_is_404(client, prepared_order):
     _key, seller = create_api_key(name="ERP")
     empty = api(client, seller, "/api/v1/invoices/verifactu.xml?from=2001-01-01&to=2001-01-31")
-    assert empty.status_code == 400
+    assert empty.status_code == 404 and empty.json()["code"] == "not_found"
     assert "no VeriFactu records" in empty.json()["detail"]
     reversed_ = api(client, seller, "/api/v1/invoices/verifactu.xml?from=2001-02-01&to=2001-01-31")
-    assert reversed_.status_code == 400
+    assert reversed_.status_code == 404
     assert reversed_.json()["detail"] == "The start date is after the end date."
 
 
@@ -388,3 +388,18 @@ def test_ksef_over_http_with_the_setting(
     assert download.status_code == 200
     page = staff.get(reverse("backoffice:verifactu_export"), HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-ksef="on"' in page.content.decode()
+
+
+def test_api_range_export_of_more_records_than_one_file_holds_is_400(
+    client, company, place, prepare, monkeypatch
+):
+    prepare(place(company))
+    prepare(place(company))
+    monkeypatch.setattr(building, "MAX_RECORDS", 1)
+    _key, seller = create_api_key(name="ERP")
+    today = timezone.localdate()
+    response = api(client, seller, f"/api/v1/invoices/verifactu.xml?from={today}&to={today}")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "More than 1 records: choose a shorter range (one file holds 1)."
+    )

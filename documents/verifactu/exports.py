@@ -13,7 +13,12 @@ from .models import VerifactuRecord
 
 
 class ExportError(ValueError):
-    """A range that cannot be exported (translated message)."""
+    """A range that cannot be exported (translated message); ``empty`` when it has no
+    records (the API answers 404), otherwise it is too large (400)."""
+
+    def __init__(self, message, *, empty: bool):
+        super().__init__(message)
+        self.empty = empty
 
 
 def _envelope(records) -> bytes:
@@ -22,7 +27,7 @@ def _envelope(records) -> bytes:
     )
     errors = building.validate(root)
     if errors:  # never expected: every record was validated when written
-        raise ExportError("; ".join(errors))
+        raise ExportError("; ".join(errors), empty=False)
     return building.envelope_bytes(root)
 
 
@@ -45,14 +50,17 @@ def range_records(date_from: dt.date, date_to: dt.date):
 
 def range_xml(date_from: dt.date, date_to: dt.date) -> bytes:
     if date_from > date_to:
-        raise ExportError(_("The start date is after the end date."))
+        raise ExportError(_("The start date is after the end date."), empty=True)
     records = list(range_records(date_from, date_to)[: building.MAX_RECORDS + 1])
     if not records:
-        raise ExportError(_("There are no VeriFactu records of documents issued in that range."))
+        raise ExportError(
+            _("There are no VeriFactu records of documents issued in that range."), empty=True
+        )
     if len(records) > building.MAX_RECORDS:
         raise ExportError(
             _("More than %(max)s records: choose a shorter range (one file holds %(max)s).")
-            % {"max": building.MAX_RECORDS}
+            % {"max": building.MAX_RECORDS},
+            empty=False,
         )
     return _envelope(records)
 
