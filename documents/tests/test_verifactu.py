@@ -411,3 +411,36 @@ def test_the_qr_code_decodes_from_the_rendered_pdf(prepared_order):
 
     assert segno.make_qr(decoded[0], error="m", boost_error=False).error == "M"
     assert qr.PRINTED_MM == 36
+
+
+def test_a_return_credit_note_is_recorded_and_chained(prepared_order):
+    from types import SimpleNamespace
+
+    invoice = Invoice.objects.get(order=prepared_order)
+    line = invoice.lines.first()
+    returned = SimpleNamespace(
+        sku=line.sku,
+        description=line.description,
+        quantity=1,
+        unit_price=line.unit_price,
+        vat_rate=line.vat_rate,
+        net_amount=line.unit_price,
+    )
+    tax = (line.unit_price * line.vat_rate / 100).quantize(Decimal("0.01"))
+    credit = services.issue_return_credit_note(
+        invoice=invoice,
+        reason="Devolución",
+        lines=[returned],
+        subtotal=line.unit_price,
+        discount=Decimal("0.00"),
+        shipping=Decimal("0.00"),
+        tax=tax,
+        total=line.unit_price + tax,
+        tax_breakdown=[{"rate": line.vat_rate, "base": line.unit_price, "tax": tax}],
+    )
+    (record,) = records_of(credit)
+    element = element_of(record)
+    assert building.validate(element) == []
+    assert text(element, "TipoFactura") == "R1"
+    assert text(element, "ImporteTotal") == f"{-(line.unit_price + tax):.2f}"
+    assert record.previous_hash == records_of(invoice)[0].hash

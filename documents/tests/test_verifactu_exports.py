@@ -403,3 +403,36 @@ def test_api_range_export_of_more_records_than_one_file_holds_is_400(
     assert response.json()["detail"] == (
         "More than 1 records: choose a shorter range (one file holds 1)."
     )
+
+
+OWN_FIELDS = {"id", "number", "kind", "corrects", "reason_code", "reason", "subtotal", "tax"}
+OWN_FIELDS |= {"total", "tax_breakdown"}
+
+
+def test_fa3_of_a_credit_note_is_kor_with_the_corrected_invoice(
+    polish_establishment, other_company
+):
+    invoice = make_invoice(
+        other_company, number="FV-PL-8",
+        lines=[("SHOVEL", 2, Decimal("100.00"), Decimal("200.00"), "23.00")],
+    )  # fmt: skip
+    credit = Invoice.objects.create(
+        **{
+            field.name: getattr(invoice, field.name)
+            for field in Invoice._meta.concrete_fields
+            if field.name not in OWN_FIELDS
+        },
+        kind="credit_note", number="AB-PL-1", corrects=invoice, reason_code="return",
+        reason="Zwrot towaru", subtotal=Decimal("-200.00"), tax=Decimal("-46.00"),
+        total=Decimal("-246.00"),
+        tax_breakdown=[{"rate": "23.00", "base": "-200.00", "tax": "-46.00"}],
+    )  # fmt: skip
+    InvoiceLine.objects.create(
+        invoice=credit, position=1, sku="SHOVEL", description="Łopata", quantity=-2,
+        unit_price=Decimal("100.00"), vat_rate=Decimal("23.00"), net_amount=Decimal("-200.00"),
+    )  # fmt: skip
+    root = ksef.fa3(credit)
+    assert ksef.validate(root) == []
+    assert fa(root, "RodzajFaktury") == "KOR" and fa(root, "P_15") == "-246.00"
+    corrected = root.find(f"{{{ksef.NS}}}Fa/{{{ksef.NS}}}DaneFaKorygowanej")
+    assert corrected.findtext(f"{{{ksef.NS}}}NrFaKorygowanej") == "FV-PL-8"
