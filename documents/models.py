@@ -314,6 +314,4 @@ class InvoiceWait(models.Model):
 
 
 # The VeriFactu records belong to this app (documents.verifactu.models).
-from .verifactu.models import RecordKind, VerifactuChain, VerifactuRecord  # noqa: E402
-
-__all__ = ["RecordKind", "VerifactuChain", "VerifactuRecord"]
+from .verifactu.models import RecordKind, VerifactuChain, VerifactuRecord  # noqa: E402, F401

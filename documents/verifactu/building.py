@@ -20,6 +20,7 @@ regime key 02).
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,8 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 MAX_RECORDS = 1000
 VERSION = "1.0"
 CENT = Decimal("0.01")
+#: Records are stamped in Spanish peninsular time, with its offset.
+MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
 
 #: Credit notes are rectifying invoices: a cancellation or a return (art. 80.Dos LIVA)
 #: R1, any other correction R4.
@@ -81,9 +84,7 @@ def aeat_date(value: dt.date) -> str:
 
 def timestamp(value: dt.datetime) -> str:
     """``2024-01-01T19:20:30+01:00``: Spanish time with its offset, to the second."""
-    import zoneinfo
-
-    local = value.astimezone(zoneinfo.ZoneInfo("Europe/Madrid"))
+    local = value.astimezone(MADRID)
     return local.replace(microsecond=0).isoformat()
 
 
