@@ -426,6 +426,8 @@ SELLER_VAT_NUMBER = env.str("SELLER_VAT_NUMBER", default="ESB12345674").upper()
 # the AEAT host of the QR's verification URL.
 SII_REPORTING = env.bool("SII_REPORTING", default=False)
 VERIFACTU_MODE = env.str("VERIFACTU_MODE", default="test").lower()
+if VERIFACTU_MODE not in ("test", "production"):
+    raise ImproperlyConfigured("VERIFACTU_MODE must be 'test' or 'production'.")
 # The billing software named in every record (SistemaInformatico).
 VERIFACTU_SOFTWARE_NAME = env.str("VERIFACTU_SOFTWARE_NAME", default="Mayorista")
 VERIFACTU_SOFTWARE_ID = env.str("VERIFACTU_SOFTWARE_ID", default="MY")

@@ -23,3 +23,21 @@ def test_every_vendored_file_matches_its_provenance(folder):
     assert set(listed) == files
     for name, digest in listed.items():
         assert hashlib.sha256((directory / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_an_unknown_verifactu_mode_stops_the_start(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "VERIFACTU_MODE": "staging"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=DOCUMENTS.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "VERIFACTU_MODE must be 'test' or 'production'." in result.stderr
