@@ -108,7 +108,12 @@ def test_configuration_pages_sit_in_the_settings_dropdown(client_for, manager):
     assert grouped == {"exchange_rates", "verifactu", "api", "audit", "closures"}
     html = client_for(manager).get(reverse("backoffice:home")).content.decode()
     bar, dropdown = html.split('class="nav-item dropdown"', 1)
-    for url in ("/backoffice/api-keys/", "/backoffice/audit/", "/backoffice/closures/"):
+    for url in (
+        "/backoffice/api-keys/",
+        "/backoffice/audit/",
+        "/backoffice/closures/",
+        "/backoffice/documents/verifactu/",
+    ):
         assert f'href="{url}"' in dropdown and f'href="{url}"' not in bar.split("<main")[0]
     assert 'href="/backoffice/orders/"' in bar
 
