@@ -456,3 +456,47 @@ def test_a_return_credit_note_is_recorded_and_chained(prepared_order):
     assert text(element, "TipoFactura") == "R1"
     assert text(element, "ImporteTotal") == f"{-(line.unit_price + tax):.2f}"
     assert record.previous_hash == records_of(invoice)[0].hash
+
+
+def test_a_pln_invoice_is_recorded_in_euros_and_its_qr_says_so(place, prepare):
+    from customers.exchange_rates import save_exchange_rate
+    from pricing.tests.factories import price_every_product
+
+    save_exchange_rate(
+        actor=None,
+        currency="PLN",
+        rate_to_eur="0.250000",
+        date=dt.date.today() - dt.timedelta(days=1),
+    )
+    price_every_product("PLN")
+    buyer = CompanyFactory(country="PL", city="Warszawa", language="pl", currency="PLN")
+    invoice = Invoice.objects.get(order=prepare(place(buyer)))
+    assert invoice.currency == "PLN" and invoice.tax_eur is not None
+    record = records_of(invoice)[0]
+    element = element_of(record)
+    assert building.validate(element) == []
+    assert text(element, "CuotaTotal") == f"{invoice.tax_eur:.2f}"
+    euros = (invoice.total * Decimal("0.25")).quantize(Decimal("0.01"))
+    assert text(element, "ImporteTotal") == record.total_amount == f"{euros:.2f}"
+    assert qr.qr_url(invoice).endswith(f"&importe={euros:.2f}")
+
+
+def test_a_total_of_a_hundred_million_euros_is_flagged_macrodato():
+    invoice = Invoice(
+        kind="invoice",
+        number="FV-2026-999999",
+        issue_date=dt.date(2026, 1, 2),
+        currency="EUR",
+        seller={"legal_name": "Distribuciones Mayorista S.L."},
+        customer={"legal_name": "Cliente", "tax_id": "B87654321", "country": "ES"},
+        seller_vat_number="ESB12345674",
+        order_number="PED-2026-000001",
+        tax=Decimal("21000000.00"),
+        total=Decimal("121000000.00"),
+        tax_breakdown=[{"rate": "21.00", "base": "100000000.00", "tax": "21000000.00"}],
+    )
+    element, _values = building.build_alta(
+        invoice, previous=None, generated_at=dt.datetime(2026, 1, 2, 10, tzinfo=dt.UTC)
+    )
+    assert building.validate(element) == []
+    assert text(element, "Macrodato") == "S"

@@ -14,7 +14,8 @@ The recipient: a Spanish company by its ``NIF``; any other by ``IDOtro`` with it
 and its VAT number (``IDType`` 02, NIF-IVA) or, without one, its tax id (04). The VAT
 breakdown: ``S1`` with rate and tax for a domestic supply, ``OperacionExenta`` ``E5``
 for an exempt intra-Community supply (art. 25 LIVA) and ``E2`` for an export (art. 21,
-regime key 02).
+regime key 02). Amounts are in euros: a document in another currency is converted at
+the rate it was issued with (its VAT in euros as printed on it).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 MAX_RECORDS = 1000
 VERSION = "1.0"
 CENT = Decimal("0.01")
+#: From this total (in euros) a record is flagged ``Macrodato``.
+MACRODATO = Decimal("100000000")
 #: Records are stamped in Spanish peninsular time, with its offset.
 MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
 
@@ -76,6 +79,23 @@ def amount(value) -> str:
 
 def rate(value) -> str:
     return f"{Decimal(str(value)).quantize(CENT):f}"
+
+
+def in_euros(invoice, value) -> Decimal:
+    """``value`` of ``invoice`` in euros: the AEAT takes amounts in euros, so a document
+    in another currency is converted at the rate it was issued with."""
+    value = Decimal(str(value))
+    if invoice.currency == "EUR" or not invoice.exchange_rate:
+        return value
+    return (value * invoice.exchange_rate).quantize(CENT)
+
+
+def totals_in_euros(invoice) -> tuple[str, str]:
+    """``(CuotaTotal, ImporteTotal)`` as written in the record (and the QR code)."""
+    if invoice.currency == "EUR" or not invoice.exchange_rate:
+        return amount(invoice.tax), amount(invoice.total)
+    tax = invoice.tax_eur if invoice.tax_eur is not None else in_euros(invoice, invoice.tax)
+    return amount(tax), amount(in_euros(invoice, invoice.total))
 
 
 def aeat_date(value: dt.date) -> str:
@@ -133,17 +153,17 @@ def _breakdown(parent, invoice) -> None:
         if invoice.fiscal_position == FiscalPosition.INTRA_EU:
             _add(detail, "ClaveRegimen", "01")
             _add(detail, "OperacionExenta", "E5")
-            _add(detail, "BaseImponibleOimporteNoSujeto", amount(row["base"]))
+            _add(detail, "BaseImponibleOimporteNoSujeto", amount(in_euros(invoice, row["base"])))
         elif invoice.fiscal_position == FiscalPosition.EXPORT:
             _add(detail, "ClaveRegimen", "02")
             _add(detail, "OperacionExenta", "E2")
-            _add(detail, "BaseImponibleOimporteNoSujeto", amount(row["base"]))
+            _add(detail, "BaseImponibleOimporteNoSujeto", amount(in_euros(invoice, row["base"])))
         else:
             _add(detail, "ClaveRegimen", "01")
             _add(detail, "CalificacionOperacion", "S1")
             _add(detail, "TipoImpositivo", rate(row["rate"]))
-            _add(detail, "BaseImponibleOimporteNoSujeto", amount(row["base"]))
-            _add(detail, "CuotaRepercutida", amount(row["tax"]))
+            _add(detail, "BaseImponibleOimporteNoSujeto", amount(in_euros(invoice, row["base"])))
+            _add(detail, "CuotaRepercutida", amount(in_euros(invoice, row["tax"])))
 
 
 def _chain(parent, previous) -> None:
@@ -183,7 +203,7 @@ def build_alta(invoice, *, previous, generated_at: dt.datetime):
     number = invoice.number
     issue_date = aeat_date(invoice.issue_date)
     kind = invoice_type(invoice)
-    total_tax, total_amount = amount(invoice.tax), amount(invoice.total)
+    total_tax, total_amount = totals_in_euros(invoice)
     generated = timestamp(generated_at)
     previous_hash = previous.hash if previous is not None else ""
 
@@ -208,6 +228,8 @@ def build_alta(invoice, *, previous, generated_at: dt.datetime):
         else f"Venta de mercancías, pedido {invoice.order_number}"
     )
     _add(record, "DescripcionOperacion", description[:500])
+    if abs(Decimal(total_amount)) >= MACRODATO:
+        _add(record, "Macrodato", "S")
     _recipient(_add(record, "Destinatarios"), invoice)
     _breakdown(record, invoice)
     _add(record, "CuotaTotal", total_tax)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import segno
 
 from . import conf
-from .building import aeat_date, amount
+from .building import aeat_date, amount, in_euros
 
 LABEL = "QR tributario:"
 LEGEND = "VERI*FACTU"
@@ -27,12 +27,12 @@ BORDER_MODULES = 2
 
 def qr_url(invoice) -> str:
     """The AEAT verification URL of an issued document, from the values its record
-    carries (issuer NIF, number, DD-MM-YYYY date, total)."""
+    carries (issuer NIF, number, DD-MM-YYYY date, total in euros)."""
     params = [
         ("nif", conf.issuer_nif(invoice)),
         ("numserie", invoice.number),
         ("fecha", aeat_date(invoice.issue_date)),
-        ("importe", amount(invoice.total)),
+        ("importe", amount(in_euros(invoice, invoice.total))),
     ]
     query = "&".join(f"{name}={quote(str(value), safe='')}" for name, value in params)
     return f"{conf.qr_base_url()}?{query}"
