@@ -445,6 +445,24 @@ SELLER = {
 # country prefix, is printed on invoices beside the customer's.
 SELLER_COUNTRY = env.str("SELLER_COUNTRY", default="ES").upper()
 SELLER_VAT_NUMBER = env.str("SELLER_VAT_NUMBER", default="ESB12345674").upper()
+# Spanish invoicing compliance (documents.verifactu, README "VeriFactu and KSeF"). A
+# company that reports through the SII (Suministro Inmediato de Información) is outside
+# VeriFactu: no records and no QR code then. VERIFACTU_MODE (test or production) picks
+# the AEAT host of the QR's verification URL.
+SII_REPORTING = env.bool("SII_REPORTING", default=False)
+VERIFACTU_MODE = env.str("VERIFACTU_MODE", default="test").lower()
+if VERIFACTU_MODE not in ("test", "production"):
+    raise ImproperlyConfigured("VERIFACTU_MODE must be 'test' or 'production'.")
+# The billing software named in every record (SistemaInformatico).
+VERIFACTU_SOFTWARE_NAME = env.str("VERIFACTU_SOFTWARE_NAME", default="Mayorista")
+VERIFACTU_SOFTWARE_ID = env.str("VERIFACTU_SOFTWARE_ID", default="MY")
+VERIFACTU_SOFTWARE_VERSION = env.str("VERIFACTU_SOFTWARE_VERSION", default="0.1.0")
+VERIFACTU_INSTALLATION_NUMBER = env.str("VERIFACTU_INSTALLATION_NUMBER", default="1")
+# KSeF FA(3) XML only for a seller with a fixed establishment in Poland and its Polish
+# NIP (10 digits, with or without the PL prefix); otherwise the export is off.
+KSEF_POLISH_ESTABLISHMENT = env.bool("KSEF_POLISH_ESTABLISHMENT", default=False)
+KSEF_SELLER_NIP = env.str("KSEF_SELLER_NIP", default="")
+KSEF_SELLER_ADDRESS = env.str("KSEF_SELLER_ADDRESS", default="")
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

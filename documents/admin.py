@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DocumentFile, Invoice, InvoiceLine
+from .models import DocumentFile, Invoice, InvoiceLine, VerifactuRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,3 +41,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
 class DocumentFileAdmin(ReadOnlyAdmin):
     list_display = ("order", "kind", "status", "attempts", "updated_at")
     list_filter = ("kind", "status")
+
+
+@admin.register(VerifactuRecord)
+class VerifactuRecordAdmin(ReadOnlyAdmin):
+    """VeriFactu records are append-only: shown, never changed."""
+
+    list_display = ("issuer_nif", "sequence", "kind", "invoice_number", "generated_at", "hash")
+    list_filter = ("kind", "issuer_nif")
+    search_fields = ("invoice_number", "hash")

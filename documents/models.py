@@ -311,3 +311,7 @@ class InvoiceWait(models.Model):
             )
             % {"currency": self.currency}
         )
+
+
+# The VeriFactu records belong to this app (documents.verifactu.models).
+from .verifactu.models import RecordKind, VerifactuChain, VerifactuRecord  # noqa: E402, F401

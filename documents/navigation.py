@@ -17,6 +17,13 @@ register_backoffice(
     badge_title=_("invoices waiting for an exchange rate"),
     group=SETTINGS,
 )
+register_backoffice(
+    "verifactu",
+    _("VeriFactu"),
+    "backoffice:verifactu_export",
+    order=86,
+    group=SETTINGS,
+)
 register_home_figure(
     "invoices_waiting_for_rate",
     _("Invoices waiting for an exchange rate"),

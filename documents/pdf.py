@@ -20,6 +20,7 @@ from orders.models import Order
 
 from .models import DocumentFile, DocumentKind, Invoice
 from .rendering import render_pdf
+from .verifactu.qr import qr_context
 
 TEMPLATES = {
     DocumentKind.INVOICE: "documents/pdf/invoice.html",
@@ -91,6 +92,7 @@ def invoice_context(invoice: Invoice, lines=None) -> dict:
         "corrects": invoice.corrects,
         "legal_mention": str(LEGAL_MENTIONS.get(invoice.fiscal_position, "")),
         "seller_vat_number": invoice.seller_vat_number,
+        "verifactu_qr": qr_context(invoice),
     }
 
 

@@ -44,6 +44,7 @@ from .models import (
     InvoiceWait,
     document_path,
 )
+from .verifactu.records import record_alta
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,7 @@ def issue_invoice(*, order: Order | int, now: dt.datetime | None = None) -> Invo
             )
             for index, line in enumerate(lines, start=1)
         )
+        record_alta(invoice, now=now)
         DocumentFile.objects.create(order=locked, kind=DocumentKind.INVOICE, invoice=invoice)
         _issued(invoice, "document.invoice_issued")
     return invoice
@@ -238,6 +240,7 @@ def issue_credit_note(
             )
             for line in invoice.lines.all()
         )
+        record_alta(credit, now=now)
         DocumentFile.objects.create(order=locked, kind=DocumentKind.CREDIT_NOTE, invoice=credit)
         _issued(credit, "document.credit_note_issued")
     return credit
@@ -316,6 +319,7 @@ def issue_return_credit_note(
             )
             for index, line in enumerate(lines, start=1)
         )
+        record_alta(credit, now=now)
         DocumentFile.objects.create(order=locked, kind=DocumentKind.CREDIT_NOTE, invoice=credit)
         _issued(credit, "document.credit_note_issued")
     return credit

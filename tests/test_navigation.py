@@ -16,6 +16,7 @@ BACKOFFICE = [
     ("returns", "Returns", "/backoffice/returns/"),
     ("complaints", "Complaints", None),
     ("exchange_rates", "Exchange rates", "/backoffice/documents/exchange-rates/"),
+    ("verifactu", "VeriFactu", "/backoffice/documents/verifactu/"),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
     ("closures", "Closure days", "/backoffice/closures/"),
@@ -108,10 +109,15 @@ def test_configuration_pages_sit_in_the_settings_dropdown(client_for, manager):
     exchange rates are in the "Settings" dropdown (it fits a 1280 px screen in every
     language: tests/test_browser_layout.py)."""
     grouped = {entry["key"] for entry in backoffice_menu(manager) if entry["group"]}
-    assert grouped == {"exchange_rates", "api", "audit", "closures"}
+    assert grouped == {"exchange_rates", "verifactu", "api", "audit", "closures"}
     html = client_for(manager).get(reverse("backoffice:home")).content.decode()
     bar, dropdown = html.split('class="nav-item dropdown"', 1)
-    for url in ("/backoffice/api-keys/", "/backoffice/audit/", "/backoffice/closures/"):
+    for url in (
+        "/backoffice/api-keys/",
+        "/backoffice/audit/",
+        "/backoffice/closures/",
+        "/backoffice/documents/verifactu/",
+    ):
         assert f'href="{url}"' in dropdown and f'href="{url}"' not in bar.split("<main")[0]
     assert 'href="/backoffice/orders/"' in bar
 

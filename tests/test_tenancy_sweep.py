@@ -110,6 +110,11 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:document_retry": Expect(pk="document"),
     "backoffice:exchange_rate_list": Expect(list="exchange_rates"),
     "backoffice:exchange_rate_create": Expect(warehouse=403),
+    "backoffice:verifactu_export": Expect(),
+    "backoffice:invoice_verifactu_xml": Expect(number="invoice"),
+    # Only managers cancel a VeriFactu record; KSeF is off by default: 404 for everyone.
+    "backoffice:verifactu_cancel": Expect(number="invoice", data={"reason": "Sweep"}, staff=403, manager=OK),  # noqa: E501
+    "backoffice:invoice_ksef_xml": Expect(number="invoice", staff=404),
     "backoffice:return_list": Expect(list="returns"),
     "backoffice:return_stats": Expect(),
     "backoffice:return_abuse": Expect(),
@@ -193,6 +198,9 @@ DECLARATIONS: dict[str, Expect] = {
     "api-root": Expect(),
     "api-order-document-pdf": Expect(kind="document_kind"),
     "api-invoice-pdf": Expect(number="invoice"),
+    "api-invoice-verifactu-xml": Expect(number="invoice"),
+    "api-invoice-verifactu-export": Expect(company_keys=403, query="from=2000-01-01&to=2100-12-31"),
+    "api-invoice-ksef-xml": Expect(number="invoice", keys=404, staff=404),
     "customer-list": Expect(list="companies", warehouse_write=403),
     "customer-detail": Expect(pk="company", warehouse_write=403),
     # Webhooks are the seller's: company keys 403 (nothing of a company's to hide).

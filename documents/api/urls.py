@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import ExchangeRateViewSet, InvoicePdfView, InvoiceViewSet, OrderDocumentPdfView
+from .views import (
+    ExchangeRateViewSet,
+    InvoiceKsefXmlView,
+    InvoicePdfView,
+    InvoiceVerifactuXmlView,
+    InvoiceViewSet,
+    OrderDocumentPdfView,
+    VerifactuExportView,
+)
 
 # (prefix, viewset, basename) registered by config/api_urls.py
 routes = [
@@ -16,4 +24,15 @@ urlpatterns = [
         name="api-order-document-pdf",
     ),
     path("invoices/<str:number>.pdf", InvoicePdfView.as_view(), name="api-invoice-pdf"),
+    path(
+        "invoices/verifactu.xml", VerifactuExportView.as_view(), name="api-invoice-verifactu-export"
+    ),
+    path(
+        "invoices/<str:number>/verifactu.xml",
+        InvoiceVerifactuXmlView.as_view(),
+        name="api-invoice-verifactu-xml",
+    ),
+    path(
+        "invoices/<str:number>/ksef.xml", InvoiceKsefXmlView.as_view(), name="api-invoice-ksef-xml"
+    ),
 ]

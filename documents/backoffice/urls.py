@@ -9,4 +9,16 @@ urlpatterns = [
     path(
         "exchange-rates/new/", views.ExchangeRateCreateView.as_view(), name="exchange_rate_create"
     ),
+    path("verifactu/", views.VerifactuExportView.as_view(), name="verifactu_export"),
+    path(
+        "verifactu/<str:number>.xml",
+        views.InvoiceVerifactuXmlView.as_view(),
+        name="invoice_verifactu_xml",
+    ),
+    path(
+        "verifactu/<str:number>/cancel/",
+        views.VerifactuCancelView.as_view(),
+        name="verifactu_cancel",
+    ),
+    path("ksef/<str:number>.xml", views.InvoiceKsefXmlView.as_view(), name="invoice_ksef_xml"),
 ]

@@ -36,3 +36,12 @@ def invoice_wait(order):
     from documents.selectors import invoice_wait_for
 
     return invoice_wait_for(order)
+
+
+@register.simple_tag
+def compliance_exports():
+    """Which XML exports the order pages offer (settings only, no query)."""
+    from documents import ksef
+    from documents.verifactu import conf
+
+    return {"verifactu": conf.enabled(), "ksef": ksef.enabled()}
