@@ -366,6 +366,7 @@ def test_a_worker_process_loads_the_renderer_then_freezes_the_heap():
             "documents/pdf/invoice.html",
             "documents/pdf/packing_list.html",
             "documents/pdf/shipping_label.html",
+            "documents/pdf/statement.html",
         }
         assert rendering.font_config.built  # fonts loaded
     finally:
