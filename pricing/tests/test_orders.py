@@ -183,9 +183,9 @@ def test_the_portal_cart_shows_the_company_prices(client, catalog):
         client.post(reverse("portal:cart_update"), {"action": "add", "sku": sku, "quantity": 2})
     page = client.get(reverse("portal:cart"))
     assert page.status_code == 200
-    rows = {row["sku"]: row for row in page.context["rows"]}
-    assert rows["DRILL-18V"]["unit_price"] == D("430.00")  # złoty, not the 100.00 EUR
-    assert rows["GLOVES-L"]["unit_price"] is None  # no PLN price: not orderable
+    rows = {row.sku: row for row in page.context["rows"]}
+    assert rows["DRILL-18V"].unit_price == D("430.00")  # złoty, not the 100.00 EUR
+    assert rows["GLOVES-L"].unit_price is None  # no PLN price: not orderable
 
 
 def test_the_coupon_form_asks_the_currency_of_a_fixed_amount(client, manager):
