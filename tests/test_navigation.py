@@ -14,7 +14,7 @@ BACKOFFICE = [
     ("inventory", "Inventory", "/backoffice/inventory/"),
     ("pricing", "Prices", "/backoffice/pricing/"),
     ("returns", "Returns", "/backoffice/returns/"),
-    ("complaints", "Complaints", None),
+    ("complaints", "Complaints", "/backoffice/complaints/"),
     ("exchange_rates", "Exchange rates", "/backoffice/documents/exchange-rates/"),
     ("api", "API", "/backoffice/api-keys/"),
     ("audit", "Audit trail", "/backoffice/audit/"),
@@ -24,7 +24,7 @@ PORTAL = [
     ("home", "Home", "/portal/"),
     ("orders", "Orders", "/portal/orders/"),
     ("returns", "Returns", "/portal/returns/"),
-    ("complaints", "Complaints", None),
+    ("complaints", "Complaints", "/portal/complaints/"),
     ("company", "Company", "/portal/company/"),
     ("users", "Users", "/portal/users/"),
 ]

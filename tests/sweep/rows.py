@@ -58,6 +58,17 @@ def _return(world):
     return ret
 
 
+def _complaint(world):
+    from complaints import services as complaints
+
+    return complaints.file_complaint(
+        actor=world.users["buyer"],
+        company=world.objects["owner"],
+        category="service",
+        description="Grown complaint",
+    )
+
+
 def _subscription(_world):
     subscription = Subscription(url="https://erp.example/grow", events=["order.created"])
     subscription.secret = generate_secret()
@@ -106,6 +117,7 @@ GROWERS = {
     ),
     "orders": _order,
     "returns": _return,
+    "complaints": _complaint,
     "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
     "order_events": lambda w: orders.add_order_note(
         order=w.objects["order"],

@@ -225,6 +225,23 @@ def build_world() -> World:
     )
     ret = returns.authorize_return(ret=ret, actor=manager)
 
+    # A complaint of the owner about the delivered order, with a photo.
+    from complaints import services as complaints
+
+    complaint = complaints.file_complaint(
+        actor=users[CustomerRole.BUYER],
+        company=owner,
+        order=delivered.number,
+        sku=product.sku,
+        category="damage",
+        description="Sweep complaint",
+    )
+    complaint_evidence = complaints.add_attachment(
+        complaint=complaint,
+        actor=users[CustomerRole.BUYER],
+        file=ContentFile(_png(), name="sweep-complaint.png"),
+    )
+
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
 
@@ -292,6 +309,10 @@ def build_world() -> World:
         "order_action": "cancel",
         "checkout_step": "review",
         "return_pk": ret.pk,
+        "complaint": complaint.number,
+        "complaint_attachment": complaint_evidence.pk,
+        "complaint_action": "start_analysis",
+        "complaint_portal_action": "accept",
     }
     world.markers = (
         OWNER_NAME,
@@ -300,6 +321,7 @@ def build_world() -> World:
         "Calle Sweepdock 9",
         "@owner.example",
         ret.number,
+        complaint.number,
     )
     world.objects = {
         "owner": owner,
