@@ -67,7 +67,9 @@ class PortalComplaintCreateView(CustomerRequiredMixin, WriterMixin, View):
     template_name = "complaints/portal/create.html"
 
     def _order(self, request):
-        number = (request.POST.get("order") or request.GET.get("order") or "").strip()
+        """The order of the "Report a problem" link (``?order=``): another company's is
+        a 404. An order number typed in the form is the service's to check."""
+        number = request.GET.get("order", "").strip()
         if not number:
             return None
         return get_object_or_404(orders_for(self.company), number=number[:64])
@@ -250,7 +252,7 @@ class RateComplaintView(View):
         if complaint.rating_score is not None:
             return self._page(request, {"complaint": complaint, "already": True})
         score = request.GET.get("score", "")
-        form = RatingForm(initial={"score": int(score)} if score in "12345" and score else None)
+        form = RatingForm(initial={"score": int(score)} if score in set("12345") else None)
         return self._page(request, {"complaint": complaint, "form": form})
 
     def post(self, request, token):

@@ -94,12 +94,11 @@ def test_bad_input_is_refused_with_clear_messages_and_writes_nothing(
     assert bad_category.status_code == 400
     foreign_order = delivered(other_company)
     assert client.get(url, {"order": foreign_order.number}).status_code == 404
-    assert (
-        client.post(
-            url, {"order": foreign_order.number, "category": "damage", "description": "x"}
-        ).status_code
-        == 404
+    assert client.post(f"{url}?order={foreign_order.number}", {}).status_code == 404
+    typed = client.post(
+        url, {"order": foreign_order.number, "category": "damage", "description": "x"}
     )
+    assert typed.status_code == 400
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     wrong_file = client.post(
