@@ -105,7 +105,7 @@ def test_complaint_from_filing_to_rating(live_server, page, browser):
     staff.click("#form-start_analysis button[type=submit]")
     expect(staff.locator(".alert-success")).to_be_visible()
     staff.click('[data-bs-target="#form-decide"]')
-    staff.select_option("select[name=decide-decision]", "accepted")
+    staff.check("input[name=decide-decision][value=accepted]")
     staff.fill("textarea[name=decide-reasoning]", "Daño en el transporte.")
     staff.click("#form-decide button[type=submit]")
     expect(staff.locator(".alert-success")).to_be_visible()
