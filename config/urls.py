@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from core import auth_views
 from core.backoffice.views import BackofficeHomeView
-from notifications.views import RateOrderView
+from notifications.views import RateComplaintView, RateOrderView
 
 
 class FaviconView(RedirectView):
@@ -61,6 +61,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # The delivered email's one-click satisfaction rating (signed token, no login).
     path("rate/<str:token>/", RateOrderView.as_view(), name="rate_order"),
+    path("rate/complaint/<str:token>/", RateComplaintView.as_view(), name="rate_complaint"),
 ]
 
 # JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.
