@@ -182,8 +182,7 @@ def compute(
         )
     remaining = target
     due = None
-    for index, (begin, end) in enumerate(running):
-        last = index == len(running) - 1
+    for begin, end in running:
         if end is None:
             due = calendar.add(begin, remaining)
             break
@@ -192,10 +191,12 @@ def compute(
             # The budget ran out inside this interval.
             due = calendar.add(begin, remaining)
             break
-        if last and state == STOPPED:
-            due = calendar.add(begin, remaining)
-            break
         remaining -= used
+    else:
+        if state == STOPPED and running and running[-1][1] == stopped_at:
+            # Stopped while running, in time: the deadline it had then.
+            begin = running[-1][0]
+            due = calendar.add(begin, remaining + calendar.between(begin, stopped_at))
     elapsed = ZERO
     for begin, end in running:
         elapsed += calendar.between(begin, end if end is not None else max(now, begin))
@@ -204,12 +205,10 @@ def compute(
         paused += calendar.between(begin, end if end is not None else max(now, begin))
     if state == RUNNING:
         breached = due is not None and now > due
-    elif state == STOPPED:
-        breached = due is not None and stopped_at is not None and stopped_at > due
     else:
-        # Paused: a deadline only if the budget ran out before the pause.
+        # Stopped or paused: breached when more than the budget was used.
         breached = elapsed > target
-        if not breached:
+        if state == PAUSED and not breached:
             due = None
     return ClockState(
         target=target,

@@ -3,10 +3,9 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from complaints.portal.views import RateComplaintView
 from core import auth_views
 from core.backoffice.views import BackofficeHomeView
-from notifications.views import RateOrderView
+from notifications.views import RateComplaintView, RateOrderView
 
 
 class FaviconView(RedirectView):
@@ -64,8 +63,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # The delivered email's one-click satisfaction rating (signed token, no login).
     path("rate/<str:token>/", RateOrderView.as_view(), name="rate_order"),
-    # The complaint email's rating link (signed token: complaints.portal.rating).
-    path("rate-complaint/<str:token>/", RateComplaintView.as_view(), name="complaint_rating"),
+    path("rate/complaint/<str:token>/", RateComplaintView.as_view(), name="rate_complaint"),
 ]
 
 # JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.

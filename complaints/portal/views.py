@@ -1,8 +1,9 @@
 """Portal pages for complaints: the company's complaints, filing one (on its own or
 from an order, with photos), a complaint's page (progress, clocks, the customer-visible
-messages and the reply, accept, reopen, rate), its evidence, and the signed one-click
-rating link of the email. Everything starts from the user's company: another company's
-complaint, order or file is a 404; viewers only read (403 on writes)."""
+messages and the reply, accept, dispute, rate) and its evidence (the closing email's
+rating link is ``notifications.views.RateComplaintView``). Everything starts from the
+user's company: another company's complaint, order or file is a 404; viewers only read
+(403 on writes)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import DomainError
 from core.forms import apply_domain_error
@@ -26,7 +25,6 @@ from ..actions import registry
 from ..backoffice import selectors
 from ..backoffice.forms import AttachmentForm
 from ..backoffice.views import attachment_response, file_with_evidence
-from ..forms import RatingForm
 from .forms import PortalComplaintForm, ReplyForm
 from .tables import PortalComplaintTable
 
@@ -225,49 +223,3 @@ def order_panel(request, order):
     if not (writer or complaints):
         return None
     return {"order": order, "complaints": complaints, "can_file": writer}
-
-
-# No ambient credential to protect: the signed token in the URL is the authorisation
-# (as the delivered email's order rating, notifications.views.RateOrderView).
-@method_decorator(csrf_exempt, name="dispatch")
-class RateComplaintView(View):
-    """The closing email's rating link: a form (``?score=`` presets the score clicked in
-    the email) with a comment box. Opening it records nothing (mail scanners fetch
-    links); sending it rates once (``services.rate_with_token``)."""
-
-    template_name = "complaints/portal/rate_link.html"
-
-    def _page(self, request, context, status=200):
-        response = render(request, self.template_name, context, status=status)
-        response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    def get(self, request, token):
-        try:
-            complaint = services.complaint_from_token(token)
-        except services.InvalidRatingLink:
-            return self._page(request, {"invalid": True}, status=400)
-        if complaint.rating_score is not None:
-            return self._page(request, {"complaint": complaint, "already": True})
-        score = request.GET.get("score", "")
-        form = RatingForm(initial={"score": int(score)} if score in set("12345") else None)
-        return self._page(request, {"complaint": complaint, "form": form})
-
-    def post(self, request, token):
-        try:
-            complaint = services.complaint_from_token(token)
-        except services.InvalidRatingLink:
-            return self._page(request, {"invalid": True}, status=400)
-        if complaint.rating_score is not None:
-            return self._page(request, {"complaint": complaint, "already": True})
-        form = RatingForm(request.POST, complaint=complaint)
-        if form.is_valid():
-            try:
-                complaint = services.rate_with_token(token=token, **form.service_data())
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                return self._page(request, {"complaint": complaint, "thanks": True})
-        return self._page(request, {"complaint": complaint, "form": form}, status=400)

@@ -1,7 +1,7 @@
 """The portal complaint pages: the company's list, filing a complaint (on its own or
 from an order, with a photo), a complaint's page (progress, customer-visible messages
 only, the reply that answers a question, accept, dispute, rate), the evidence files,
-the order page's button, the signed rating link, tenancy (another company's complaint,
+the order page's button, tenancy (another company's complaint,
 order or file is a 404) and viewers (read only)."""
 
 # ruff: noqa: F811 - the fixtures imported below are requested by name
@@ -239,25 +239,6 @@ def test_viewers_read_but_write_nothing(client_for, viewer, complaint, walk):
         client.post(reverse("portal:complaint_action", args=[number, "accept"])).status_code == 403
     )
     assert Complaint.objects.get().status == "resuelta"
-
-
-def test_the_signed_rating_link(client, complaint, walk):
-    walk(complaint, to="cerrada")
-    url = reverse("complaint_rating", args=[services.rating_token(complaint)]) + "?score=5"
-    page = client.get(url)
-    assert page.status_code == 200 and 'id="rating-form"' in page.text
-    assert page["Cache-Control"] == "no-store"
-    assert Complaint.objects.get().rating_score is None  # opening the link rates nothing
-    assert client.post(url, {"score": "4", "comment": "Fine"}).status_code == 200
-    complaint.refresh_from_db()
-    assert (complaint.rating_score, complaint.rating_comment) == (4, "Fine")
-    again = client.post(url, {"score": "1"})
-    assert "already rated" in again.text.lower() or again.status_code == 200
-    assert Complaint.objects.get().rating_score == 4
-    tampered = client.get(url.replace("rate-complaint/", "rate-complaint/x"))
-    assert tampered.status_code == 400
-    assert client.post(url.replace("rate-complaint/", "rate-complaint/x")).status_code == 400
-    assert tampered.status_code == 400
 
 
 def test_the_list_costs_the_same_for_2_and_20_complaints(
