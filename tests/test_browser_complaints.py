@@ -127,3 +127,51 @@ def test_complaint_from_filing_to_rating(live_server, page, browser):
     expect(page.locator("#rating")).to_be_visible()
     complaint.refresh_from_db()
     assert complaint.status == "cerrada" and complaint.rating_score == 5
+
+
+PAGE_OVERFLOW = """() => ({scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth})"""
+NAV_ROWS = """() => new Set(
+    Array.from(document.querySelectorAll('#mainnav .navbar-nav > .nav-item'))
+        .map((item) => Math.round(item.getBoundingClientRect().top))).size"""
+
+
+@pytest.mark.parametrize("language", ["es", "pl"])
+def test_the_menu_fits_and_the_pages_fit_a_phone(live_server, page, language):
+    from complaints import services
+
+    StaffUserFactory(email="boss@example.com", is_superuser=True)
+    company = CompanyFactory(legal_name="Ferretería Industrial Gómez S.L.")
+    buyer = CustomerUserFactory(
+        company=company, email="buyer@gomez.example", role=CustomerRole.BUYER
+    )
+    complaint = services.file_complaint(
+        actor=buyer, category="service", description="Nadie contesta al teléfono " * 20
+    )
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    # The back-office bar, with the complaints badge, on one line at 1280 px.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, f"{live_server.url}/backoffice/login/", "boss@example.com")
+    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+    page.goto(f"{live_server.url}/backoffice/complaints/")
+    expect(page.locator("#mainnav .badge").first).to_be_visible()
+    assert page.evaluate(NAV_ROWS) == 1
+    # Phone width: the desk, the register and the complaint page do not overflow.
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("", "register/", f"{complaint.number}/", "charts/", "sla/"):
+        page.goto(f"{live_server.url}/backoffice/complaints/{path}")
+        sizes = page.evaluate(PAGE_OVERFLOW)
+        assert sizes["scroll"] <= sizes["client"], (path, sizes)
+    # And the portal's pages.
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    sign_in(page, f"{live_server.url}/portal/login/", "buyer@gomez.example")
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    for path in ("", "new/", f"{complaint.number}/"):
+        page.goto(f"{live_server.url}/portal/complaints/{path}")
+        sizes = page.evaluate(PAGE_OVERFLOW)
+        assert sizes["scroll"] <= sizes["client"], (path, sizes)
