@@ -230,6 +230,26 @@ DECLARATIONS: dict[str, Expect] = {
     "return-cancel": Expect(number="return", company_key_write=OK, warehouse_write=403),
     "api-return-label": Expect(number="return"),
     "api-return-attachment-file": Expect(number="return", pk="return_attachment"),
+    "complaint-list": Expect(list="complaints", company_key_write=OK, other_key_write=OK),
+    "complaint-detail": Expect(number="complaint"),
+    "complaint-messages": Expect(
+        number="complaint", data={"body": "Sweep"}, company_key_write=OK, warehouse_write=403
+    ),
+    "complaint-attachments": Expect(number="complaint", company_key_write=OK),
+    "complaint-start-analysis": Expect(number="complaint", warehouse_write=403),
+    "complaint-decide": Expect(number="complaint", warehouse_write=403),
+    "complaint-resolve": Expect(number="complaint", warehouse_write=403),
+    "complaint-close": Expect(number="complaint", warehouse_write=403),
+    "complaint-accept": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-dispute": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-rating": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "api-complaint-attachment-file": Expect(number="complaint", pk="complaint_attachment"),
 }
 # fmt: on
 

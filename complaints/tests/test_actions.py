@@ -154,9 +154,8 @@ def test_action_through_the_registry(name, persona, prepared, request, flush):
         assert complaint.events.count() > before[1]
     else:
         assert not registry.permits(actor, name, complaint)
-        with pytest.raises((NotAllowed, complaint.DoesNotExist)):
-            with flush():
-                registry.perform(name, complaint, actor, **data)
+        with pytest.raises((NotAllowed, complaint.DoesNotExist)), flush():
+            registry.perform(name, complaint, actor, **data)
         complaint.refresh_from_db()
         assert (complaint.status, complaint.events.count()) == before
 

@@ -224,6 +224,20 @@ def build_world() -> World:
         ret=ret, actor=manager, file=ContentFile(_png(), name="sweep-evidence.png")
     )
     ret = returns.authorize_return(ret=ret, actor=manager)
+    # A complaint of the owner about the delivered order, with evidence.
+    from complaints import services as complaints
+
+    complaint = complaints.file_complaint(
+        actor=manager,
+        company=owner,
+        order=delivered,
+        sku=product.sku,
+        category="damage",
+        description="Sweep complaint",
+    )
+    complaint_evidence = complaints.add_attachment(
+        complaint=complaint, actor=manager, file=ContentFile(_png(), name="sweep-complaint.png")
+    )
 
     from webhooks.models import Delivery, Subscription
     from webhooks.services import generate_secret
@@ -292,6 +306,9 @@ def build_world() -> World:
         "order_action": "cancel",
         "checkout_step": "review",
         "return_pk": ret.pk,
+        "complaint": complaint.number,
+        "complaint_pk": complaint.pk,
+        "complaint_attachment": complaint_evidence.pk,
     }
     world.markers = (
         OWNER_NAME,
@@ -300,6 +317,7 @@ def build_world() -> World:
         "Calle Sweepdock 9",
         "@owner.example",
         ret.number,
+        complaint.number,
     )
     world.objects = {
         "owner": owner,
