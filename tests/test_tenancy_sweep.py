@@ -130,7 +130,9 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:complaint_sla_targets": Expect(staff_write=403, manager_write=OK),
     "backoffice:complaint_create": Expect(warehouse=403),
     "backoffice:complaint_detail": Expect(number="complaint"),
-    "backoffice:complaint_message": Expect(number="complaint"),
+    "backoffice:complaint_message": Expect(
+        number="complaint", data={"body": "Sweep", "kind": "reply"}, warehouse_write=403
+    ),
     "backoffice:complaint_attachment_add": Expect(number="complaint"),
     "backoffice:complaint_attachment": Expect(number="complaint", pk="complaint_attachment"),
     "backoffice:complaint_action": Expect(
@@ -250,6 +252,26 @@ DECLARATIONS: dict[str, Expect] = {
     "return-cancel": Expect(number="return", company_key_write=OK, warehouse_write=403),
     "api-return-label": Expect(number="return"),
     "api-return-attachment-file": Expect(number="return", pk="return_attachment"),
+    "complaint-list": Expect(list="complaints", company_key_write=OK, other_key_write=OK),
+    "complaint-detail": Expect(number="complaint"),
+    "complaint-messages": Expect(
+        number="complaint", data={"body": "Sweep"}, company_key_write=OK, warehouse_write=403
+    ),
+    "complaint-attachments": Expect(number="complaint", company_key_write=OK),
+    "complaint-start-analysis": Expect(number="complaint", warehouse_write=403),
+    "complaint-decide": Expect(number="complaint", warehouse_write=403),
+    "complaint-resolve": Expect(number="complaint", warehouse_write=403),
+    "complaint-close": Expect(number="complaint", warehouse_write=403),
+    "complaint-accept": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-dispute": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-rating": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "api-complaint-attachment-file": Expect(number="complaint", pk="complaint_attachment"),
 }
 # fmt: on
 

@@ -189,19 +189,21 @@ class ComplaintMessageView(StaffRequiredMixin, View):
     def post(self, request, number):
         complaint = _get_complaint(number)
         form = StaffMessageForm(request.POST)
+        status = 400
         if form.is_valid():
             try:
                 services.post_message(
                     complaint=complaint, actor=request.user, **form.service_data()
                 )
             except DomainError as error:
+                status = error.status
                 if not apply_domain_error(form, error):
                     form.add_error(None, error.message)
             else:
                 messages.success(request, _("Message saved."))
                 return redirect(reverse("backoffice:complaint_detail", args=[number]) + "#messages")
         context = detail_context(request, _get_complaint(number), message_form=form)
-        return render(request, ComplaintDetailView.template_name, context, status=400)
+        return render(request, ComplaintDetailView.template_name, context, status=status)
 
 
 class ComplaintAttachmentAddView(StaffRequiredMixin, View):

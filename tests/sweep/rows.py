@@ -59,12 +59,16 @@ def _return(world):
 
 
 def _complaint(world):
-    from complaints import services as complaints
+    from complaints.models import Complaint
 
-    return complaints.file_complaint(
-        actor=world.users["buyer"],
-        company=world.objects["owner"],
-        category="service",
+    order = world.objects["order"]
+    count = Complaint.objects.count()
+    return Complaint.objects.create(
+        number=f"REC-2026-98{count:04d}",
+        company=order.company,
+        order=order,
+        channel="backoffice",
+        category="quality",
         description="Grown complaint",
     )
 

@@ -224,22 +224,19 @@ def build_world() -> World:
         ret=ret, actor=manager, file=ContentFile(_png(), name="sweep-evidence.png")
     )
     ret = returns.authorize_return(ret=ret, actor=manager)
-
-    # A complaint of the owner about the delivered order, with a photo.
+    # A complaint of the owner about the delivered order, with evidence.
     from complaints import services as complaints
 
     complaint = complaints.file_complaint(
-        actor=users[CustomerRole.BUYER],
+        actor=manager,
         company=owner,
-        order=delivered.number,
+        order=delivered,
         sku=product.sku,
         category="damage",
         description="Sweep complaint",
     )
     complaint_evidence = complaints.add_attachment(
-        complaint=complaint,
-        actor=users[CustomerRole.BUYER],
-        file=ContentFile(_png(), name="sweep-complaint.png"),
+        complaint=complaint, actor=manager, file=ContentFile(_png(), name="sweep-complaint.png")
     )
 
     from webhooks.models import Delivery, Subscription
@@ -310,6 +307,7 @@ def build_world() -> World:
         "checkout_step": "review",
         "return_pk": ret.pk,
         "complaint": complaint.number,
+        "complaint_pk": complaint.pk,
         "complaint_attachment": complaint_evidence.pk,
         "complaint_action": "start_analysis",
         "complaint_portal_action": "accept",
