@@ -5,6 +5,7 @@ the breakdown chart, the menu badge and the slots on the company and order pages
 
 # ruff: noqa: F811 - the fixtures imported below are requested by name
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -60,6 +61,36 @@ def test_every_page_renders_in_every_language(client_for, manager, complaint, la
     assert 'id="legal-deadlines"' in detail.text
 
 
+def test_carrier_claim_from_the_page_with_its_deadline_and_log(
+    client_for, manager, complaint, perform
+):
+    from orders.models import Carrier
+
+    Carrier.objects.filter(code="seur").update(claims_email="claims@seur.example")
+    complaint = perform(
+        complaint,
+        "record_analysis",
+        root_cause="Crushed in transit",
+        responsible_party="carrier",
+        corrective_action="",
+        priority="high",
+        defect_visibility="visible",
+    )
+    client = client_in(client_for, manager)
+    url = reverse("backoffice:complaint_detail", args=[complaint.number])
+    html = client.get(url).text
+    assert 'data-deadline="carrier_claim_damage"' in html
+    assert 'data-deadline="buyer_notice_es_visible"' in html
+    assert 'data-action="carrier_claim"' in html
+    response = client.post(
+        reverse("backoffice:complaint_action", args=[complaint.number, "carrier_claim"]),
+        {"carrier_claim-note": "Photos attached"},
+    )
+    assert response.status_code == 302
+    html = client.get(url).text
+    assert 'data-claim="carrier"' in html and "claims@seur.example" in html
+
+
 def test_desk_tabs_and_countdown(
     client_for, manager, service_agent, file_complaint, order, perform
 ):
@@ -90,9 +121,7 @@ def test_desk_tabs_and_countdown(
     html = client.get(url).text
     assert 'data-clock="first_response"' in html and 'data-state="ok"' in html
     # A passed deadline: the row turns red and the breached tab lists it.
-    Complaint.objects.filter(pk=mine.pk).update(
-        next_due=mine.filed_at - __import__("datetime").timedelta(hours=1)
-    )
+    Complaint.objects.filter(pk=mine.pk).update(next_due=mine.filed_at - dt.timedelta(hours=1))
     assert listed("breached") == {mine.number}
 
 
@@ -100,7 +129,7 @@ def test_a_breached_clock_is_red_on_the_desk(client_for, manager, complaint):
     from complaints.models import ClockMark
 
     ClockMark.objects.filter(complaint=complaint).update(
-        at=complaint.filed_at - __import__("datetime").timedelta(days=30)
+        at=complaint.filed_at - dt.timedelta(days=30)
     )
     html = client_in(client_for, manager).get(reverse("backoffice:complaint_desk")).text
     assert 'data-state="over"' in html
