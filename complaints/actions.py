@@ -6,7 +6,7 @@ attachments, which every state allows.
 
 Roles: customer service analyses, decides, resolves, closes, reopens, assigns and
 files claims; managers (and seller keys) everything; customers accept or dispute a
-resolution and rate a closed complaint.
+resolution (``resuelta``), reopen a closed one within 14 days and rate it.
 
 Each action's form (``complaints.forms``) and API serializer
 (``complaints.api.serializers``) carry exactly the keyword arguments of its service
@@ -119,6 +119,7 @@ registry.declare(
         service="complaints.services.dispute_resolution",
         object_arg="complaint",
         transition="reopen",
+        guards=(Complaint.is_resolved,),
         roles=(),
         customer=True,
         form=FORMS + "ReasonForm",
@@ -135,6 +136,7 @@ registry.declare(
         object_arg="complaint",
         transition="reopen",
         roles=SERVICE,
+        customer=True,
         form=FORMS + "ReasonForm",
         serializer=SERIALIZERS + "ReasonInputSerializer",
         style="outline-danger",

@@ -376,6 +376,10 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
             days=REOPEN_DAYS
         )
 
+    @guard(_("Only a resolved complaint can be disputed."))
+    def is_resolved(self) -> bool:
+        return self.status == ComplaintStatus.RESUELTA
+
     @guard(error=lambda complaint: _already_rated())
     def not_rated(self) -> bool:
         return self.rated_at is None

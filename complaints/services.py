@@ -985,12 +985,13 @@ def _reopen(action: str, complaint: Complaint, actor: Actor, reason: str) -> Com
 
 
 def dispute_resolution(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
-    """resuelta (or cerrada within 14 days) -> en_analisis: the customer disputes it."""
+    """resuelta -> en_analisis: the customer disputes the resolution."""
     return _reopen("dispute", complaint, actor, reason)
 
 
 def reopen_complaint(*, complaint: Complaint, actor: Actor, reason: str) -> Complaint:
-    """resuelta (or cerrada within 14 days) -> en_analisis by staff, with a reason."""
+    """resuelta (or cerrada within 14 days) -> en_analisis, with a reason: staff, or the
+    customer reopening a closed complaint."""
     return _reopen("reopen", complaint, actor, reason)
 
 

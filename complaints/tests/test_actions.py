@@ -94,7 +94,7 @@ ALLOWED = {
     "close": {"service_agent", "manager"},
     "accept": {"buyer", "customer_admin"},
     "dispute": {"buyer", "customer_admin"},
-    "reopen": {"service_agent", "manager"},
+    "reopen": {"service_agent", "manager", "buyer"},
     "assign": {"service_agent", "manager"},
     "record_analysis": {"service_agent", "manager"},
     "carrier_claim": {"service_agent", "manager"},

@@ -195,13 +195,15 @@ class TestClocksThroughServices:
         )
         complaint.refresh_from_db()
         with pytest.raises(TransitionNotAllowed):
-            services.dispute_resolution(complaint=complaint, actor=buyer, reason="Tarde")
+            services.dispute_resolution(complaint=complaint, actor=buyer, reason="Cerrada")
+        with pytest.raises(TransitionNotAllowed):
+            services.reopen_complaint(complaint=complaint, actor=buyer, reason="Tarde")
         Complaint.objects.filter(pk=complaint.pk).update(
             closed_at=timezone.now() - dt.timedelta(days=13)
         )
         complaint.refresh_from_db()
         with flush():
-            complaint = services.dispute_resolution(
+            complaint = services.reopen_complaint(
                 complaint=complaint, actor=buyer, reason="A tiempo"
             )
         assert complaint.status == ComplaintStatus.EN_ANALISIS
