@@ -161,6 +161,17 @@ def test_dispute_needs_a_reason_and_reopens(client_for, buyer, complaint, walk):
     assert complaint.status == "en_analisis" and complaint.reopen_reason == "Still broken"
 
 
+def test_reopen_a_closed_complaint_within_the_window(client_for, buyer, complaint, walk):
+    walk(complaint, to="cerrada")
+    client = client_in(client_for, buyer)
+    html = client.get(reverse("portal:complaint_detail", args=[complaint.number])).text
+    assert 'data-action="reopen"' in html and 'data-action="dispute"' not in html
+    url = reverse("portal:complaint_action", args=[complaint.number, "reopen"])
+    assert client.post(url, {"reopen-reason": ""}).status_code == 400
+    assert client.post(url, {"reopen-reason": "It broke again"}).status_code == 302
+    assert Complaint.objects.get().status == "en_analisis"
+
+
 def test_rate_once_after_closing(client_for, buyer, complaint, walk):
     client = client_in(client_for, buyer)
     url = reverse("portal:complaint_action", args=[complaint.number, "rate"])
