@@ -425,3 +425,26 @@ def test_lists_cost_the_same_for_2_and_20_complaints(
     with django_assert_max_num_queries(len(small)):
         response = client.get(url)
     assert response.text.count("REC-") >= 20
+
+
+@pytest.mark.parametrize("state", ["abierta", "en_analisis", "decidida", "resuelta", "cerrada"])
+def test_the_page_of_a_complaint_in_every_state(
+    client_for, manager, buyer, complaint, walk, perform, state
+):
+    if state != "abierta":
+        complaint = walk(complaint, to=state)
+    if state == "cerrada":
+        complaint = perform(complaint, "rate", actor=buyer, score=4, comment="Bien")
+    for language in ("es", "pl"):
+        staff = client_in(client_for, manager, language).get(
+            reverse("backoffice:complaint_detail", args=[complaint.number])
+        )
+        assert staff.status_code == 200
+        assert f'data-status="{state}"' in staff.text
+        assert ">None<" not in staff.text and "None " not in staff.text
+    customer = client_in(client_for, buyer, "pl").get(
+        reverse("portal:complaint_detail", args=[complaint.number])
+    )
+    assert customer.status_code == 200 and ">None<" not in customer.text
+    if state == "cerrada":
+        assert 'id="rating"' in staff.text and 'id="rating"' in customer.text
