@@ -448,3 +448,34 @@ def test_the_page_of_a_complaint_in_every_state(
     assert customer.status_code == 200 and ">None<" not in customer.text
     if state == "cerrada":
         assert 'id="rating"' in staff.text and 'id="rating"' in customer.text
+
+
+def test_every_demo_complaint_renders_on_both_faces(client_for, manager):
+    from django.core.management import call_command
+
+    from customers.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    staff = client_in(client_for, manager, "es")
+    for tab in ("open", "mine", "unassigned", "due_soon", "breached", "awaiting"):
+        assert staff.get(reverse("backoffice:complaint_desk"), {"tab": tab}).status_code == 200
+    assert staff.get(reverse("backoffice:complaint_stats")).status_code == 200
+    complaints = list(Complaint.objects.select_related("company"))
+    assert {c.status for c in complaints} >= {
+        "abierta",
+        "en_analisis",
+        "decidida",
+        "resuelta",
+        "cerrada",
+    }
+    for complaint in complaints:
+        page = staff.get(reverse("backoffice:complaint_detail", args=[complaint.number]))
+        assert page.status_code == 200, complaint.number
+    for complaint in complaints:
+        user = User.objects.filter(company=complaint.company, is_active=True).first()
+        if user is None:
+            continue
+        page = client_in(client_for, user, "pl").get(
+            reverse("portal:complaint_detail", args=[complaint.number])
+        )
+        assert page.status_code == 200, complaint.number
