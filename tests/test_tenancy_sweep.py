@@ -128,6 +128,7 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:complaint_list": Expect(list="complaints"),
     "backoffice:complaint_stats": Expect(),
     "backoffice:complaint_sla_targets": Expect(staff_write=403, manager_write=OK),
+    "backoffice:complaint_deadline_rules": Expect(staff_write=403, manager_write=OK),
     "backoffice:complaint_create": Expect(warehouse=403),
     "backoffice:complaint_detail": Expect(number="complaint"),
     "backoffice:complaint_message": Expect(

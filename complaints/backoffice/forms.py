@@ -231,3 +231,39 @@ class SlaTargetsForm(BootstrapFormMixin, forms.Form):
         for change in changes:
             services.save_sla_target(actor=actor, **change)
         return len(changes)
+
+
+class DeadlineRuleForm(BootstrapFormMixin, forms.Form):
+    """One legal or claim deadline's override: its days, its basis text (empty: the text
+    the product ships with) and whether it applies at all."""
+
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650)
+    basis = _text(_("Basis (empty: the default text)"), rows=3, max_length=4000)
+    active = forms.BooleanField(label=_("Applies"), required=False)
+
+    def service_data(self) -> dict:
+        return {
+            "days": self.cleaned_data["days"],
+            "basis": self.cleaned_data["basis"].strip(),
+            "active": self.cleaned_data["active"],
+        }
+
+
+def deadline_rule_forms(data=None, *, bound_code=None) -> list[dict]:
+    """Every rule of ``complaints.deadlines`` with its form (the overrides as initial
+    values); ``bound_code``: the rule whose form is bound to ``data``."""
+    from ..deadlines import RULES, stored_rules
+
+    stored = stored_rules()
+    rows = []
+    for rule in RULES:
+        override = stored.get(rule.code)
+        initial = {
+            "days": override.days if override else rule.days,
+            "basis": override.basis if override else "",
+            "active": override.active if override else True,
+        }
+        bound = data if rule.code == bound_code else None
+        form = DeadlineRuleForm(bound, prefix=rule.code, initial=initial)
+        rows.append({"rule": rule, "override": override, "form": form})
+    return rows

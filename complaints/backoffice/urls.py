@@ -8,6 +8,7 @@ urlpatterns = [
     path("register/", views.ComplaintListView.as_view(), name="complaint_list"),
     path("charts/", views.ComplaintStatsView.as_view(), name="complaint_stats"),
     path("sla/", views.SlaTargetsView.as_view(), name="complaint_sla_targets"),
+    path("deadlines/", views.DeadlineRulesView.as_view(), name="complaint_deadline_rules"),
     path("new/", views.ComplaintCreateView.as_view(), name="complaint_create"),
     path("<str:number>/", views.ComplaintDetailView.as_view(), name="complaint_detail"),
     path(

@@ -6,6 +6,7 @@ behalf, the SLA targets editor and the breakdown charts."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from .forms import (
     DateRangeForm,
     SlaTargetsForm,
     StaffMessageForm,
+    deadline_rule_forms,
 )
 from .tables import DeskTable, RegisterTable
 
@@ -328,8 +330,6 @@ class SlaTargetsView(StaffRequiredMixin, View):
 
     def post(self, request):
         if not has_staff_role(request.user, *MANAGERS):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = SlaTargetsForm(request.POST)
         if form.is_valid():
@@ -341,6 +341,45 @@ class SlaTargetsView(StaffRequiredMixin, View):
                 messages.success(request, _("SLA targets saved."))
                 return redirect("backoffice:complaint_sla_targets")
         return self._render(request, form, status=400)
+
+
+class DeadlineRulesView(StaffRequiredMixin, View):
+    """The legal and claim deadlines with their basis (staff read; managers change a
+    rule's days, basis text or switch it off: ``services.save_deadline_rule``)."""
+
+    required_roles = ANY_STAFF
+    template_name = "complaints/backoffice/deadline_rules.html"
+
+    def _render(self, request, rows, open_code=None, status=200):
+        context = {
+            "rows": rows,
+            "open_code": open_code,
+            "can_edit": has_staff_role(request.user, *MANAGERS),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self._render(request, deadline_rule_forms())
+
+    def post(self, request):
+        if not has_staff_role(request.user, *MANAGERS):
+            raise PermissionDenied
+        from ..deadlines import RULES_BY_CODE
+
+        code = request.POST.get("code", "")
+        if code not in RULES_BY_CODE:
+            return self._render(request, deadline_rule_forms(), status=400)
+        rows = deadline_rule_forms(request.POST, bound_code=code)
+        form = next(row["form"] for row in rows if row["rule"].code == code)
+        if form.is_valid():
+            try:
+                services.save_deadline_rule(actor=request.user, code=code, **form.service_data())
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Deadline saved."))
+                return redirect("backoffice:complaint_deadline_rules")
+        return self._render(request, rows, open_code=code, status=400)
 
 
 class ComplaintStatsView(StaffRequiredMixin, TemplateView):

@@ -479,3 +479,41 @@ def test_every_demo_complaint_renders_on_both_faces(client_for, manager):
             reverse("portal:complaint_detail", args=[complaint.number])
         )
         assert page.status_code == 200, complaint.number
+
+
+def test_deadline_rules_editor(client_for, manager, service_agent, complaint):
+    from complaints.models import DeadlineRule
+
+    url = reverse("backoffice:complaint_deadline_rules")
+    page = client_in(client_for, service_agent).get(url)
+    assert page.status_code == 200 and 'data-rule="buyer_notice_es_visible"' in page.text
+    assert "not legal advice" in page.text
+    refused = client_in(client_for, service_agent).post(
+        url, {"code": "buyer_notice_es_visible", "buyer_notice_es_visible-days": "5"}
+    )
+    assert refused.status_code == 403
+    client = client_in(client_for, manager)
+    invalid = client.post(
+        url,
+        {
+            "code": "buyer_notice_es_visible",
+            "buyer_notice_es_visible-days": "0",
+            "buyer_notice_es_visible-active": "on",
+        },
+    )
+    assert invalid.status_code == 400 and not DeadlineRule.objects.exists()
+    assert client.post(url, {"code": "nonsense"}).status_code == 400
+    saved = client.post(
+        url,
+        {
+            "code": "buyer_notice_es_visible",
+            "buyer_notice_es_visible-days": "6",
+            "buyer_notice_es_visible-basis": "Our own terms, clause 9.",
+            "buyer_notice_es_visible-active": "on",
+        },
+    )
+    assert saved.status_code == 302
+    rule = DeadlineRule.objects.get(code="buyer_notice_es_visible")
+    assert (rule.days, rule.basis, rule.active) == (6, "Our own terms, clause 9.", True)
+    detail = client.get(reverse("backoffice:complaint_detail", args=[complaint.number])).text
+    assert "Our own terms, clause 9." in detail
