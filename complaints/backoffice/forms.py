@@ -195,31 +195,47 @@ class SlaTargetsForm(BootstrapFormMixin, forms.Form):
                     max_value=365,
                     initial=target.resolution_days,
                 )
-                self.cells.append((category.value, priority.value, first, resolution, target))
+                business = f"{category}__{priority}__business"
+                self.fields[business] = forms.BooleanField(
+                    label=_("Resolution in business days"),
+                    required=False,
+                    initial=target.resolution_in_business_days,
+                )
+                self.cells.append(
+                    (category.value, priority.value, first, resolution, business, target)
+                )
                 row["cells"].append(
-                    {"first": None, "resolution": None, "names": (first, resolution)}
+                    {"first": None, "resolution": None, "names": (first, resolution, business)}
                 )
             self.grid.append(row)
-        for name in self.fields:
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "form-control"})
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField):
+                field.widget.attrs.update({"inputmode": "numeric", "class": "form-control"})
         for row in self.grid:
             for cell in row["cells"]:
-                first, resolution = cell.pop("names")
+                first, resolution, business = cell.pop("names")
                 cell["first"], cell["resolution"] = self[first], self[resolution]
+                cell["business"] = self[business]
 
     def changes(self) -> list[dict]:
         """The cells whose values differ from what is stored (or from the defaults)."""
         data = self.cleaned_data
         changed = []
-        for category, priority, first, resolution, target in self.cells:
-            values = (data[first], data[resolution])
-            if values != (target.first_response_business_days, target.resolution_days):
+        for category, priority, first, resolution, business, target in self.cells:
+            values = (data[first], data[resolution], data[business])
+            stored = (
+                target.first_response_business_days,
+                target.resolution_days,
+                target.resolution_in_business_days,
+            )
+            if values != stored:
                 changed.append(
                     {
                         "category": category,
                         "priority": priority,
                         "first_response_business_days": data[first],
                         "resolution_days": data[resolution],
+                        "resolution_in_business_days": data[business],
                     }
                 )
         return changed

@@ -341,12 +341,15 @@ def test_sla_targets_editor(client_for, manager, service_agent):
     assert client_in(client_for, service_agent).post(url, {}).status_code == 403
     client = client_in(client_for, manager)
     form = client.get(url).context["form"]
-    data = {name: field.initial for name, field in form.fields.items()}
+    data = {name: field.initial for name, field in form.fields.items() if field.initial}
     data["damage__urgent__first"] = 1
     data["damage__urgent__res"] = 5
+    data["damage__urgent__business"] = "on"
     assert client.post(url, data).status_code == 302
+    assert SlaTarget.objects.count() == 1
     target = SlaTarget.objects.get(category="damage", priority="urgent")
     assert (target.first_response_business_days, target.resolution_days) == (1, 5)
+    assert target.resolution_in_business_days is True
     data["damage__urgent__res"] = 0
     invalid = client.post(url, data)
     assert invalid.status_code == 400
