@@ -50,7 +50,7 @@ registry.declare(
         transition="start_analysis",
         roles=SERVICE,
         form=FORMS + "NoteForm",
-        serializer=SERIALIZERS + "NoteInputSerializer",
+        serializer=SERIALIZERS + "ComplaintNoteInputSerializer",
         api_path="start_analysis",
     )
 )
@@ -63,7 +63,7 @@ registry.declare(
         transition="decide",
         roles=SERVICE,
         form=FORMS + "DecideForm",
-        serializer=SERIALIZERS + "DecideInputSerializer",
+        serializer=SERIALIZERS + "ComplaintDecideInputSerializer",
         api_path="decide",
     )
 )
@@ -76,7 +76,7 @@ registry.declare(
         transition="resolve",
         roles=SERVICE,
         form=FORMS + "ResolveForm",
-        serializer=SERIALIZERS + "ResolveInputSerializer",
+        serializer=SERIALIZERS + "ComplaintResolveInputSerializer",
         style="success",
         api_path="resolve",
     )
@@ -90,7 +90,7 @@ registry.declare(
         transition="close",
         roles=SERVICE,
         form=FORMS + "NoteForm",
-        serializer=SERIALIZERS + "NoteInputSerializer",
+        serializer=SERIALIZERS + "ComplaintNoteInputSerializer",
         confirm=_("Close this complaint?"),
         style="outline-secondary",
         api_path="close",
@@ -106,7 +106,7 @@ registry.declare(
         roles=(),
         customer=True,
         form=FORMS + "NoteForm",
-        serializer=SERIALIZERS + "NoteInputSerializer",
+        serializer=SERIALIZERS + "ComplaintNoteInputSerializer",
         confirm=_("Accept the resolution and close the complaint?"),
         style="success",
         api_path="accept",
@@ -123,7 +123,7 @@ registry.declare(
         roles=(),
         customer=True,
         form=FORMS + "ReasonForm",
-        serializer=SERIALIZERS + "ReasonInputSerializer",
+        serializer=SERIALIZERS + "ComplaintReasonInputSerializer",
         style="outline-danger",
         api_path="dispute",
     )
@@ -138,7 +138,7 @@ registry.declare(
         roles=SERVICE,
         customer=True,
         form=FORMS + "ReasonForm",
-        serializer=SERIALIZERS + "ReasonInputSerializer",
+        serializer=SERIALIZERS + "ComplaintReasonInputSerializer",
         style="outline-danger",
     )
 )
@@ -206,7 +206,7 @@ registry.declare(
         roles=(),
         customer=True,
         form=FORMS + "RatingForm",
-        serializer=SERIALIZERS + "RatingInputSerializer",
+        serializer=SERIALIZERS + "ComplaintRatingInputSerializer",
         style="primary",
         api_path="rating",
         api_status=201,

@@ -58,30 +58,30 @@ class ComplaintCreateSerializer(serializers.Serializer):
     )
 
 
-class NoteInputSerializer(serializers.Serializer):
+class ComplaintNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ComplaintReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_TEXT)
 
 
-class DecideInputSerializer(serializers.Serializer):
+class ComplaintDecideInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reasoning = serializers.CharField(
         max_length=MAX_TEXT, help_text=_("Required; the customer reads it.")
     )
 
 
-class ResolveLineInputSerializer(serializers.Serializer):
+class ComplaintResolveLineInputSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
 
-class ResolveInputSerializer(serializers.Serializer):
+class ComplaintResolveInputSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=Resolution.choices)
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
-    lines = ResolveLineInputSerializer(
+    lines = ComplaintResolveLineInputSerializer(
         many=True,
         required=False,
         allow_empty=False,
@@ -104,12 +104,12 @@ class ResolveInputSerializer(serializers.Serializer):
         return attrs
 
 
-class RatingInputSerializer(serializers.Serializer):
+class ComplaintRatingInputSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class MessageInputSerializer(serializers.Serializer):
+class ComplaintMessageInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MAX_TEXT)
     internal = serializers.BooleanField(
         required=False, default=False, help_text=_("Staff and seller keys: an internal note.")
@@ -124,7 +124,7 @@ class MessageInputSerializer(serializers.Serializer):
     )
 
 
-class AttachmentInputSerializer(serializers.Serializer):
+class ComplaintAttachmentInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF."))
 
 
@@ -213,7 +213,7 @@ class ComplaintMessageSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClockSerializer(serializers.Serializer):
+class ComplaintClockSerializer(serializers.Serializer):
     state = serializers.CharField(help_text=_("not_started, running, paused or stopped."))
     target_seconds = serializers.IntegerField()
     due = serializers.DateTimeField(allow_null=True)
@@ -226,12 +226,12 @@ class ClockSerializer(serializers.Serializer):
     business_time = serializers.BooleanField()
 
 
-class ClocksSerializer(serializers.Serializer):
-    first_response = ClockSerializer()
-    resolution = ClockSerializer()
+class ComplaintClocksSerializer(serializers.Serializer):
+    first_response = ComplaintClockSerializer()
+    resolution = ComplaintClockSerializer()
 
 
-class LegalDeadlineSerializer(serializers.Serializer):
+class ComplaintLegalDeadlineSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     basis = serializers.CharField()
@@ -287,7 +287,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     def company_view(self) -> bool:
         return bool(self.context.get("company_view"))
 
-    @extend_schema_field(ClocksSerializer)
+    @extend_schema_field(ComplaintClocksSerializer)
     def get_clocks(self, complaint) -> dict:
         states = clocks_of(complaint, timezone.now(), rows=complaint.clock_marks.all())
         answer = {}
@@ -307,7 +307,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             }
         return answer
 
-    @extend_schema_field(LegalDeadlineSerializer(many=True))
+    @extend_schema_field(ComplaintLegalDeadlineSerializer(many=True))
     def get_legal_deadlines(self, complaint) -> list:
         rules = self.context.setdefault("deadline_rules", deadlines.stored_rules())
         return [item.as_dict() for item in deadlines.legal_deadlines(complaint, rules=rules)]

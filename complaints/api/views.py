@@ -38,13 +38,13 @@ from ..models import (
 )
 from ..selectors import complaint_detail, complaint_list, visible_messages
 from .serializers import (
-    AttachmentInputSerializer,
+    ComplaintAttachmentInputSerializer,
     ComplaintAttachmentSerializer,
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
+    ComplaintMessageInputSerializer,
     ComplaintMessageSerializer,
     ComplaintSerializer,
-    MessageInputSerializer,
 )
 
 
@@ -182,7 +182,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGene
     )
     @extend_schema(
         methods=["post"],
-        request=MessageInputSerializer,
+        request=ComplaintMessageInputSerializer,
         responses={201: ComplaintMessageSerializer},
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
@@ -194,7 +194,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGene
         if request.method == "GET":
             rows = visible_messages(complaint, customer_view=self.company_view)
             return Response(ComplaintMessageSerializer(rows, many=True, context=context).data)
-        data = self._input(MessageInputSerializer)
+        data = self._input(ComplaintMessageInputSerializer)
         message = services.post_message(complaint=complaint, actor=self.actor_or_key, **data)
         return Response(
             ComplaintMessageSerializer(message, context=context).data,
@@ -206,7 +206,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGene
     )
     @extend_schema(
         methods=["post"],
-        request={"multipart/form-data": AttachmentInputSerializer},
+        request={"multipart/form-data": ComplaintAttachmentInputSerializer},
         responses={201: ComplaintAttachmentSerializer},
     )
     @action(
@@ -225,7 +225,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGene
                 a for a in complaint.attachments.all() if not (self.company_view and a.internal)
             ]
             return Response(ComplaintAttachmentSerializer(rows, many=True, context=context).data)
-        data = self._input(AttachmentInputSerializer)
+        data = self._input(ComplaintAttachmentInputSerializer)
         attachment = services.add_attachment(
             complaint=complaint, actor=self.actor_or_key, file=data["file"]
         )
