@@ -49,6 +49,7 @@ def test_every_page_renders_in_every_language(client_for, manager, complaint, la
         "complaint_list",
         "complaint_stats",
         "complaint_sla_targets",
+        "complaint_deadline_rules",
         "complaint_create",
     ):
         response = client.get(reverse(f"backoffice:{name}"))
