@@ -35,6 +35,7 @@ ROUTE_MODULES = [
     "pricing.api.urls",
     "documents.api.urls",
     "returns.api.urls",
+    "complaints.api.urls",
 ]
 
 router = ApiRouter()
@@ -48,5 +49,6 @@ urlpatterns = [
     # PDF downloads (orders/{number}/documents/{kind}.pdf, invoices/{number}.pdf).
     path("v1/", include("documents.api.urls")),
     path("v1/", include("returns.api.urls")),
+    path("v1/", include("complaints.api.urls")),
     path("v1/", include(router.urls)),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "orders",
     "documents",
     "returns",
+    "complaints",
     "webhooks",
     "notifications",
 ]
@@ -322,6 +323,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Returns authorized but never sent: remind once, then expire.
     "returns-expiry": {"task": "returns.tasks.expire_returns", "schedule": crontab(minute=20)},
+    # Complaints: clocks passing today warn the assignee, passed ones escalate once to
+    # managers, legal deadlines about to pass warn (complaints.services.check_deadlines).
+    "complaints-deadlines": {
+        "task": "complaints.tasks.check_deadlines",
+        "schedule": 600.0,
+    },
     "returns-abuse-watch": {
         "task": "returns.tasks.evaluate_abuse",
         "schedule": crontab(minute=35, hour=2),
@@ -386,6 +393,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "ReturnStatusEnum": "returns.models.ReturnStatus",
         "ReturnResolutionEnum": "returns.models.Resolution",
+        "ComplaintStatusEnum": "complaints.models.ComplaintStatus",
+        "ComplaintResolutionEnum": "complaints.models.Resolution",
+        "ComplaintCategoryEnum": "complaints.models.Category",
         "ShippingPayerEnum": "inventory.models.ReturnShippingPayer",
     },
 }
@@ -429,6 +439,18 @@ RETURN_ABUSE_MAX_RETURNS = env.int("RETURN_ABUSE_MAX_RETURNS", default=5)
 RETURN_ABUSE_MAX_RATE = env.str("RETURN_ABUSE_MAX_RATE", default="20")
 # Evidence files per return (each at most UPLOAD_MAX_BYTES).
 RETURN_MAX_ATTACHMENTS = env.int("RETURN_MAX_ATTACHMENTS", default=10)
+# Complaints: the default SLA (SlaTarget rows override it per category and priority),
+# the evidence per complaint, the default discount of a "discount" resolution and how
+# long its coupon is valid, the warning before a legal deadline, the rating link's life.
+COMPLAINT_FIRST_RESPONSE_BUSINESS_DAYS = env.int(
+    "COMPLAINT_FIRST_RESPONSE_BUSINESS_DAYS", default=2
+)
+COMPLAINT_RESOLUTION_DAYS = env.int("COMPLAINT_RESOLUTION_DAYS", default=14)
+COMPLAINT_MAX_ATTACHMENTS = env.int("COMPLAINT_MAX_ATTACHMENTS", default=20)
+COMPLAINT_DISCOUNT_PERCENT = env.str("COMPLAINT_DISCOUNT_PERCENT", default="10")
+COMPLAINT_COUPON_DAYS = env.int("COMPLAINT_COUPON_DAYS", default=180)
+COMPLAINT_DEADLINE_WARNING_DAYS = env.int("COMPLAINT_DEADLINE_WARNING_DAYS", default=2)
+COMPLAINT_RATING_LINK_DAYS = env.int("COMPLAINT_RATING_LINK_DAYS", default=60)
 SELLER = {
     "legal_name": env.str("SELLER_LEGAL_NAME", default="Distribuciones Mayorista S.L."),
     "tax_id": env.str("SELLER_TAX_ID", default="ESB12345674"),

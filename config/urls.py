@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from core import auth_views
 from core.backoffice.views import BackofficeHomeView
-from notifications.views import RateOrderView
+from notifications.views import RateComplaintView, RateOrderView
 
 
 class FaviconView(RedirectView):
@@ -33,6 +33,7 @@ backoffice_patterns = [
     path("documents/", include("documents.backoffice.urls")),
     path("emails/", include("notifications.backoffice.urls")),
     path("returns/", include("returns.backoffice.urls")),
+    path("complaints/", include("complaints.backoffice.urls")),
     path("audit/", include("core.backoffice.audit_urls")),
     path("closures/", include("core.backoffice.closure_urls")),
 ]
@@ -50,6 +51,7 @@ portal_patterns = [
     path("", include("documents.portal.urls")),
     path("", include("customers.portal.urls")),
     path("", include("returns.portal.urls")),
+    path("", include("complaints.portal.urls")),
 ]
 
 urlpatterns = [
@@ -62,6 +64,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # The delivered email's one-click satisfaction rating (signed token, no login).
     path("rate/<str:token>/", RateOrderView.as_view(), name="rate_order"),
+    path("rate/complaint/<str:token>/", RateComplaintView.as_view(), name="rate_complaint"),
 ]
 
 # JSON errors for /api/ paths outside DRF views, Django's pages elsewhere.

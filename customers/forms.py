@@ -26,6 +26,7 @@ class CompanyForm(BootstrapFormMixin, forms.ModelForm):
             "country",
             "language",
             "currency",
+            "consumer_protected",
             "payment_terms",
             "credit_limit",
             "discount_percent",

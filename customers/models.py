@@ -109,6 +109,15 @@ class Company(TimeStampedModel, AddressFields):
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
     )
+    consumer_protected = models.BooleanField(
+        _("sole trader with consumer protection"),
+        default=False,
+        help_text=_(
+            "A Polish sole trader buying for a purpose not professional to them "
+            "(przedsiębiorca na prawach konsumenta): complaints must be answered within "
+            "14 days."
+        ),
+    )
     payment_terms = models.CharField(
         _("payment terms"),
         max_length=10,

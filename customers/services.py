@@ -69,6 +69,7 @@ class CompanyFields(TypedDict, total=False):
     country: str
     language: str
     currency: str
+    consumer_protected: bool
     payment_terms: str
     credit_limit: Decimal
     discount_percent: Decimal

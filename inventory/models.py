@@ -95,6 +95,35 @@ class Category(TimeStampedModel):
         return delivered_at + timedelta(days=self.return_window_days)
 
 
+class Supplier(TimeStampedModel):
+    """Who the seller buys a product from, with the contact for quality claims and the
+    window the supplier gives to notify a defect."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    claims_contact = models.CharField(_("claims contact"), max_length=200, blank=True)
+    claims_email = models.EmailField(
+        _("claims email"), blank=True, help_text=_("Where claims about its products are sent.")
+    )
+    claim_window_days = models.PositiveSmallIntegerField(
+        _("claim window (days)"),
+        default=30,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Days the supplier allows to notify a defect, from the complaint."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default="es"
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+    def __str__(self):
+        return self.name
+
+
 class Product(TimeStampedModel):
     sku = models.CharField(
         _("SKU"),
@@ -111,6 +140,14 @@ class Product(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("supplier"),
     )
     unit_price = models.DecimalField(
         _("unit price"),

@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from complaints.events import (
+    COMPLAINT_ALERT,
+    COMPLAINT_CLAIM_FILED,
+    COMPLAINT_CREATED,
+    COMPLAINT_MESSAGE,
+    COMPLAINT_SLA_BREACHED,
+    COMPLAINT_STATUS_CHANGED,
+)
 from core.outbox import consumer
 from customers.events import CUSTOMER_USER_INVITATION_ATTEMPTED, CUSTOMER_USER_INVITED
 from customers.models import CustomerRole, User
@@ -192,6 +200,63 @@ def on_return_status_changed(event) -> None:
 @consumer(RETURN_REMINDER, name="notifications.return_reminder")
 def on_return_reminder(event) -> None:
     _on_return_event(event)
+
+
+def _on_complaint_event(event) -> None:
+    from . import complaint_emails
+
+    payload = event.payload or {}
+    kind = complaint_emails.kind_for(event.event_type, payload)
+    if kind is None:
+        return
+    complaint = complaint_emails.find_complaint(payload)
+    if complaint is None:
+        return
+    recipients, language, logged = complaint_emails.routing(kind, complaint, payload)
+    if not recipients:
+        return
+    _queue(
+        services.record_notification(
+            event_id=event.pk,
+            kind=kind,
+            order=complaint.order if logged else None,
+            # Only the customer's own emails are logged on its timeline.
+            company=complaint.company if logged else None,
+            payload=payload,
+            recipients=recipients,
+            language=language,
+        )
+    )
+
+
+@consumer(COMPLAINT_CREATED, name="notifications.complaint_created")
+def on_complaint_created(event) -> None:
+    _on_complaint_event(event)
+
+
+@consumer(COMPLAINT_STATUS_CHANGED, name="notifications.complaint_status_changed")
+def on_complaint_status_changed(event) -> None:
+    _on_complaint_event(event)
+
+
+@consumer(COMPLAINT_MESSAGE, name="notifications.complaint_message")
+def on_complaint_message(event) -> None:
+    _on_complaint_event(event)
+
+
+@consumer(COMPLAINT_CLAIM_FILED, name="notifications.complaint_claim")
+def on_complaint_claim(event) -> None:
+    _on_complaint_event(event)
+
+
+@consumer(COMPLAINT_ALERT, name="notifications.complaint_alert")
+def on_complaint_alert(event) -> None:
+    _on_complaint_event(event)
+
+
+@consumer(COMPLAINT_SLA_BREACHED, name="notifications.complaint_sla_breached")
+def on_complaint_sla_breached(event) -> None:
+    _on_complaint_event(event)
 
 
 def _int(payload, key: str) -> int | None:

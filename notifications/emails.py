@@ -23,7 +23,7 @@ from core.messages import Msg
 from customers.models import PaymentTerms
 from orders.models import Order, ShippingMethod
 
-from . import return_emails
+from . import complaint_emails, return_emails
 from .models import NotificationKind
 
 RATING_SALT = "notifications.rating"
@@ -228,6 +228,7 @@ SPECS = {
 
 
 SPECS.update(return_emails.specs(EmailSpec))
+SPECS.update(complaint_emails.specs(EmailSpec))
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ def compose(notification, *, require_attachments: bool = True) -> Composed:
     subject, text, html = spec.render(context)
     attachments = [a for a in attachments if a is not None]
     attachments += return_emails.extra_attachments(notification)
+    attachments += complaint_emails.extra_attachments(notification)
     return Composed(
         subject,
         text,
@@ -281,6 +283,8 @@ def context_for(notification) -> dict:
         return STAFF_CONTEXTS[notification.kind](notification)
     if notification.kind in return_emails.KINDS:
         return return_emails.context(notification, absolute)
+    if notification.kind in complaint_emails.KINDS:
+        return complaint_emails.context(notification, absolute)
     order = Order.objects.select_related("company", "carrier", "coupon").get(
         pk=notification.order_id
     )
@@ -341,6 +345,8 @@ def expected_documents(notification) -> list:
 
     if notification.kind in return_emails.KINDS:
         return return_emails.expected_documents(notification)
+    if notification.kind in complaint_emails.KINDS:
+        return complaint_emails.expected_documents(notification)
     if notification.kind not in (NotificationKind.ORDER_SHIPPED, NotificationKind.ORDER_CANCELLED):
         return []
     invoice = Invoice.objects.filter(
@@ -577,4 +583,6 @@ def sample_context(kind: str) -> dict:
         return {"orders": orders, "count": len(orders)}
     if kind in return_emails.KINDS:
         return return_emails.sample(kind, context, absolute)
+    if kind in complaint_emails.KINDS:
+        return complaint_emails.sample(kind, context, absolute)
     return context

@@ -29,6 +29,15 @@ class NotificationKind(models.TextChoices):
     RETURN_REMINDER = "return_reminder", _("Return reminder")
     APPROVAL_REQUESTED = "approval_requested", _("Order awaiting approval")
     APPROVAL_DECIDED = "approval_decided", _("Order approved or rejected")
+    COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    COMPLAINT_MESSAGE = "complaint_message", _("Complaint message")
+    COMPLAINT_STATUS = "complaint_status", _("Complaint in analysis")
+    COMPLAINT_DECIDED = "complaint_decided", _("Complaint decided")
+    COMPLAINT_RESOLVED = "complaint_resolved", _("Complaint resolved")
+    COMPLAINT_RATING = "complaint_rating", _("Complaint rating request")
+    COMPLAINT_CLAIM = "complaint_claim", _("Complaint claim (carrier or supplier)")
+    COMPLAINT_ALERT = "complaint_alert", _("Complaint deadline (assignee)")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated (managers)")
 
 
 class NotificationStatus(models.TextChoices):

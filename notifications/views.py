@@ -45,3 +45,53 @@ class RateOrderView(View):
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+# Same reasoning as the order rating: the signed token in the URL is the credential.
+@method_decorator(csrf_exempt, name="dispatch")
+class RateComplaintView(View):
+    """The rating form of a closed complaint (``complaint_rating`` email): a 1-5 score
+    and a comment, once. Opening the link records nothing."""
+
+    template_name = "notifications/public/complaint_rating.html"
+
+    def get(self, request, token):
+        from complaints.services import InvalidRatingLink, complaint_from_token
+
+        try:
+            complaint = complaint_from_token(token)
+        except InvalidRatingLink:
+            return self._page(request, {"invalid": True}, status=400)
+        return self._page(request, {"complaint": complaint, "form": self._form()})
+
+    def post(self, request, token):
+        from complaints.errors import AlreadyRated, InvalidComplaint, TransitionNotAllowed
+        from complaints.services import InvalidRatingLink, rate_with_token
+
+        form = self._form(request.POST)
+        try:
+            if not form.is_valid():
+                from complaints.services import complaint_from_token
+
+                complaint = complaint_from_token(token)
+                return self._page(request, {"complaint": complaint, "form": form}, status=400)
+            complaint = rate_with_token(token=token, **form.cleaned_data)
+        except InvalidRatingLink:
+            return self._page(request, {"invalid": True}, status=400)
+        except AlreadyRated:
+            return self._page(request, {"already": True})
+        except (TransitionNotAllowed, InvalidComplaint):
+            return self._page(request, {"invalid": True}, status=400)
+        return self._page(request, {"complaint": complaint, "created": True})
+
+    def _form(self, data=None):
+        from complaints.forms import RatingForm
+
+        return RatingForm(data)
+
+    def _page(self, request, context, status=200):
+        response = render(request, self.template_name, context, status=status)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -52,6 +52,19 @@ class Carrier(TimeStampedModel):
         _("transit days (standard)"), default=3
     )
     transit_days_express = models.PositiveSmallIntegerField(_("transit days (express)"), default=1)
+    claims_email = models.EmailField(
+        _("claims email"), blank=True, help_text=_("Where claims for damage or delay are sent.")
+    )
+    claim_days_damage = models.PositiveSmallIntegerField(
+        _("claim window, hidden damage (days)"),
+        default=7,
+        help_text=_("Days from delivery to claim hidden damage or loss (CMR: 7)."),
+    )
+    claim_days_delay = models.PositiveSmallIntegerField(
+        _("claim window, delay (days)"),
+        default=21,
+        help_text=_("Days from delivery to claim a delay (CMR: 21)."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -122,6 +135,15 @@ class Coupon(TimeStampedModel):
         _("usage limit"), null=True, blank=True, help_text=_("Empty: unlimited.")
     )
     times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    company = models.ForeignKey(
+        "customers.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coupons",
+        verbose_name=_("only for customer"),
+        help_text=_("Empty: any customer may use it."),
+    )
     active = models.BooleanField(_("active"), default=True)
     currency = models.CharField(
         _("currency"),

@@ -121,6 +121,19 @@ BUSINESS_RULES = {
     "POST /api/v1/returns/{number}/receive/": {"lines", "lines.*", "warehouse", "shipping_cost"},
     "POST /api/v1/returns/{number}/inspect/": {"lines", "lines.*"},
     "POST /api/v1/returns/{number}/resolve/": {"resolution"},
+    # Complaints: the customer (or an order naming it) for seller keys, the caller's
+    # order and its lines, a description that is more than spaces.
+    "POST /api/v1/complaints/": {"customer", "order", "sku", "description"},
+    "POST /api/v1/complaints/{number}/messages/": {"body", "internal", "awaiting_customer"},
+    "POST /api/v1/complaints/{number}/attachments/": {"file"},
+    "POST /api/v1/complaints/{number}/decide/": {"decision", "reasoning"},
+    "POST /api/v1/complaints/{number}/resolve/": {
+        "resolution",
+        "lines",
+        "lines.*",
+        "discount_percent",
+    },
+    "POST /api/v1/complaints/{number}/dispute/": {"reason"},
 }
 
 

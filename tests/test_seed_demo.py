@@ -228,4 +228,5 @@ def test_each_app_contributes_its_demo_in_app_layer_order():
         "pricing.demo",
         "orders.demo",
         "returns.demo",
+        "complaints.demo",
     ]

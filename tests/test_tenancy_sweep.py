@@ -128,6 +128,22 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:return_attachment": Expect(number="return", pk="return_attachment"),
     "backoffice:return_action": Expect(number="return", action="return_action"),
     "backoffice:return_store_credit_apply": Expect(number="order_delivered", warehouse=403),
+    "backoffice:complaint_desk": Expect(list="complaints"),
+    "backoffice:complaint_bulk_assign": Expect(warehouse=403),
+    "backoffice:complaint_list": Expect(list="complaints"),
+    "backoffice:complaint_stats": Expect(),
+    "backoffice:complaint_sla_targets": Expect(staff_write=403, manager_write=OK),
+    "backoffice:complaint_deadline_rules": Expect(staff_write=403, manager_write=OK),
+    "backoffice:complaint_create": Expect(warehouse=403),
+    "backoffice:complaint_detail": Expect(number="complaint"),
+    "backoffice:complaint_message": Expect(
+        number="complaint", data={"body": "Sweep", "kind": "reply"}, warehouse_write=403
+    ),
+    "backoffice:complaint_attachment_add": Expect(number="complaint"),
+    "backoffice:complaint_attachment": Expect(number="complaint", pk="complaint_attachment"),
+    "backoffice:complaint_action": Expect(
+        number="complaint", action="complaint_action", warehouse_write=403
+    ),
     "backoffice:email_template_list": Expect(staff=403, manager=200),
     "backoffice:email_template_detail": Expect(kind="email_kind", staff=403, manager=200),
     "backoffice:email_template_preview": Expect(kind="email_kind", staff=403, manager=200),
@@ -187,6 +203,13 @@ DECLARATIONS: dict[str, Expect] = {
     "portal:return_attachment": Expect(number="return", pk="return_attachment"),
     "portal:return_label": Expect(number="return"),
     "portal:return_store_credit_apply": Expect(number="order_delivered"),
+    "portal:complaint_list": Expect(list="complaints"),
+    "portal:complaint_create": Expect(viewer=403),
+    "portal:complaint_detail": Expect(number="complaint"),
+    "portal:complaint_reply": Expect(number="complaint"),
+    "portal:complaint_attachment_add": Expect(number="complaint"),
+    "portal:complaint_attachment": Expect(number="complaint", pk="complaint_attachment"),
+    "portal:complaint_action": Expect(number="complaint", action="complaint_portal_action"),
     "portal:home": Expect(list="orders"),
     "portal:company": Expect(list="addresses"),
     "portal:address_create": Expect(own_customers=403, admin=200),
@@ -252,6 +275,26 @@ DECLARATIONS: dict[str, Expect] = {
     "return-cancel": Expect(number="return", company_key_write=OK, warehouse_write=403),
     "api-return-label": Expect(number="return"),
     "api-return-attachment-file": Expect(number="return", pk="return_attachment"),
+    "complaint-list": Expect(list="complaints", company_key_write=OK, other_key_write=OK),
+    "complaint-detail": Expect(number="complaint"),
+    "complaint-messages": Expect(
+        number="complaint", data={"body": "Sweep"}, company_key_write=OK, warehouse_write=403
+    ),
+    "complaint-attachments": Expect(number="complaint", company_key_write=OK),
+    "complaint-start-analysis": Expect(number="complaint", warehouse_write=403),
+    "complaint-decide": Expect(number="complaint", warehouse_write=403),
+    "complaint-resolve": Expect(number="complaint", warehouse_write=403),
+    "complaint-close": Expect(number="complaint", warehouse_write=403),
+    "complaint-accept": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-dispute": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "complaint-rating": Expect(
+        number="complaint", company_key_write=OK, staff_write=403, seller_key_write=403
+    ),
+    "api-complaint-attachment-file": Expect(number="complaint", pk="complaint_attachment"),
 }
 # fmt: on
 

@@ -18,12 +18,11 @@ class Staff:
 
 
 def test_a_planned_entry_is_disabled_until_its_app_registers_it(registry):
-    entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "complaints")
+    registry._backoffice["kpis"] = registry.MenuEntry("kpis", "KPIs", None, 70)
+    entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "kpis")
     assert entry["url"] is None and entry["badge"] is None
-    registry.register_backoffice(
-        "complaints", "Complaints", "backoffice:home", order=60, badge=lambda: 3
-    )
-    entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "complaints")
+    registry.register_backoffice("kpis", "KPIs", "backoffice:home", order=70, badge=lambda: 3)
+    entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "kpis")
     assert entry["url"] == "/backoffice/" and entry["badge"]["count"] == 3
 
 

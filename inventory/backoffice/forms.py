@@ -70,6 +70,7 @@ class ProductForm(TranslatedFieldsMixin, BootstrapFormMixin, forms.ModelForm):
             *_columns("name"),
             *_columns("description"),
             "category",
+            "supplier",
             "unit_price",
             "tax_category",
             "weight_kg",

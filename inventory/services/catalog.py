@@ -22,7 +22,7 @@ from core.actors import Actor
 
 from .. import i18n
 from ..errors import DefaultWarehouseRequired, InvalidData
-from ..models import Category, Product, Warehouse
+from ..models import Category, Product, Supplier, Warehouse
 from ..permissions import ensure_can_edit_catalog
 
 
@@ -164,6 +164,18 @@ def update_product(*, product: Product, actor: Actor, **fields: Any) -> Product:
     """Change a product's data; its SKU may change, its stock history stays."""
     ensure_can_edit_catalog(actor)
     return _update(product, actor=actor, fields=_product_fields(fields))
+
+
+# --- Suppliers ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_supplier(*, actor: Actor, supplier: Supplier | None = None, **fields: Any) -> Supplier:
+    """Create or change a supplier (its claims contact and claim window), audited."""
+    ensure_can_edit_catalog(actor)
+    if supplier is None:
+        return _create(Supplier, actor=actor, fields=fields)
+    return _update(supplier, actor=actor, fields=fields)
 
 
 # --- Warehouses -----------------------------------------------------------------------

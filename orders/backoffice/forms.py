@@ -156,6 +156,9 @@ class CarrierForm(BootstrapFormMixin, forms.ModelForm):
             "tracking_url_template",
             "transit_days_standard",
             "transit_days_express",
+            "claims_email",
+            "claim_days_damage",
+            "claim_days_delay",
             "active",
         ]
 

@@ -27,6 +27,7 @@ COUPON_FIELDS = frozenset(
         "valid_from",
         "valid_until",
         "usage_limit",
+        "company",
         "active",
     }
 )
@@ -37,6 +38,9 @@ CARRIER_FIELDS = frozenset(
         "tracking_url_template",
         "transit_days_standard",
         "transit_days_express",
+        "claims_email",
+        "claim_days_damage",
+        "claim_days_delay",
         "active",
     }
 )

@@ -192,13 +192,21 @@ def find_coupon(code) -> Coupon | None:
 
 
 def coupon_problem(
-    coupon: Coupon, subtotal: Decimal, *, today=None, currency: str | None = None
+    coupon: Coupon,
+    subtotal: Decimal,
+    *,
+    today=None,
+    currency: str | None = None,
+    company_id: int | None = None,
 ) -> str | None:
-    """Why ``coupon`` cannot be used on an order of ``subtotal`` in ``currency`` (None:
-    it can)."""
+    """Why ``coupon`` cannot be used on an order of ``subtotal`` in ``currency`` by
+    ``company_id`` (None: it can)."""
     today = today or timezone.localdate()
     if not coupon.active:
         return _("The coupon %(code)s is not active.") % {"code": coupon.code}
+    if coupon.company_id is not None and coupon.company_id != company_id:
+        # Another customer's personal coupon: as if it did not exist.
+        return _("Unknown coupon code.")
     if currency is not None and not coupon.applies_to(currency):
         return _(
             "The coupon %(code)s is an amount in %(currency)s: "
@@ -361,7 +369,9 @@ def quote_order(
             coupon_error = _("Unknown coupon code.")
         elif not errors:
             subtotal = sum((line.line_total for line in priced), Decimal("0.00"))
-            coupon_error = coupon_problem(coupon_obj, subtotal, currency=company.currency)
+            coupon_error = coupon_problem(
+                coupon_obj, subtotal, currency=company.currency, company_id=company.pk
+            )
     if errors:
         if coupon_error:
             errors["coupon"] = [coupon_error]

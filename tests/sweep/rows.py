@@ -58,6 +58,21 @@ def _return(world):
     return ret
 
 
+def _complaint(world):
+    from complaints.models import Complaint
+
+    order = world.objects["order"]
+    count = Complaint.objects.count()
+    return Complaint.objects.create(
+        number=f"REC-2026-98{count:04d}",
+        company=order.company,
+        order=order,
+        channel="backoffice",
+        category="quality",
+        description="Grown complaint",
+    )
+
+
 def _subscription(_world):
     subscription = Subscription(url="https://erp.example/grow", events=["order.created"])
     subscription.secret = generate_secret()
@@ -106,6 +121,7 @@ GROWERS = {
     ),
     "orders": _order,
     "returns": _return,
+    "complaints": _complaint,
     "invoices": lambda w: documents.prepare_order_documents(order=_order(w)),
     "order_events": lambda w: orders.add_order_note(
         order=w.objects["order"],

@@ -224,6 +224,20 @@ def build_world() -> World:
         ret=ret, actor=manager, file=ContentFile(_png(), name="sweep-evidence.png")
     )
     ret = returns.authorize_return(ret=ret, actor=manager)
+    # A complaint of the owner about the delivered order, with evidence.
+    from complaints import services as complaints
+
+    complaint = complaints.file_complaint(
+        actor=manager,
+        company=owner,
+        order=delivered,
+        sku=product.sku,
+        category="damage",
+        description="Sweep complaint",
+    )
+    complaint_evidence = complaints.add_attachment(
+        complaint=complaint, actor=manager, file=ContentFile(_png(), name="sweep-complaint.png")
+    )
 
     shopping_list = orders.create_shopping_list(
         actor=users[CustomerRole.BUYER], company=owner, name="Sweep owner list"
@@ -301,6 +315,11 @@ def build_world() -> World:
         "checkout_step": "review",
         "return_pk": ret.pk,
         "shopping_list": shopping_list.pk,
+        "complaint": complaint.number,
+        "complaint_pk": complaint.pk,
+        "complaint_attachment": complaint_evidence.pk,
+        "complaint_action": "start_analysis",
+        "complaint_portal_action": "accept",
     }
     world.markers = (
         OWNER_NAME,
@@ -310,6 +329,7 @@ def build_world() -> World:
         "@owner.example",
         ret.number,
         "Sweep owner list",
+        complaint.number,
     )
     world.objects = {
         "owner": owner,

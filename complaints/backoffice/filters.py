@@ -1,0 +1,108 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import YES_NO, BootstrapFilterSet, yes_no
+from customers.models import Company
+
+from ..models import (
+    Category,
+    Complaint,
+    ComplaintStatus,
+    Decision,
+    Priority,
+    Resolution,
+    ResponsibleParty,
+)
+from .forms import StaffChoiceField, staff_users
+
+
+def _date(label, lookup):
+    return django_filters.DateFilter(
+        field_name="filed_at",
+        lookup_expr=lookup,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AssigneeFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
+
+
+class ComplaintFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Number, order or SKU"))
+    status = django_filters.ChoiceFilter(
+        choices=ComplaintStatus.choices, label=_("State"), empty_label=_("Any state")
+    )
+    open = django_filters.ChoiceFilter(
+        method="filter_open", choices=YES_NO, label=_("Open"), empty_label=_("Open or not")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, label=_("Category"), empty_label=_("Any category")
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), empty_label=_("Any priority")
+    )
+    assignee = AssigneeFilter(queryset=staff_users(), label=_("Assignee"), empty_label=_("Anyone"))
+    company = django_filters.ModelChoiceFilter(
+        queryset=Company.objects.order_by("legal_name"),
+        label=_("Customer"),
+        empty_label=_("Any customer"),
+    )
+    responsible_party = django_filters.ChoiceFilter(
+        choices=ResponsibleParty.choices,
+        label=_("Responsible party"),
+        empty_label=_("Any responsible party"),
+    )
+    decision = django_filters.ChoiceFilter(
+        choices=Decision.choices, label=_("Decision"), empty_label=_("Any decision")
+    )
+    resolution = django_filters.ChoiceFilter(
+        choices=Resolution.choices, label=_("Resolution"), empty_label=_("Any resolution")
+    )
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue", choices=YES_NO, label=_("Overdue"), empty_label=_("Overdue or not")
+    )
+    filed_after = _date(_("From"), "date__gte")
+    filed_before = _date(_("To"), "date__lte")
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip().replace("\x00", "")
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(order__number__icontains=value)
+            | Q(order_line__sku__icontains=value)
+            | Q(product__sku__icontains=value)
+        )
+
+    def filter_open(self, queryset, name, value):
+        from ..models import OPEN_STATUSES
+
+        if value == "1":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "0":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        from ..models import OPEN_STATUSES
+
+        overdue = Q(status__in=OPEN_STATUSES, next_due__lt=timezone.now())
+        if value == "1":
+            return queryset.filter(overdue)
+        if value == "0":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+__all__ = ["ComplaintFilterSet", "yes_no"]
