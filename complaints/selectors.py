@@ -118,12 +118,14 @@ def unassigned() -> QuerySet[Complaint]:
     return complaint_list().exclude(status=ComplaintStatus.CERRADA).filter(assignee__isnull=True)
 
 
-def escalations() -> QuerySet[ComplaintAlert]:
-    """Breaches escalated to managers and not acknowledged, on complaints still open
+def escalations(now: dt.datetime | None = None) -> QuerySet[ComplaintAlert]:
+    """Breaches escalated to managers, not acknowledged, on complaints still overdue
     (the back-office badge counts these: one query)."""
+    now = now or timezone.now()
     return (
         ComplaintAlert.objects.filter(kind=AlertKind.BREACHED, acknowledged_at__isnull=True)
         .exclude(complaint__status=ComplaintStatus.CERRADA)
+        .filter(complaint__next_due__lt=now)
         .select_related("complaint")
     )
 

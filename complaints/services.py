@@ -49,7 +49,8 @@ Public functions (signatures stable; the pages and the API rely on them):
 - ``save_sla_target(*, actor, category, priority, first_response_business_days,
   resolution_days, resolution_in_business_days=False) -> SlaTarget``
 - ``save_deadline_rule(*, actor, code, days, basis="", active=True) -> DeadlineRule``
-- ``check_deadlines(*, now=None) -> dict``: the beat task's warnings and escalations.
+- ``check_deadlines(*, now=None) -> dict``: the beat task's warnings and escalations;
+  ``acknowledge_escalations(*, complaint, actor) -> int`` (managers: off the badge).
 """
 
 from __future__ import annotations
@@ -1428,6 +1429,17 @@ def check_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
             ):
                 counts["legal"] += 1
     return counts
+
+
+def acknowledge_escalations(*, complaint: Complaint, actor: Actor) -> int:
+    """A manager has seen the complaint's escalations: they leave the badge."""
+    from .permissions import MANAGERS
+
+    if not owns(actor, roles=MANAGERS, customer=False, company_id=None):
+        raise NotAllowed()
+    return ComplaintAlert.objects.filter(
+        complaint=complaint, kind=AlertKind.BREACHED, acknowledged_at__isnull=True
+    ).update(acknowledged_at=timezone.now())
 
 
 def refresh_clocks(*, now: dt.datetime | None = None) -> int:

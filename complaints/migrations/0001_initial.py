@@ -15,10 +15,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('apikeys', '0001_initial'),
-        ('customers', '0007_company_consumer_protected'),
+        ('customers', '0008_company_consumer_protected'),
         ('documents', '0002_invoice_fiscal_snapshot_invoice_wait'),
         ('inventory', '0007_supplier_product_supplier'),
-        ('orders', '0012_carrier_claims_coupon_company'),
+        ('orders', '0014_carrier_claims_coupon_company'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

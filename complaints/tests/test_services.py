@@ -373,7 +373,12 @@ class TestEscalation:
         assert len(published("complaint.sla_breached")) == 1
         assert ComplaintAlert.objects.filter(complaint=complaint, kind="breached").count() == 1
         assert [m for m in mail.outbox if manager.email in m.to]
-        assert selectors.escalation_count() == 1
+        assert selectors.escalation_count() == 0  # the real clock: not overdue yet
+        assert selectors.escalations(now=after).count() == 1
+        with pytest.raises(NotAllowed):
+            services.acknowledge_escalations(complaint=complaint, actor=service_agent)
+        assert services.acknowledge_escalations(complaint=complaint, actor=manager) == 1
+        assert selectors.escalations(now=after).count() == 0
 
     def test_a_new_deadline_after_reopening_escalates_again(
         self, order, file_complaint, walk, buyer, flush

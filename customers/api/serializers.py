@@ -49,6 +49,13 @@ class CustomerSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
     payment_terms = serializers.ChoiceField(choices=PaymentTerms.choices, required=False)
+    consumer_protected = serializers.BooleanField(
+        required=False,
+        help_text=_(
+            "A Polish sole trader buying with consumer protection: complaints are "
+            "answered within 14 days (or deemed accepted)."
+        ),
+    )
     credit_limit = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False
     )

@@ -174,6 +174,14 @@ class ProductSerializer(serializers.Serializer):
     category = StrictIntegerField(
         source="category_id", min_value=1, max_value=BIGINT_MAX, help_text=_("Category id.")
     )
+    supplier = StrictIntegerField(
+        source="supplier_id",
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        allow_null=True,
+        help_text=_("Supplier id: complaints about the product can be claimed from it."),
+    )
     unit_price = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, help_text=_("Net price, before VAT.")
     )
@@ -218,6 +226,13 @@ class ProductSerializer(serializers.Serializer):
 
     def validate_external_ref(self, value):
         return value or None
+
+    def validate_supplier(self, value):
+        from ..models import Supplier
+
+        if value is not None and not Supplier.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(_("Unknown supplier."))
+        return value
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

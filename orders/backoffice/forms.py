@@ -162,5 +162,21 @@ class CarrierForm(BootstrapFormMixin, forms.ModelForm):
             "active",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty: the defaults (CMR: 7 days for hidden damage, 21 for delay).
+        for name in ("claim_days_damage", "claim_days_delay"):
+            self.fields[name].required = False
+
+    def _claim_days(self, name):
+        value = self.cleaned_data.get(name)
+        return Carrier._meta.get_field(name).default if value is None else value
+
+    def clean_claim_days_damage(self):
+        return self._claim_days("claim_days_damage")
+
+    def clean_claim_days_delay(self):
+        return self._claim_days("claim_days_delay")
+
     def clean_code(self):
         return self.cleaned_data["code"].strip().lower()

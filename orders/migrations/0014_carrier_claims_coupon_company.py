@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_company_consumer_protected'),
-        ('orders', '0011_order_fiscal_position'),
+        ('customers', '0008_company_consumer_protected'),
+        ('orders', '0013_shopping_lists'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0006_exchange_rate'),
+        ('customers', '0007_backorders_order_limit'),
     ]
 
     operations = [
