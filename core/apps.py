@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from .calendar import forget_closure_days
+        from . import outbox
+        from .calendar import CLOSURES_CHANGED, forget_closure_days
         from .models import ClosureDay
 
         def remember_old_year(sender, instance, **kwargs):
@@ -31,6 +32,7 @@ class CoreConfig(AppConfig):
 
             forget()
             transaction.on_commit(forget)
+            outbox.publish(CLOSURES_CHANGED, {"years": sorted(years)})
 
         pre_save.connect(remember_old_year, sender=ClosureDay, dispatch_uid="closure_old_year")
         post_save.connect(closure_changed, sender=ClosureDay, dispatch_uid="closure_saved")

@@ -89,6 +89,9 @@ def _working_weekdays() -> frozenset[int]:
 #: deletes them there at once; the expiry only bounds how stale they can be after a
 #: change made while the cache was unreachable.
 CLOSURES_CACHE_SECONDS = 300
+#: Outbox event published when a closure day is added, moved or removed, so that what
+#: was computed on the calendar (a complaint's deadlines) is computed again.
+CLOSURES_CHANGED = "calendar.closures_changed"
 
 
 def _closures_key(country: str, year: int) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from complaints import selectors, services
 from complaints.errors import ClaimNotPossible, InvalidAttachment, InvalidComplaint, NotAllowed
 from complaints.models import (
+    Clock,
     ClockMark,
     Complaint,
     ComplaintAlert,
@@ -407,3 +408,48 @@ class TestEscalation:
             counts = services.check_deadlines(now=first_response + dt.timedelta(days=4))
         assert not ComplaintAlert.objects.filter(subject="first_response").exists()
         assert counts["escalated"] <= 1  # the resolution clock is still within 14 days
+
+
+@pytest.mark.django_db
+def test_a_closure_day_added_moves_the_open_complaints_deadlines(file_complaint, order, flush):
+    """The calendar changed: ``calendar.closures_changed`` reaches the complaints'
+    consumer, which computes every open complaint's clocks again from their history."""
+    from core.calendar import add_business_days
+    from core.models import ClosureDay
+
+    complaint = file_complaint(order=order.number, sku="DRILL-18V")
+    before = complaint.first_response_due
+    # The next working day after today is closed: the first response is due a working
+    # day later.
+    closed = add_business_days(timezone.localdate(), 1)
+    with flush():
+        ClosureDay.objects.create(date=closed, note="Inventario")
+    assert published("calendar.closures_changed")[-1].payload == {"years": [closed.year]}
+    complaint.refresh_from_db()
+    assert complaint.first_response_due > before
+    expected = services.clocks_of(complaint)[Clock.FIRST_RESPONSE].due
+    assert complaint.first_response_due == expected
+
+
+@pytest.mark.django_db
+def test_the_beat_task_escalates_a_breach_once_under_a_frozen_clock(
+    order, file_complaint, service_agent, manager, flush
+):
+    """The beat task as beat runs it (no ``now`` given, the clock frozen just after the
+    first response was due): one escalation, whatever the number of runs; a second
+    beat or a restarted worker finds the alert already there."""
+    import time_machine
+
+    from complaints import tasks
+
+    complaint = file_complaint(order=order.number)
+    services.assign_complaint(complaint=complaint, actor=service_agent, assignee=service_agent)
+    complaint.refresh_from_db()
+    with time_machine.travel(complaint.first_response_due + dt.timedelta(minutes=1), tick=False):
+        mail.outbox.clear()
+        with flush():
+            results = [tasks.check_deadlines() for _run in range(3)]
+        assert [r["escalated"] for r in results] == [1, 0, 0]
+        assert selectors.escalation_count() == 1
+        assert len(published("complaint.sla_breached")) == 1
+        assert sum(manager.email in m.to for m in mail.outbox) == 1
