@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from apikeys.services import create_api_key
@@ -234,6 +234,7 @@ def polish_establishment(settings):
 
 
 def test_ksef_status_needs_the_establishment_and_a_polish_nip(settings):
+    translation.activate("en")  # the reasons read in English (the default is Spanish)
     settings.KSEF_POLISH_ESTABLISHMENT = False
     settings.KSEF_SELLER_NIP = POLISH_NIP
     on, why = ksef.status()
@@ -331,7 +332,7 @@ def test_fa3_of_a_eur_invoice_without_a_rate_is_refused(polish_establishment, ot
         other_company, number="FV-PL-3", currency="EUR",
         lines=[("SHOVEL", 1, Decimal("100.00"), Decimal("100.00"), "23.00")],
     )  # fmt: skip
-    with pytest.raises(ksef.KsefUnavailable, match="exchange rate"):
+    with translation.override("en"), pytest.raises(ksef.KsefUnavailable, match="exchange rate"):
         ksef.fa3_bytes(invoice)
 
 
