@@ -35,6 +35,11 @@ class CustomerListView(StaffRequiredMixin, FilteredListView):
     def get_base_queryset(self):
         return company_list()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = permissions.can_edit_company(self.request.user)
+        return context
+
 
 class CustomerDetailView(StaffRequiredMixin, DetailView):
     template_name = "customers/backoffice/detail.html"

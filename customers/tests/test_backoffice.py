@@ -362,3 +362,12 @@ def test_staff_allow_a_customer_backorders(client_for, service_agent, company):
         reverse("backoffice:customer_detail", args=[company.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "Backorders" in page.text and "Allowed" in page.text
+
+
+def test_the_new_customer_button_is_only_for_those_who_may_create(
+    client_for, warehouse_worker, manager
+):
+    new = reverse("backoffice:customer_create")
+    listing = reverse("backoffice:customer_list")
+    assert new.encode() not in client_for(warehouse_worker).get(listing).content
+    assert new.encode() in client_for(manager).get(listing).content
