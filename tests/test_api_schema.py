@@ -93,9 +93,24 @@ BUSINESS_RULES = {
     "POST /api/v1/customers/": {"tax_id", "external_ref", "vat_number", "price_list"},
     "PATCH /api/v1/customers/{id}/": {"tax_id", "external_ref", "vat_number", "price_list"},
     "POST /api/v1/orders/": {"customer", "shipping_address_id", "coupon", "lines.*"},
-    "POST /api/v1/products/": {"sku", "category", "external_ref", "vat_rate", "tax_category"},
-    "PATCH /api/v1/products/{sku}/": {"sku", "category", "external_ref", "vat_rate"},
-    "POST /api/v1/products/bulk/": {"*.sku", "*.category", "*.external_ref", "*.vat_rate"},
+    # Unique SKU and reference, a category and a supplier that exist, a VAT rate that
+    # one tax category has.
+    "POST /api/v1/products/": {
+        "sku",
+        "category",
+        "supplier",
+        "external_ref",
+        "vat_rate",
+        "tax_category",
+    },
+    "PATCH /api/v1/products/{sku}/": {"sku", "category", "supplier", "external_ref", "vat_rate"},
+    "POST /api/v1/products/bulk/": {
+        "*.sku",
+        "*.category",
+        "*.supplier",
+        "*.external_ref",
+        "*.vat_rate",
+    },
     "POST /api/v1/stock/movements/": {"*.sku", "*.warehouse", "*.quantity", "*.reason"},
     "POST /api/v1/warehouses/": {"code", "is_default"},  # unique code
     "POST /api/v1/orders/{number}/ship/": {"carrier", "estimated_delivery"},
