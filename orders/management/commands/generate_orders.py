@@ -302,8 +302,12 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             self.stdout.write(f"{made} orders, {lines_made} lines ({elapsed:.0f} s)")
         with connection.cursor() as cursor:
+            # VACUUM, not only ANALYZE: it sets the visibility map, without which the
+            # index-only scans of the queue's capped counts read the heap (70 ms
+            # instead of 14 ms at a million orders) until autovacuum comes by.
+            vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
             for model in (Order, OrderLine, OrderEvent):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+                cursor.execute(f"{vacuum} {model._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
