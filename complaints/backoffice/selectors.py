@@ -26,15 +26,24 @@ from ..models import (
 )
 from .sla import NEAR, clock_views
 
-#: The desk's tabs, in order (key, label); "open" is every open complaint.
+#: The desk's tabs, in order (key, label); "open" is every open complaint, then one tab
+#: per open state (keyed by the state).
 DESK_TABS = {
     "open": _("All open"),
     "mine": _("Mine"),
     "unassigned": _("Unassigned"),
+    "due_today": _("Due today"),
     "due_soon": _("Due soon"),
     "breached": _("Overdue"),
     "awaiting": _("Waiting for the customer"),
+    **{status.value: status.label for status in OPEN_STATUSES},
 }
+
+
+def _end_of_today(now: dt.datetime) -> dt.datetime:
+    """The end of ``now``'s day in the seller's time zone (the next midnight)."""
+    local = timezone.localtime(now, calendar.time_zone())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
 
 
 def _base() -> QuerySet[Complaint]:
@@ -71,9 +80,13 @@ def _tab_filter(queryset, tab, *, user, now):
         return queryset.filter(assignee=user)
     if tab == "unassigned":
         return queryset.filter(assignee__isnull=True)
+    if tab == "due_today":
+        return queryset.filter(next_due__gte=now, next_due__lt=_end_of_today(now))
     if tab == "due_soon":
         limit = calendar.add_business_time(now, NEAR)
         return queryset.filter(next_due__gte=now, next_due__lte=limit)
+    if tab in OPEN_STATUSES:
+        return queryset.filter(status=tab)
     if tab == "breached":
         return queryset.filter(next_due__lt=now)
     if tab == "awaiting":
@@ -96,9 +109,11 @@ def desk_tabs(user, *, current: str, now=None) -> list[dict]:
         open=Count("id"),
         mine=Count("id", filter=Q(assignee=user)),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        due_today=Count("id", filter=Q(next_due__gte=now, next_due__lt=_end_of_today(now))),
         due_soon=Count("id", filter=Q(next_due__gte=now, next_due__lte=limit)),
         breached=Count("id", filter=Q(next_due__lt=now)),
         awaiting=Count("id", filter=Q(awaiting_customer=True)),
+        **{status.value: Count("id", filter=Q(status=status)) for status in OPEN_STATUSES},
     )
     return [
         {"key": key, "label": label, "count": counts[key], "current": key == current}

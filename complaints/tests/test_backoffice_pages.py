@@ -126,6 +126,39 @@ def test_desk_tabs_and_countdown(
     assert listed("breached") == {mine.number}
 
 
+def test_desk_tabs_due_today_and_one_per_open_state(
+    client_for, service_agent, file_complaint, order, perform
+):
+    from django.utils import timezone
+
+    from core import calendar
+
+    today, tomorrow, analysed = (file_complaint(order=order) for _n in range(3))
+    perform(analysed, "start_analysis")
+    now = timezone.now()
+    midnight = timezone.localtime(now, calendar.time_zone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=1)
+    # Due before the seller's midnight, and just after it.
+    Complaint.objects.filter(pk=today.pk).update(next_due=now + (midnight - now) / 2)
+    Complaint.objects.filter(pk=tomorrow.pk).update(next_due=midnight + dt.timedelta(minutes=1))
+    Complaint.objects.filter(pk=analysed.pk).update(next_due=midnight + dt.timedelta(days=3))
+    client = client_in(client_for, service_agent)
+    url = reverse("backoffice:complaint_desk")
+
+    def listed(tab):
+        page = client.get(url, {"tab": tab})
+        assert page.status_code == 200
+        return {c.number for c in (today, tomorrow, analysed) if c.number in page.text}
+
+    assert listed("due_today") == {today.number}
+    assert listed("abierta") == {today.number, tomorrow.number}
+    assert listed("en_analisis") == {analysed.number}
+    assert listed("decidida") == set()
+    tabs = {tab["key"]: tab["count"] for tab in client.get(url).context["tabs"]}
+    assert (tabs["due_today"], tabs["abierta"], tabs["en_analisis"]) == (1, 2, 1)
+
+
 def test_a_breached_clock_is_red_on_the_desk(client_for, manager, complaint):
     from complaints.models import ClockMark
 
@@ -461,7 +494,7 @@ def test_every_demo_complaint_renders_on_both_faces(client_for, manager):
 
     call_command("seed_demo", stdout=io.StringIO())
     staff = client_in(client_for, manager, "es")
-    for tab in ("open", "mine", "unassigned", "due_soon", "breached", "awaiting"):
+    for tab in ("open", "mine", "unassigned", "due_today", "due_soon", "breached", "awaiting"):
         assert staff.get(reverse("backoffice:complaint_desk"), {"tab": tab}).status_code == 200
     assert staff.get(reverse("backoffice:complaint_stats")).status_code == 200
     complaints = list(Complaint.objects.select_related("company"))
