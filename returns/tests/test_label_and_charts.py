@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from customers.tests.factories import CompanyFactory
@@ -61,3 +62,45 @@ def test_pareto_geometry_with_known_numbers():
     assert chart.bars[1].height == charts.PLOT_HEIGHT / 2
     assert chart.bars[-1].line_y == charts.TOP  # 100 % at the top of the plot
     assert charts.pareto([]).empty
+
+
+@pytest.mark.parametrize(
+    "template", ["returns/includes/_chart.html", "complaints/includes/_chart.html"]
+)
+def test_chart_geometry_is_never_written_with_a_decimal_comma(template):
+    """Spanish and Polish write 148,5: inside an SVG attribute that is not a number."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    bar = {
+        "key": "damaged",
+        "label": "Dañado",
+        "value": 3,
+        "share": "37.5",
+        "cumulative": "37.5",
+        "x": 40.25,
+        "y": 148.5,
+        "height": 31.5,
+        "centre": 64.25,
+        "line_y": 120.75,
+        "width": 31.5,  # the complaints chart's bars are horizontal
+        "text_y": 148.5,
+        "value_x": 80.75,
+    }
+    chart = {
+        "empty": False,
+        "width": 400,
+        "height": 180,
+        "grid": [(148.5, "0"), (90.25, "5")],
+        "bars": [bar],
+        "line_points": "64.25,120.75",
+        "total": 8,
+        "label_width": 120,
+    }
+    for language in ("es", "pl"):
+        with translation.override(language):
+            html = render_to_string(template, {"chart": chart, "chart_id": "c", "cumulative": True})
+        svg = html[html.index("<svg") : html.index("</svg>")]
+        assert 'y="148.5"' in svg and '="31.5"' in svg
+        assert not re.search(r'="-?\d+,\d+"', svg), svg
