@@ -305,7 +305,7 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
     rows = (
         _scoped(Order.objects.filter(period.q("delivered_at")), company)
         .annotate(delivered_day=TruncDate("delivered_at", tzinfo=period.tz))
-        .values("carrier__code", "carrier__name", "shipping_method")
+        .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
         .annotate(
             delivered=Count("id"),
             with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
@@ -315,6 +315,7 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
     )
     return [
         {
+            "carrier_id": row["carrier_id"],
             "carrier": row["carrier__code"],
             "carrier_name": row["carrier__name"],
             "service": row["shipping_method"],

@@ -115,6 +115,7 @@ def test_on_time_compares_the_madrid_delivery_day_with_the_promise(company):
     }
     by_carrier = kpis.delivery_by_carrier(MARCH)
     assert by_carrier[0] == {
+        "carrier_id": seur.pk,
         "carrier": "kpi-seur",
         "carrier_name": "KPI SEUR",
         "service": "standard",
