@@ -57,7 +57,7 @@ from complaints.models import Complaint
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
 from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus
-from returns.models import CLOSED_WITHOUT_GOODS, Return, ReturnLine
+from returns.models import CLOSED_WITHOUT_GOODS, ReasonCode, Return, ReturnLine
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -397,13 +397,20 @@ def returns(period: Period, company=None) -> dict:
     }
 
 
+def _reason_label(code: str, name: str) -> str:
+    """A reason's name as ``ReturnReason.label`` gives it (built-in ones translated)."""
+    if code in ReasonCode.values:
+        return str(ReasonCode(code).label)
+    return name or code
+
+
 def return_reasons(period: Period, company=None) -> list[dict]:
     """Pareto of return reasons: units per reason on the returns counted by
     ``returns``, biggest first, with each reason's share of the units and the
     cumulative share."""
     rows = list(
         ReturnLine.objects.filter(ret__in=_counted_returns(period, company))
-        .values("reason__code", "reason__name")
+        .values("reason_id", "reason__code", "reason__name")
         .annotate(units=Sum("quantity"), lines=Count("id"))
         .order_by("-units", "reason__code")
     )
@@ -414,8 +421,9 @@ def return_reasons(period: Period, company=None) -> list[dict]:
         cumulative += row["units"]
         out.append(
             {
+                "reason_id": row["reason_id"],
                 "reason": row["reason__code"],
-                "name": row["reason__name"],
+                "name": _reason_label(row["reason__code"], row["reason__name"]),
                 "units": row["units"],
                 "share": rate(row["units"], total),
                 "cumulative": rate(cumulative, total),

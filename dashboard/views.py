@@ -133,8 +133,26 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             ],
             scale=100,
         )
+        links_returns = _url("backoffice:return_list", created_after=start, created_before=end)
         reasons = pareto(
             (row["reason"], row["name"], row["units"]) for row in figures["return_reasons"]
+        )
+        reasons_chart = hbars(
+            [
+                (
+                    row["reason"],
+                    row["name"],
+                    row["units"],
+                    row["units"],
+                    _url(
+                        "backoffice:return_list",
+                        reason=row["reason_id"],
+                        created_after=start,
+                        created_before=end,
+                    ),
+                )
+                for row in figures["return_reasons"]
+            ]
         )
         complaints_open = figures["complaints_open"]
         complaint_states = [
@@ -153,7 +171,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             "due_today": _url(orders_url, tab=OrderStatus.EN_PREPARACION),
             "late": _url(orders_url, tab="all", overdue="true"),
             "delivered": _url(orders_url, tab=OrderStatus.ENTREGADO),
-            "returns": _url("backoffice:return_list", created_after=start, created_before=end),
+            "returns": links_returns,
             "return_stats": _url("backoffice:return_stats"),
             "complaints": _url("backoffice:complaint_list", filed_after=start, filed_before=end),
             "complaints_open": _url("backoffice:complaint_list", open="1"),
@@ -183,6 +201,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             carriers=carriers,
             carrier_chart=carrier_chart,
             reasons=reasons,
+            reasons_chart=reasons_chart,
             complaint_states=complaint_states,
             on_time_percent=percent(figures["delivery"]["on_time_rate"]),
             returns_percent={

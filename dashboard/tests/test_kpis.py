@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.tests.factories import CompanyFactory
 from dashboard import kpis
@@ -166,7 +166,9 @@ def test_reasons_pareto_shares_and_cumulative(company):
     b = _delivered(company, 10, "100.00")
     make_return(a, requested=madrid(2026, 3, 15), quantity=3, reason="defective")
     make_return(b, requested=madrid(2026, 3, 16), quantity=1, reason="wrong_item")
-    pareto = kpis.return_reasons(MARCH)
+    with translation.override("en"):
+        pareto = kpis.return_reasons(MARCH)
+    assert [row["name"] for row in pareto] == ["Defective", "Wrong item"]
     assert [(row["reason"], row["units"], row["share"], row["cumulative"]) for row in pareto] == [
         ("defective", 3, Decimal("0.7500"), Decimal("0.7500")),
         ("wrong_item", 1, Decimal("0.2500"), Decimal("1.0000")),

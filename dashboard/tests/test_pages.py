@@ -170,3 +170,27 @@ def test_query_budget(client_for, manager, data, django_assert_max_num_queries):
     client.get(URL)  # warm the session and the caches
     with django_assert_max_num_queries(29):
         assert client.get(URL, {"range": "90d"}).status_code == 200
+
+
+def test_reasons_chart_links_each_reason_to_its_returns(client_for, manager, company):
+    from returns.models import ReturnReason
+
+    from .builders import make_return
+
+    now = timezone.now()
+    order = make_order(company, placed=now, status="entregado", quantity=5, delivered_at=now)
+    make_return(order, requested=now, quantity=3, reason="defective")
+    client = client_for(manager)
+    response = client.get(URL, {"range": "today"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert "<title>Returned units per reason</title>" in html
+    reason = ReturnReason.objects.get(code="defective")
+    today = timezone.localdate().isoformat()
+    link = (
+        f"/backoffice/returns/?reason={reason.pk}&amp;created_after={today}"
+        f"&amp;created_before={today}"
+    )
+    assert f'<a href="{link}">' in html
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.context["paginator"].count == 1
+    assert '<tr data-key="defective"><td><a' in html and ">Defective</a>" in html
