@@ -49,3 +49,23 @@ def test_dashboard_range_drill_down_and_export(live_server, page):
         page.locator('a[href*="export=csv"]').first.click()
     content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert held.number in content
+
+
+@pytest.mark.parametrize("language", ["es", "pl"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_dashboard_does_not_overflow(live_server, page, language, width):
+    from tests.test_browser_layout import horizontal_overflow
+
+    company = CompanyFactory(legal_name="Ferretería Industrial Gómez S.L.")
+    StaffUserFactory(email="boss@example.com", is_superuser=True)
+    make_order(company, placed=timezone.now(), on_hold=True, hold_reason="Call")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, f"{live_server.url}/backoffice/login/", "boss@example.com")
+    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+    assert page.locator("html").get_attribute("lang") == language
+    expect(page.locator("#chart-status svg")).to_be_visible()
+    sizes = horizontal_overflow(page)
+    assert sizes["scrollWidth"] <= sizes["clientWidth"], sizes
