@@ -280,20 +280,19 @@ def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
     return row
 
 
-def delivery(period: Period, company=None) -> dict:
+def delivery(period: Period, company=None, *, by_carrier: list[dict] | None = None) -> dict:
     """Orders delivered in the period (by ``delivered_at``) and how many arrived on
     time: delivered on or before the promised delivery date (the delivery's calendar
     day in the seller's zone). Orders without a promised date (replacements) are
     delivered but neither on time nor late: they are left out of ``on_time_rate``'s
-    denominator (``with_promise``)."""
-    queryset = _scoped(Order.objects.filter(period.q("delivered_at")), company).annotate(
-        delivered_day=TruncDate("delivered_at", tzinfo=period.tz)
-    )
-    row = queryset.aggregate(
-        delivered=Count("id"),
-        with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
-        on_time=Count("id", filter=Q(delivered_day__lte=F("promised_delivery_date"))),
-    )
+    denominator (``with_promise``). The totals of ``delivery_by_carrier`` (its rows
+    may be given, to save the query)."""
+    rows = by_carrier if by_carrier is not None else delivery_by_carrier(period, company)
+    row = {
+        "delivered": sum(r["delivered"] for r in rows),
+        "with_promise": sum(r["with_promise"] for r in rows),
+        "on_time": sum(r["on_time"] for r in rows),
+    }
     row["late"] = row["with_promise"] - row["on_time"]
     row["on_time_rate"] = rate(row["on_time"], row["with_promise"])
     return row
@@ -320,6 +319,7 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
             "carrier_name": row["carrier__name"],
             "service": row["shipping_method"],
             "delivered": row["delivered"],
+            "with_promise": row["with_promise"],
             "on_time": row["on_time"],
             "on_time_rate": rate(row["on_time"], row["with_promise"]),
         }
@@ -353,12 +353,10 @@ def returns(period: Period, company=None) -> dict:
     The two sides are different sets of orders on purpose (a return requested in March
     may be of February's delivery): a rolling rate, as B2B teams read it."""
     counted = _counted_returns(period, company)
-    returned = ReturnLine.objects.filter(ret__in=counted).aggregate(
-        units=Coalesce(Sum("quantity"), 0)
-    )["units"]
-    returned_orders = counted.aggregate(
-        orders=Count("order", distinct=True),
-    )["orders"]
+    returned_row = ReturnLine.objects.filter(ret__in=counted).aggregate(
+        units=Coalesce(Sum("quantity"), 0), orders=Count("ret__order", distinct=True)
+    )
+    returned, returned_orders = returned_row["units"], returned_row["orders"]
     delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
     delivered_units = OrderLine.objects.filter(order__in=delivered_orders).aggregate(
         units=Coalesce(Sum("quantity"), 0)
@@ -525,7 +523,7 @@ def complaints(period: Period, company=None) -> dict:
 # --- satisfaction ----------------------------------------------------------------------
 
 
-def csat(period: Period, company=None) -> dict:
+def csat(period: Period, company=None, *, delivered: int | None = None) -> dict:
     """Satisfaction ratings given in the period (by ``rated_at``): delivery ratings
     (one per order, the rating email's click) and complaint ratings (after closing).
 
@@ -533,7 +531,8 @@ def csat(period: Period, company=None) -> dict:
       ``SATISFIED_FROM`` up ÷ responses) over both kinds;
     - per kind the same, and the ``response_rate``: delivery ratings ÷ orders delivered
       in the period; complaint ratings ÷ complaints whose rating was asked for in the
-      period (``rating_requested_at``)."""
+      period (``rating_requested_at``). ``delivered`` (``delivery``'s count) may be
+      given, to save the query."""
     deliveries = _scoped(
         SatisfactionRating.objects.filter(period.q("rated_at")), company, "order__company"
     ).aggregate(
@@ -550,7 +549,8 @@ def csat(period: Period, company=None) -> dict:
         satisfied=Count("id", filter=period.q("rated_at") & Q(rating_score__gte=SATISFIED_FROM)),
         asked=Count("id", filter=period.q("rating_requested_at")),
     )
-    delivered = _scoped(Order.objects.filter(period.q("delivered_at")), company).count()
+    if delivered is None:
+        delivered = _scoped(Order.objects.filter(period.q("delivered_at")), company).count()
 
     def _average(total, n):
         return (Decimal(total) / n).quantize(Decimal("0.01"), ROUND_HALF_UP) if n else None
@@ -610,19 +610,21 @@ def revenue(period: Period, company=None) -> list[dict]:
 
 def all_figures(period: Period, company=None) -> dict:
     """Every figure of the period (a constant number of queries)."""
+    by_carrier = delivery_by_carrier(period, company)
+    delivered = delivery(period, company, by_carrier=by_carrier)
     return {
         "orders": orders_placed(period, company),
         "ageing": order_ageing(company),
         "holds": holds_by_reason(company),
         "shipping": shipping_due(company),
-        "delivery": delivery(period, company),
-        "delivery_by_carrier": delivery_by_carrier(period, company),
+        "delivery": delivered,
+        "delivery_by_carrier": by_carrier,
         "returns": returns(period, company),
         "return_reasons": return_reasons(period, company),
         "refund_time": refund_time(period, company),
         "complaints_open": complaints_open(company),
         "complaints": complaints(period, company),
-        "csat": csat(period, company),
+        "csat": csat(period, company, delivered=delivered["delivered"]),
         "low_stock": low_stock(),
         "revenue": revenue(period, company),
     }
