@@ -50,5 +50,6 @@ urlpatterns = [
     path("v1/", include("documents.api.urls")),
     path("v1/", include("returns.api.urls")),
     path("v1/", include("complaints.api.urls")),
+    path("v1/", include("dashboard.api.urls")),
     path("v1/", include(router.urls)),
 ]

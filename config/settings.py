@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "complaints",
     "webhooks",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import auth_views
-from core.backoffice.views import BackofficeHomeView
+from dashboard.views import DashboardView
 from notifications.views import RateComplaintView, RateOrderView
 
 
@@ -21,7 +21,7 @@ class FaviconView(RedirectView):
 
 
 backoffice_patterns = [
-    path("", BackofficeHomeView.as_view(), name="home"),
+    path("", DashboardView.as_view(), name="home"),
     path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
     path("customers/", include("customers.backoffice.urls")),

@@ -90,7 +90,7 @@ def _discover() -> None:
         _backoffice.setdefault(key, MenuEntry(key, label, None, order))
     for key, label, order in PLANNED_PORTAL:
         _portal.setdefault(key, MenuEntry(key, label, None, order))
-    # The back-office home is core's own page (config.urls).
+    # The back-office home (config.urls: the KPI dashboard of dashboard.views).
     register_backoffice("home", _("Dashboard"), "backoffice:home", order=10)
     # So is the managers' audit trail of every configuration change (core.audit).
     register_backoffice(

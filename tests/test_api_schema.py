@@ -149,6 +149,8 @@ BUSINESS_RULES = {
         "discount_percent",
     },
     "POST /api/v1/complaints/{number}/dispute/": {"reason"},
+    # KPIs: a range that ends before it starts or beyond the calendar, an unknown customer.
+    "GET /api/v1/kpis/": {"from", "to", "customer"},
 }
 
 

@@ -223,6 +223,7 @@ DECLARATIONS: dict[str, Expect] = {
     "api-invoice-pdf": Expect(number="invoice"),
     "api-invoice-verifactu-xml": Expect(number="invoice"),
     "api-invoice-verifactu-export": Expect(company_keys=403, query="from=2000-01-01&to=2100-12-31"),
+    "api-kpis": Expect(company_keys=403, query="from=2026-01-01&to=2026-12-31"),
     "api-invoice-ksef-xml": Expect(number="invoice", keys=404, staff=404),
     "customer-list": Expect(list="companies", warehouse_write=403),
     "customer-detail": Expect(pk="company", warehouse_write=403),

@@ -1,0 +1,630 @@
+"""The KPI arithmetic: one selector per figure, shared by the back-office dashboard and
+``/api/v1/kpis/`` so a number means the same wherever it is shown.
+
+Conventions every figure follows:
+
+- A **period** is a range of calendar days, both ends included, in the seller's time
+  zone (``settings.TIME_ZONE``, Europe/Madrid by default): ``from=2026-03-01`` starts
+  at 00:00 Madrid time on 1 March and ``to=2026-03-31`` ends before 00:00 on 1 April,
+  whatever the UTC offset (summer time included). ``Period.start`` / ``Period.end``
+  are those instants as aware datetimes, ``end`` excluded.
+- A figure *in the period* counts the rows whose defining timestamp falls in it: an
+  order by its placement (``created_at``), a delivery by ``delivered_at``, a return by
+  its request (``created_at``), a complaint by ``filed_at``, a rating by its
+  ``rated_at``. Figures marked *now* describe the present state (open orders,
+  holds, open complaints, low stock) and ignore the period.
+- ``company`` (optional) scopes every figure to one customer company; low stock is
+  the seller's and is not scoped.
+- Rates are ``Decimal`` between 0 and 1 rounded to 4 places, ``None`` when there is
+  nothing to divide by. Durations are in hours (wall-clock time), ``None`` when no
+  row has one.
+- Everything is aggregated by the database (``COUNT``, ``SUM``,
+  ``percentile_cont``), one query per selector, never a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Now, TruncDate
+from django.utils import timezone
+
+from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
+from complaints.models import Complaint
+from inventory.models import StockItem
+from notifications.models import SatisfactionRating
+from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus
+from returns.models import CLOSED_WITHOUT_GOODS, ReasonCode, Return, ReturnLine
+
+FOUR_PLACES = Decimal("0.0001")
+
+#: Hours an open order may stay in its current state before it counts as *stuck*.
+AGEING_THRESHOLD_HOURS = {
+    OrderStatus.PENDIENTE: 24,
+    OrderStatus.EN_PREPARACION: 24,
+    OrderStatus.ENVIADO: 120,
+}
+
+#: A score from this value up counts as satisfied (CSAT = satisfied / responses).
+SATISFIED_FROM = 4
+
+
+# --- the period ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days ``date_from`` to ``date_to`` (inclusive) in the seller's zone."""
+
+    date_from: dt.date
+    date_to: dt.date
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.date_from, dt.time.min, tzinfo=self.tz)
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz)
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def q(self, field: str) -> Q:
+        """``field`` falls in the period."""
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+    @classmethod
+    def last_days(cls, days: int, *, today: dt.date | None = None) -> Period:
+        today = today or timezone.localdate()
+        return cls(today - dt.timedelta(days=days - 1), today)
+
+
+def rate(part, whole) -> Decimal | None:
+    """``part / whole`` to 4 places; ``None`` when ``whole`` is 0 or missing."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) / Decimal(whole)).quantize(FOUR_PLACES, ROUND_HALF_UP)
+
+
+def _hours(value) -> Decimal | None:
+    if value is None:
+        return None
+    return (Decimal(str(value)) / 3600).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "percentile_cont"
+    name = "Percentile"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class Epoch(Func):
+    """Seconds in an interval."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+def _seconds(later: str, earlier: str) -> Epoch:
+    return Epoch(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
+
+
+def _scoped(queryset, company, field: str = "company"):
+    return queryset.filter(**{field: company}) if company is not None else queryset
+
+
+# --- orders ----------------------------------------------------------------------------
+
+
+def orders_placed(period: Period, company=None) -> dict:
+    """Orders placed in the period (by ``created_at``), in total and by their status
+    today (``by_status`` has every status, 0 included)."""
+    statuses = OrderStatus.values
+    row = _scoped(Order.objects.filter(period.q("created_at")), company).aggregate(
+        placed=Count("id"),
+        **{status: Count("id", filter=Q(status=status)) for status in statuses},
+    )
+    return {"placed": row["placed"], "by_status": {status: row[status] for status in statuses}}
+
+
+def _entered_current_state():
+    """When an order entered its current status: placement, start of preparation or
+    shipment (``prepared_at`` / ``shipped_at``, set by the transitions)."""
+    return Case(
+        When(status=OrderStatus.EN_PREPARACION, then=F("prepared_at")),
+        When(status=OrderStatus.ENVIADO, then=F("shipped_at")),
+        default=F("created_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def order_ageing(company=None) -> list[dict]:
+    """*Now*: per open status (pending, in preparation, shipped), the number of orders,
+    the average and oldest time in that status (hours) and how many are *stuck*
+    (longer than ``AGEING_THRESHOLD_HOURS`` of that status). Orders waiting for their
+    company's approval are not yet the seller's work and are left out of pending."""
+    age = Epoch(
+        ExpressionWrapper(
+            Now() - Coalesce(_entered_current_state(), F("created_at")),
+            output_field=DurationField(),
+        )
+    )
+    queryset = (
+        _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company)
+        .exclude(status=OrderStatus.PENDIENTE, awaiting_approval=True)
+        .annotate(age=age)
+    )
+    cases = {
+        f"stuck_{status}": Count(
+            "id", filter=Q(status=status, age__gt=AGEING_THRESHOLD_HOURS[status] * 3600)
+        )
+        for status in OPEN_STATUSES
+    }
+    counts = {f"n_{status}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES}
+    averages = {f"avg_{status}": Avg("age", filter=Q(status=status)) for status in OPEN_STATUSES}
+    maxima = {f"max_{status}": Max("age", filter=Q(status=status)) for status in OPEN_STATUSES}
+    row = queryset.aggregate(**cases, **counts, **averages, **maxima)
+    return [
+        {
+            "status": status,
+            "count": row[f"n_{status}"],
+            "average_hours": _hours(row[f"avg_{status}"]),
+            "oldest_hours": _hours(row[f"max_{status}"]),
+            "threshold_hours": AGEING_THRESHOLD_HOURS[status],
+            "stuck": row[f"stuck_{status}"],
+        }
+        for status in OPEN_STATUSES
+    ]
+
+
+def holds_by_reason(company=None) -> dict:
+    """*Now*: orders on hold (not cancelled) in total and per reason. Each automatic
+    reason (the keys of ``Order.hold_messages``, e.g. ``order.hold.credit_limit``)
+    counts once per order it holds; an order held by a person with only a typed reason
+    counts under ``manual``. An order held for two reasons appears under both, so the
+    reasons may add up to more than ``total``."""
+    scope = ""
+    params: list = [OrderStatus.CANCELADO]
+    if company is not None:
+        scope = " AND o.company_id = %s"
+        params.append(company.pk)
+    table = Order._meta.db_table
+    sql = f"""
+        WITH held AS (
+            SELECT o.id, o.hold_messages FROM {table} o
+            WHERE o.on_hold AND o.status <> %s{scope}
+        )
+        SELECT '' AS reason, COUNT(*) FROM held
+        UNION ALL
+        SELECT COALESCE(m.item ->> 'key', 'manual'), COUNT(DISTINCT held.id)
+        FROM held LEFT JOIN LATERAL jsonb_array_elements(
+            CASE WHEN jsonb_typeof(held.hold_messages) = 'array'
+                 THEN held.hold_messages ELSE '[]'::jsonb END
+        ) AS m(item) ON TRUE
+        GROUP BY 1
+    """  # noqa: S608 (the table name is the model's, the values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = 0
+    reasons: dict[str, int] = {}
+    for reason, count in rows:
+        if reason == "":
+            total = count
+        else:
+            reasons[reason] = count
+    return {"total": total, "by_reason": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
+
+
+#: Days ahead of the promised delivery date by which an order must leave.
+SHIP_AHEAD_DAYS = 1
+
+
+def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
+    """*Now*, for the warehouse: ``to_prepare`` = pending orders (not held, not waiting
+    for approval); ``due_today`` = pending or in-preparation orders, not on hold, whose
+    promised delivery date is today or within ``SHIP_AHEAD_DAYS`` (they must leave
+    today to arrive on time); ``late`` = open orders (shipped included) past their
+    promised date, as the order queue's *Late* filter counts them."""
+    today = today or timezone.localdate()
+    not_shipped = Q(status__in=(OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION), on_hold=False)
+    row = _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company).aggregate(
+        to_prepare=Count(
+            "id", filter=Q(status=OrderStatus.PENDIENTE, on_hold=False, awaiting_approval=False)
+        ),
+        due_today=Count(
+            "id",
+            filter=not_shipped
+            & Q(
+                promised_delivery_date__gte=today,
+                promised_delivery_date__lte=today + dt.timedelta(days=SHIP_AHEAD_DAYS),
+            ),
+        ),
+        late=Count("id", filter=Q(promised_delivery_date__lt=today)),
+    )
+    return row
+
+
+def delivery(period: Period, company=None, *, by_carrier: list[dict] | None = None) -> dict:
+    """Orders delivered in the period (by ``delivered_at``) and how many arrived on
+    time: delivered on or before the promised delivery date (the delivery's calendar
+    day in the seller's zone). Orders without a promised date (replacements) are
+    delivered but neither on time nor late: they are left out of ``on_time_rate``'s
+    denominator (``with_promise``). The totals of ``delivery_by_carrier`` (its rows
+    may be given, to save the query)."""
+    rows = by_carrier if by_carrier is not None else delivery_by_carrier(period, company)
+    row = {
+        "delivered": sum(r["delivered"] for r in rows),
+        "with_promise": sum(r["with_promise"] for r in rows),
+        "on_time": sum(r["on_time"] for r in rows),
+    }
+    row["late"] = row["with_promise"] - row["on_time"]
+    row["on_time_rate"] = rate(row["on_time"], row["with_promise"])
+    return row
+
+
+def delivery_by_carrier(period: Period, company=None) -> list[dict]:
+    """``delivery`` per carrier (and shipping method, the carrier's service), busiest
+    first; orders delivered without a carrier come under carrier ``None``."""
+    rows = (
+        _scoped(Order.objects.filter(period.q("delivered_at")), company)
+        .annotate(delivered_day=TruncDate("delivered_at", tzinfo=period.tz))
+        .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
+        .annotate(
+            delivered=Count("id"),
+            with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
+            on_time=Count("id", filter=Q(delivered_day__lte=F("promised_delivery_date"))),
+        )
+        .order_by("-delivered", "carrier__name", "shipping_method")
+    )
+    return [
+        {
+            "carrier_id": row["carrier_id"],
+            "carrier": row["carrier__code"],
+            "carrier_name": row["carrier__name"],
+            "service": row["shipping_method"],
+            "delivered": row["delivered"],
+            "with_promise": row["with_promise"],
+            "on_time": row["on_time"],
+            "on_time_rate": rate(row["on_time"], row["with_promise"]),
+        }
+        for row in rows
+    ]
+
+
+# --- returns ---------------------------------------------------------------------------
+
+
+def _counted_returns(period: Period, company=None):
+    """Returns requested in the period that were not rejected or cancelled."""
+    return _scoped(
+        Return.objects.filter(period.q("created_at")).exclude(status__in=CLOSED_WITHOUT_GOODS),
+        company,
+    )
+
+
+def returns(period: Period, company=None) -> dict:
+    """Return rates of the period.
+
+    - ``units_returned``: units on the lines of returns requested in the period (not
+      rejected or cancelled); ``units_delivered``: units on the lines of orders
+      delivered in the period; ``rate_units`` = returned / delivered.
+    - ``orders_with_returns``: distinct orders of those returns; ``orders_delivered``:
+      orders delivered in the period; ``rate_orders`` = the first / the second.
+    - ``by_currency``: per currency, ``credited`` (refunds of those returns,
+      ``refund_total``) against ``net_sales`` (subtotal less discount, before VAT and
+      shipping, of the orders delivered in the period), and ``rate_value``.
+
+    The two sides are different sets of orders on purpose (a return requested in March
+    may be of February's delivery): a rolling rate, as B2B teams read it."""
+    counted = _counted_returns(period, company)
+    returned_row = ReturnLine.objects.filter(ret__in=counted).aggregate(
+        units=Coalesce(Sum("quantity"), 0), orders=Count("ret__order", distinct=True)
+    )
+    returned, returned_orders = returned_row["units"], returned_row["orders"]
+    delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
+    delivered_units = OrderLine.objects.filter(order__in=delivered_orders).aggregate(
+        units=Coalesce(Sum("quantity"), 0)
+    )["units"]
+    sales = {
+        row["currency"]: row
+        for row in delivered_orders.values("currency")
+        .annotate(orders=Count("id"), net=Sum(F("subtotal") - F("discount")))
+        .order_by("currency")
+    }
+    credits = {
+        row["currency"]: row["credited"]
+        for row in counted.filter(refund_total__isnull=False)
+        .values("currency")
+        .annotate(credited=Sum("refund_total"))
+        .order_by("currency")
+    }
+    delivered_count = sum(row["orders"] for row in sales.values())
+    by_currency = {}
+    for currency in sorted(set(sales) | set(credits)):
+        net = sales.get(currency, {}).get("net") or Decimal("0.00")
+        credited = credits.get(currency) or Decimal("0.00")
+        by_currency[currency] = {
+            "credited": credited,
+            "net_sales": net,
+            "rate_value": rate(credited, net),
+        }
+    return {
+        "units_returned": returned,
+        "units_delivered": delivered_units,
+        "rate_units": rate(returned, delivered_units),
+        "orders_with_returns": returned_orders,
+        "orders_delivered": delivered_count,
+        "rate_orders": rate(returned_orders, delivered_count),
+        "by_currency": by_currency,
+    }
+
+
+def _reason_label(code: str, name: str) -> str:
+    """A reason's name as ``ReturnReason.label`` gives it (built-in ones translated)."""
+    if code in ReasonCode.values:
+        return str(ReasonCode(code).label)
+    return name or code
+
+
+def return_reasons(period: Period, company=None) -> list[dict]:
+    """Pareto of return reasons: units per reason on the returns counted by
+    ``returns``, biggest first, with each reason's share of the units and the
+    cumulative share."""
+    rows = list(
+        ReturnLine.objects.filter(ret__in=_counted_returns(period, company))
+        .values("reason_id", "reason__code", "reason__name")
+        .annotate(units=Sum("quantity"), lines=Count("id"))
+        .order_by("-units", "reason__code")
+    )
+    total = sum(row["units"] for row in rows)
+    cumulative = 0
+    out = []
+    for row in rows:
+        cumulative += row["units"]
+        out.append(
+            {
+                "reason_id": row["reason_id"],
+                "reason": row["reason__code"],
+                "name": _reason_label(row["reason__code"], row["reason__name"]),
+                "units": row["units"],
+                "share": rate(row["units"], total),
+                "cumulative": rate(cumulative, total),
+            }
+        )
+    return out
+
+
+def refund_time(period: Period, company=None) -> dict:
+    """Hours from a return's request to its credit note, for the returns whose credit
+    note was issued in the period: ``count``, ``median_hours``, ``p90_hours``."""
+    queryset = _scoped(
+        Return.objects.filter(credit_note__isnull=False).filter(period.q("credit_note__issued_at")),
+        company,
+    ).annotate(seconds=_seconds("credit_note__issued_at", "created_at"))
+    row = queryset.aggregate(
+        count=Count("id"),
+        median=Percentile("seconds", 0.5),
+        p90=Percentile("seconds", 0.9),
+    )
+    return {
+        "count": row["count"],
+        "median_hours": _hours(row["median"]),
+        "p90_hours": _hours(row["p90"]),
+    }
+
+
+# --- complaints ------------------------------------------------------------------------
+
+
+def complaints_open(company=None) -> dict:
+    """*Now*: open complaints (opened, in analysis, decided) in total and per status,
+    and how many are overdue (a running deadline, ``next_due``, already passed)."""
+    statuses = [str(status) for status in COMPLAINT_OPEN_STATUSES]
+    now = timezone.now()
+    row = _scoped(Complaint.objects.filter(status__in=statuses), company).aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(next_due__lt=now)),
+        **{status: Count("id", filter=Q(status=status)) for status in statuses},
+    )
+    return {
+        "total": row["total"],
+        "overdue": row["overdue"],
+        "by_status": {status: row[status] for status in statuses},
+    }
+
+
+def complaints(period: Period, company=None) -> dict:
+    """Complaints filed in the period (by ``filed_at``):
+
+    - ``first_response_median_hours`` / ``_p90_hours``: from filing to the first
+      staff reply (``first_responded_at``), wall-clock hours, of those answered;
+    - ``resolution_median_hours`` / ``_p90_hours``: from filing to ``resolved_at``;
+    - ``first_response_within_sla_rate``: answered by ``first_response_due`` ÷ those
+      whose first response is settled (answered, or unanswered past the due time);
+    - ``resolved_within_sla_rate``: resolved by ``resolution_due`` (the deadline the
+      clocks keep, moved by pauses) ÷ those resolved or unresolved past it;
+    - ``breaches``: complaints that missed either deadline (late or still open past it).
+    """
+    now = timezone.now()
+    fr_met = Q(first_responded_at__isnull=False, first_responded_at__lte=F("first_response_due"))
+    fr_missed = Q(first_responded_at__gt=F("first_response_due")) | Q(
+        first_responded_at__isnull=True, first_response_due__lt=now
+    )
+    rs_met = Q(resolved_at__isnull=False, resolved_at__lte=F("resolution_due"))
+    rs_missed = Q(resolved_at__gt=F("resolution_due")) | Q(
+        resolved_at__isnull=True, resolution_due__lt=now
+    )
+    queryset = _scoped(Complaint.objects.filter(period.q("filed_at")), company).annotate(
+        fr_seconds=_seconds("first_responded_at", "filed_at"),
+        rs_seconds=_seconds("resolved_at", "filed_at"),
+    )
+    row = queryset.aggregate(
+        opened=Count("id"),
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        fr_median=Percentile("fr_seconds", 0.5),
+        fr_p90=Percentile("fr_seconds", 0.9),
+        rs_median=Percentile("rs_seconds", 0.5),
+        rs_p90=Percentile("rs_seconds", 0.9),
+        fr_met=Count("id", filter=fr_met),
+        fr_settled=Count("id", filter=fr_met | fr_missed),
+        rs_met=Count("id", filter=rs_met),
+        rs_settled=Count("id", filter=rs_met | rs_missed),
+        breaches=Count("id", filter=fr_missed | rs_missed),
+    )
+    return {
+        "opened": row["opened"],
+        "resolved": row["resolved"],
+        "first_response_median_hours": _hours(row["fr_median"]),
+        "first_response_p90_hours": _hours(row["fr_p90"]),
+        "resolution_median_hours": _hours(row["rs_median"]),
+        "resolution_p90_hours": _hours(row["rs_p90"]),
+        "first_response_within_sla_rate": rate(row["fr_met"], row["fr_settled"]),
+        "resolved_within_sla_rate": rate(row["rs_met"], row["rs_settled"]),
+        "breaches": row["breaches"],
+    }
+
+
+# --- satisfaction ----------------------------------------------------------------------
+
+
+def csat(period: Period, company=None, *, delivered: int | None = None) -> dict:
+    """Satisfaction ratings given in the period (by ``rated_at``): delivery ratings
+    (one per order, the rating email's click) and complaint ratings (after closing).
+
+    - ``responses`` / ``average`` (1-5, 2 places) / ``satisfied_rate`` (scores from
+      ``SATISFIED_FROM`` up ÷ responses) over both kinds;
+    - per kind the same, and the ``response_rate``: delivery ratings ÷ orders delivered
+      in the period; complaint ratings ÷ complaints whose rating was asked for in the
+      period (``rating_requested_at``). ``delivered`` (``delivery``'s count) may be
+      given, to save the query."""
+    deliveries = _scoped(
+        SatisfactionRating.objects.filter(period.q("rated_at")), company, "order__company"
+    ).aggregate(
+        n=Count("id"),
+        total=Coalesce(Sum("score"), 0),
+        satisfied=Count("id", filter=Q(score__gte=SATISFIED_FROM)),
+    )
+    complaint_scope = _scoped(Complaint.objects.all(), company)
+    complaint_row = complaint_scope.aggregate(
+        n=Count("id", filter=period.q("rated_at") & Q(rating_score__isnull=False)),
+        total=Coalesce(
+            Sum("rating_score", filter=period.q("rated_at")), Value(0), output_field=IntegerField()
+        ),
+        satisfied=Count("id", filter=period.q("rated_at") & Q(rating_score__gte=SATISFIED_FROM)),
+        asked=Count("id", filter=period.q("rating_requested_at")),
+    )
+    if delivered is None:
+        delivered = _scoped(Order.objects.filter(period.q("delivered_at")), company).count()
+
+    def _average(total, n):
+        return (Decimal(total) / n).quantize(Decimal("0.01"), ROUND_HALF_UP) if n else None
+
+    n = deliveries["n"] + complaint_row["n"]
+    return {
+        "responses": n,
+        "average": _average(deliveries["total"] + complaint_row["total"], n),
+        "satisfied_rate": rate(deliveries["satisfied"] + complaint_row["satisfied"], n),
+        "delivery": {
+            "responses": deliveries["n"],
+            "average": _average(deliveries["total"], deliveries["n"]),
+            "satisfied_rate": rate(deliveries["satisfied"], deliveries["n"]),
+            "response_rate": rate(deliveries["n"], delivered),
+        },
+        "complaints": {
+            "responses": complaint_row["n"],
+            "average": _average(complaint_row["total"], complaint_row["n"]),
+            "satisfied_rate": rate(complaint_row["satisfied"], complaint_row["n"]),
+            "response_rate": rate(complaint_row["n"], complaint_row["asked"]),
+        },
+    }
+
+
+# --- stock and money -------------------------------------------------------------------
+
+
+def low_stock() -> int:
+    """*Now*: stock items (product × warehouse) flagged low (at or under their reorder
+    point, ``StockItem.low_stock``) of active products."""
+    return StockItem.objects.filter(low_stock=True, product__active=True).count()
+
+
+def revenue(period: Period, company=None) -> list[dict]:
+    """Per currency, orders placed in the period and not cancelled: ``orders``,
+    ``revenue`` (order totals, VAT and shipping included) and ``average_order_value``
+    (revenue ÷ orders, 2 places). Currencies are never added together."""
+    rows = (
+        _scoped(Order.objects.filter(period.q("created_at")), company)
+        .exclude(status=OrderStatus.CANCELADO)
+        .values("currency")
+        .annotate(orders=Count("id"), revenue=Sum("total"))
+        .order_by("currency")
+    )
+    return [
+        {
+            "currency": row["currency"],
+            "orders": row["orders"],
+            "revenue": row["revenue"],
+            "average_order_value": (row["revenue"] / row["orders"]).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            ),
+        }
+        for row in rows
+    ]
+
+
+def all_figures(period: Period, company=None) -> dict:
+    """Every figure of the period (a constant number of queries)."""
+    by_carrier = delivery_by_carrier(period, company)
+    delivered = delivery(period, company, by_carrier=by_carrier)
+    return {
+        "orders": orders_placed(period, company),
+        "ageing": order_ageing(company),
+        "holds": holds_by_reason(company),
+        "shipping": shipping_due(company),
+        "delivery": delivered,
+        "delivery_by_carrier": by_carrier,
+        "returns": returns(period, company),
+        "return_reasons": return_reasons(period, company),
+        "refund_time": refund_time(period, company),
+        "complaints_open": complaints_open(company),
+        "complaints": complaints(period, company),
+        "csat": csat(period, company, delivered=delivered["delivered"]),
+        "low_stock": low_stock(),
+        "revenue": revenue(period, company),
+    }

@@ -1,0 +1,227 @@
+"""The back-office landing page: the KPI dashboard.
+
+The figures come from ``dashboard.kpis`` (the same as ``/api/v1/kpis/``); each links to
+the filtered list behind it. The range is a preset (``?range=7d``) or custom
+(``?from=&to=``); bad dates show an error and the default range, never a 500. Each
+role sees its work first (``ROLE_SECTIONS``); the figures other apps register on the
+home page (``core.navigation.register_home_figure``) stay, under *Customers*."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from complaints.models import ComplaintStatus
+from core.navigation import home_figures
+from core.roles import StaffRole, staff_roles
+from core.views import StaffRequiredMixin
+from orders.models import OrderStatus
+from returns.charts import pareto
+
+from . import kpis
+from .charts import hbars
+from .periods import DEFAULT_PRESET, PRESETS, PeriodError, parse_period, preset_period
+
+#: Every section, in the managers' order.
+SECTIONS = ["shipping", "orders", "service", "delivery", "returns", "satisfaction", "business"]
+#: The sections a role works on, shown first (the rest follow in ``SECTIONS`` order).
+ROLE_SECTIONS = {
+    StaffRole.WAREHOUSE: ["shipping", "orders", "delivery"],
+    StaffRole.CUSTOMER_SERVICE: ["service", "orders", "returns", "satisfaction"],
+}
+
+HOLD_REASONS = {
+    "order.hold.first_order": _("First order"),
+    "order.hold.credit_limit": _("Credit limit"),
+    "order.hold.address_not_on_file": _("Address not on file"),
+    "manual": _("Held by staff"),
+}
+
+
+def percent(value) -> Decimal | None:
+    """A 0-1 rate as a percentage with one decimal (None stays None)."""
+    if value is None:
+        return None
+    return (Decimal(value) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def sections_for(user) -> list[str]:
+    roles = staff_roles(user)
+    if StaffRole.MANAGER in roles:
+        return list(SECTIONS)
+    first: list[str] = []
+    for role in (StaffRole.WAREHOUSE, StaffRole.CUSTOMER_SERVICE):
+        if role in roles:
+            first += [s for s in ROLE_SECTIONS[role] if s not in first]
+    return first + [s for s in SECTIONS if s not in first]
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "dashboard/home.html"
+
+    def _period(self):
+        params = self.request.GET
+        if params.get("from") or params.get("to"):
+            try:
+                return parse_period(params.get("from", ""), params.get("to", "")), "custom", {}
+            except PeriodError as error:
+                return preset_period(DEFAULT_PRESET), DEFAULT_PRESET, error.fields
+        key = params.get("range", DEFAULT_PRESET)
+        if key not in PRESETS:
+            key = DEFAULT_PRESET
+        return preset_period(key), key, {}
+
+    def get_context_data(self, **kwargs):
+        period, preset, errors = self._period()
+        figures = kpis.all_figures(period)
+        start, end = period.date_from.isoformat(), period.date_to.isoformat()
+        orders_url = "backoffice:order_list"
+        ranged = {"created_after": start, "created_before": end}
+
+        by_status = figures["orders"]["by_status"]
+        status_chart = hbars(
+            (
+                status,
+                label,
+                by_status[status],
+                by_status[status],
+                _url(orders_url, tab=status, **ranged),
+            )
+            for status, label in OrderStatus.choices
+        )
+        ageing = [
+            {
+                **row,
+                "label": OrderStatus(row["status"]).label,
+                "url": _url(orders_url, tab=row["status"]),
+            }
+            for row in figures["ageing"]
+        ]
+        holds = [
+            {"key": key, "label": HOLD_REASONS.get(key, key), "count": count}
+            for key, count in figures["holds"]["by_reason"].items()
+        ]
+        carriers = [
+            {
+                **row,
+                "label": row["carrier_name"] or _("No carrier"),
+                "percent": percent(row["on_time_rate"]),
+                "url": _url(orders_url, tab=OrderStatus.ENTREGADO, carrier=row["carrier_id"]),
+            }
+            for row in figures["delivery_by_carrier"]
+        ]
+        carrier_chart = hbars(
+            [
+                (
+                    f"{row['carrier']}-{row['service']}",
+                    f"{row['label']} · {row['service']}",
+                    row["percent"] or 0,
+                    row["percent"],
+                    row["url"],
+                )
+                for row in carriers
+            ],
+            scale=100,
+        )
+        links_returns = _url("backoffice:return_list", created_after=start, created_before=end)
+        reasons = pareto(
+            (row["reason"], row["name"], row["units"]) for row in figures["return_reasons"]
+        )
+        reasons_chart = hbars(
+            [
+                (
+                    row["reason"],
+                    row["name"],
+                    row["units"],
+                    row["units"],
+                    _url(
+                        "backoffice:return_list",
+                        reason=row["reason_id"],
+                        created_after=start,
+                        created_before=end,
+                    ),
+                )
+                for row in figures["return_reasons"]
+            ]
+        )
+        complaints_open = figures["complaints_open"]
+        complaint_states = [
+            {
+                "status": status,
+                "label": ComplaintStatus(status).label,
+                "count": count,
+                "url": _url("backoffice:complaint_list", status=status),
+            }
+            for status, count in complaints_open["by_status"].items()
+        ]
+        links = {
+            "placed": _url(orders_url, tab="all", **ranged),
+            "held": _url(orders_url, tab="held"),
+            "to_prepare": _url(orders_url, tab=OrderStatus.PENDIENTE),
+            "due_today": _url(orders_url, tab=OrderStatus.EN_PREPARACION),
+            "late": _url(orders_url, tab="all", overdue="true"),
+            "delivered": _url(orders_url, tab=OrderStatus.ENTREGADO),
+            "returns": links_returns,
+            "return_stats": _url("backoffice:return_stats"),
+            "complaints": _url("backoffice:complaint_list", filed_after=start, filed_before=end),
+            "complaints_open": _url("backoffice:complaint_list", open="1"),
+            "complaints_overdue": _url("backoffice:complaint_list", overdue="1"),
+            "low_stock": _url("backoffice:stock_list", low_stock="1"),
+        }
+        presets = [
+            {
+                "key": key,
+                "label": label,
+                "url": _url("backoffice:home", range=key),
+                "active": key == preset,
+            }
+            for key, (label, _days) in PRESETS.items()
+        ]
+        return super().get_context_data(
+            period=period,
+            preset=preset,
+            presets=presets,
+            range_errors=errors,
+            time_zone=settings.TIME_ZONE,
+            figures=figures,
+            sections=sections_for(self.request.user),
+            status_chart=status_chart,
+            ageing=ageing,
+            holds=holds,
+            carriers=carriers,
+            carrier_chart=carrier_chart,
+            reasons=reasons,
+            reasons_chart=reasons_chart,
+            complaint_states=complaint_states,
+            on_time_percent=percent(figures["delivery"]["on_time_rate"]),
+            returns_percent={
+                "units": percent(figures["returns"]["rate_units"]),
+                "orders": percent(figures["returns"]["rate_orders"]),
+            },
+            returns_value=[
+                {"currency": currency, **values, "percent": percent(values["rate_value"])}
+                for currency, values in figures["returns"]["by_currency"].items()
+            ],
+            complaint_percent={
+                "first_response": percent(figures["complaints"]["first_response_within_sla_rate"]),
+                "resolution": percent(figures["complaints"]["resolved_within_sla_rate"]),
+            },
+            csat_percent=percent(figures["csat"]["satisfied_rate"]),
+            csat_response={
+                "delivery": percent(figures["csat"]["delivery"]["response_rate"]),
+                "complaints": percent(figures["csat"]["complaints"]["response_rate"]),
+            },
+            links=links,
+            home_figures=home_figures(),
+            **kwargs,
+        )
