@@ -63,12 +63,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, uploads
 from core.actors import (
     Actor,
     actor_label,
@@ -480,22 +479,8 @@ def _clean_file(upload):
 
 
 def _store_attachment(complaint, actor, clean, *, internal: bool, message) -> ComplaintAttachment:
-    attachment = ComplaintAttachment(
-        complaint=complaint,
-        message=message,
-        internal=internal,
-        original_name=clean.name[:255],
-        content_type=clean.content_type,
-        size=len(clean.content),
-        uploaded_by=user_of(actor),
-        uploaded_by_label=actor_label(actor)[:200],
-    )
-    attachment.file.save(clean.name, ContentFile(clean.content), save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)
-        raise
+    attachment = ComplaintAttachment(complaint=complaint, message=message, internal=internal)
+    uploads.save_upload(attachment, clean, actor=actor)
     events.complaint_event(
         complaint=complaint,
         kind=ComplaintEventKind.ATTACHMENT,

@@ -239,3 +239,28 @@ def _saveable(image: Image.Image, save_format: str) -> Image.Image:
     if save_format == "WEBP" and image.mode not in ("RGB", "RGBA"):
         return image.convert("RGBA" if "A" in image.mode else "RGB")
     return image
+
+
+def save_upload(attachment, clean: CleanFile, *, actor) -> None:
+    """Store ``clean`` (a checked upload) as ``attachment``'s file and save the row.
+
+    ``attachment`` is an unsaved model instance with the upload columns (``file``,
+    ``original_name``, ``content_type``, ``size``, ``uploaded_by``,
+    ``uploaded_by_label``); they are filled here. If the row cannot be saved, the file
+    just written is deleted again, so no orphan file is left behind.
+    """
+    from django.core.files.base import ContentFile
+
+    from .actors import actor_label, user_of
+
+    attachment.original_name = clean.name[:255]
+    attachment.content_type = clean.content_type
+    attachment.size = len(clean.content)
+    attachment.uploaded_by = user_of(actor)
+    attachment.uploaded_by_label = actor_label(actor)[:200]
+    attachment.file.save(clean.name, ContentFile(clean.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)
+        raise

@@ -46,13 +46,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, uploads
 from core.actors import (
     Actor,
     actor_label,
@@ -334,20 +333,8 @@ def add_attachment(*, ret: Return, actor: Actor, file) -> ReturnAttachment:
             raise InvalidAttachment(
                 _("At most %(max)d files per return.") % {"max": settings.RETURN_MAX_ATTACHMENTS}
             )
-        attachment = ReturnAttachment(
-            ret=locked,
-            original_name=clean.name[:255],
-            content_type=clean.content_type,
-            size=len(clean.content),
-            uploaded_by=user_of(actor),
-            uploaded_by_label=actor_label(actor)[:200],
-        )
-        attachment.file.save(clean.name, ContentFile(clean.content), save=False)
-        try:
-            attachment.save()
-        except Exception:
-            attachment.file.storage.delete(attachment.file.name)
-            raise
+        attachment = ReturnAttachment(ret=locked)
+        uploads.save_upload(attachment, clean, actor=actor)
         events.return_event(
             ret=locked,
             kind=ReturnEventKind.ATTACHMENT,

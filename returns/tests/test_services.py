@@ -268,6 +268,34 @@ class TestEvidence:
             )
         assert not ret.attachments.exists()
 
+    def test_a_row_that_cannot_be_saved_leaves_no_file_behind(
+        self, order, request_return, buyer, settings, monkeypatch
+    ):
+        """``core.uploads.save_upload``: the file is written first, then deleted again
+        when the attachment's row fails (returns and complaints store evidence so)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from returns.models import ReturnAttachment
+
+        from .conftest import png_bytes
+
+        ret = request_return(order)
+
+        def refuse(self, *args, **kwargs):
+            raise RuntimeError("database refused the row")
+
+        monkeypatch.setattr(ReturnAttachment, "save", refuse)
+        with pytest.raises(RuntimeError):
+            services.add_attachment(
+                ret=ret,
+                actor=buyer,
+                file=SimpleUploadedFile("foto.png", png_bytes(), "image/png"),
+            )
+        stored = [
+            p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file() and "documents" not in p.parts
+        ]
+        assert stored == [] and not ReturnAttachment.objects.exists()
+
     def test_other_company_cannot_attach(self, order, request_return, other_buyer):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
