@@ -5,7 +5,8 @@ Counts are integers; rates are decimal strings with 4 places between ``"0.0000"`
 decimal; money is per currency, never added across currencies."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+
+from core.api import serializers
 
 
 def _rate(help_text):
