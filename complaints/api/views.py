@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from core.api.exceptions import ApiError
 from core.api.filters import ApiFilterSet, BooleanFilter, SafeCharFilter
 from core.api.parsers import StrictJSONParser
-from core.api.views import ApiGenericViewSet, ApiViewMixin
+from core.api.views import ApiGenericViewSet, ApiViewMixin, add_action_endpoints
 from documents.api.views import JsonErrorsNegotiation
 from orders.models import Order
 
@@ -235,28 +235,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGene
         )
 
 
-def action_endpoint(declared):
-    """``POST /complaints/{number}/<api_path>/`` for one declared action."""
-
-    def endpoint(self, request, number=None):
-        complaint = self.get_object()
-        if not registry.permits(self.actor_or_key, declared.name, complaint):
-            raise NotAllowed()  # before the body's validation: a 403, not a 400
-        data = self._input(declared.serializer_class)
-        registry.perform(declared.name, complaint, self.actor_or_key, **data)
-        return self._detail(complaint, declared.api_status)
-
-    endpoint.__name__ = endpoint.__qualname__ = declared.api_path
-    endpoint.__doc__ = str(declared.label)
-    endpoint = action(detail=True, methods=["post"], url_path=declared.api_path)(endpoint)
-    return extend_schema(
-        request=declared.serializer_class,
-        responses={declared.api_status: ComplaintDetailSerializer},
-    )(endpoint)
-
-
-for _declared in registry.api_actions():
-    setattr(ComplaintViewSet, _declared.api_path, action_endpoint(_declared))
+add_action_endpoints(
+    ComplaintViewSet, registry, detail_serializer=ComplaintDetailSerializer, not_allowed=NotAllowed
+)
 
 
 class ComplaintAttachmentFileView(ApiViewMixin, generics.GenericAPIView):

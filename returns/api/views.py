@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from core.api.exceptions import ApiError
 from core.api.filters import ApiFilterSet, SafeCharFilter
 from core.api.parsers import StrictJSONParser
-from core.api.views import ApiGenericViewSet, ApiViewMixin
+from core.api.views import ApiGenericViewSet, ApiViewMixin, add_action_endpoints
 from orders.models import Order
 
 from .. import services
@@ -178,28 +178,9 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiGeneric
         )
 
 
-def action_endpoint(declared):
-    """``POST /returns/{number}/<api_path>/`` for one declared action."""
-
-    def endpoint(self, request, number=None):
-        ret = self.get_object()
-        if not registry.permits(self.actor_or_key, declared.name, ret):
-            raise NotAllowed()  # before the body's validation: a 403, not a 400
-        data = self._input(declared.serializer_class)
-        registry.perform(declared.name, ret, self.actor_or_key, **data)
-        return self._detail(ret, declared.api_status)
-
-    endpoint.__name__ = endpoint.__qualname__ = declared.api_path
-    endpoint.__doc__ = str(declared.label)
-    endpoint = action(detail=True, methods=["post"], url_path=declared.api_path)(endpoint)
-    return extend_schema(
-        request=declared.serializer_class,
-        responses={declared.api_status: ReturnDetailSerializer},
-    )(endpoint)
-
-
-for _declared in registry.api_actions():
-    setattr(ReturnViewSet, _declared.api_path, action_endpoint(_declared))
+add_action_endpoints(
+    ReturnViewSet, registry, detail_serializer=ReturnDetailSerializer, not_allowed=NotAllowed
+)
 
 
 # --- files -------------------------------------------------------------------------------
