@@ -191,29 +191,38 @@ class ApiViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-def add_action_endpoints(viewset, registry, *, detail_serializer, not_allowed) -> None:
+def add_action_endpoints(viewset, registry, *, detail_serializer, not_allowed=None) -> None:
     """``POST /<resource>/{key}/<api_path>/`` on ``viewset`` for every action ``registry``
-    declares for the API: permission first (``not_allowed``, a 403, before the body's
-    validation could answer 400), then the action's serializer, then the registry performs
-    it and the viewset's ``_detail`` answers with the object read again."""
+    declares for the API: permission first when ``not_allowed`` is given (a 403, before
+    the body's validation could answer 400), then the action's serializer, then the
+    registry performs it and the viewset's ``_detail`` answers with the object read again,
+    or the action's ``api_response_function`` builds the answer (its
+    ``response_serializer`` documents it)."""
     from drf_spectacular.utils import extend_schema
     from rest_framework.decorators import action
 
     def endpoint_for(declared):
+        respond = getattr(declared, "api_response_function", None)
+
         def endpoint(self, request, number=None):
             obj = self.get_object()
-            if not registry.permits(self.actor_or_key, declared.name, obj):
+            if not_allowed is not None and not registry.permits(
+                self.actor_or_key, declared.name, obj
+            ):
                 raise not_allowed()
             data = self._input(declared.serializer_class)
-            registry.perform(declared.name, obj, self.actor_or_key, **data)
+            result = registry.perform(declared.name, obj, self.actor_or_key, **data)
+            if respond is not None:
+                return respond(self, obj, result)
             return self._detail(obj, declared.api_status)
 
         endpoint.__name__ = endpoint.__qualname__ = declared.api_path
         endpoint.__doc__ = str(declared.label)
         endpoint = action(detail=True, methods=["post"], url_path=declared.api_path)(endpoint)
+        response = getattr(respond, "response_serializer", None) or detail_serializer
         return extend_schema(
             request=declared.serializer_class,
-            responses={declared.api_status: detail_serializer},
+            responses={declared.api_status: response},
         )(endpoint)
 
     for declared in registry.api_actions():

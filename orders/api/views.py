@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.exceptions import ApiError
-from core.api.views import ApiGenericViewSet
+from core.api.views import ApiGenericViewSet, add_action_endpoints
 from customers.models import Company
 from inventory.errors import InsufficientStock
 
@@ -156,33 +156,10 @@ def payment_recorded(view, order, payment):
 payment_recorded.response_serializer = PaymentRecordedSerializer
 
 
-def action_endpoint(declared, actions=registry):
-    """``POST /orders/{number}/<api_path>/`` for one declared action: the action's
-    serializer validates the body, the registry performs it, the answer is the order
-    (or what ``api_response`` builds)."""
-
-    def endpoint(self, request, number=None):
-        order = self.get_object()
-        data = self._input(declared.serializer_class)
-        result = actions.perform(declared.name, order, self.actor_or_key, **data)
-        if declared.api_response_function is not None:
-            return declared.api_response_function(self, order, result)
-        return self._detail(order, declared.api_status)
-
-    endpoint.__name__ = endpoint.__qualname__ = declared.api_path
-    endpoint.__doc__ = str(declared.label)
-    respond = declared.api_response_function
-    response = getattr(respond, "response_serializer", None) or OrderDetailSerializer
-    endpoint = action(detail=True, methods=["post"], url_path=declared.api_path)(endpoint)
-    return extend_schema(
-        request=declared.serializer_class, responses={declared.api_status: response}
-    )(endpoint)
-
-
 def install_actions(viewset, actions=registry) -> None:
-    """Give ``viewset`` one endpoint per action with an ``api_path``."""
-    for declared in actions.api_actions():
-        setattr(viewset, declared.api_path, action_endpoint(declared, actions))
+    """Give ``viewset`` one endpoint per action with an ``api_path``; the registry
+    checks the permission when it performs the action."""
+    add_action_endpoints(viewset, actions, detail_serializer=OrderDetailSerializer)
 
 
 install_actions(OrderViewSet)
