@@ -107,6 +107,9 @@ def on_order_status_changed(event) -> None:
     kind = STATUS_EMAILS.get(event.payload.get("to"))
     if kind is None:  # en_preparacion: the customer sees it in the portal, no email
         return
+    if event.payload.get("approval") == "rejected":
+        # Cancelled by the company's own approver: the approval email tells the buyer.
+        return
     order = _order(event.payload)
     if order is None:
         return

@@ -34,15 +34,17 @@ def _lock_for(action: str, order: Order, actor) -> Order:
     return locked
 
 
-def _finish_transition(order: Order, *, actor, kind: str, from_status: str, note="", data=None):
+def _finish_transition(
+    order: Order, *, actor, kind: str, from_status: str, note="", data=None, extra=None
+):
+    """Save the transition, record it on the order and publish ``order.status_changed``
+    (``extra``: fields added to the event's payload)."""
     order.save()
     events.order_status_event(
         order=order, actor=actor, kind=kind, from_status=from_status, note=note, data=data
     )
-    events.publish(
-        events.ORDER_STATUS_CHANGED,
-        events.status_changed_payload(order, from_status=from_status, actor=actor, note=note),
-    )
+    payload = events.status_changed_payload(order, from_status=from_status, actor=actor, note=note)
+    events.publish(events.ORDER_STATUS_CHANGED, {**payload, **(extra or {})})
 
 
 def _sync(target: Order, source: Order) -> Order:

@@ -94,8 +94,15 @@ def reject_order(*, order: Order, actor: Actor, note: str) -> Order:
             Coupon.objects.filter(pk=locked.coupon_id, times_used__gt=0).update(
                 times_used=F("times_used") - 1
             )
+        # The buyer gets the rejection's email (with the note), not also the
+        # cancellation's: the event says why it was cancelled.
         _finish_transition(
-            locked, actor=actor, kind=EventKind.CANCELLED, from_status=from_status, note=note
+            locked,
+            actor=actor,
+            kind=EventKind.CANCELLED,
+            from_status=from_status,
+            note=note,
+            extra={"approval": "rejected"},
         )
         events.publish(
             events.ORDER_APPROVAL_DECIDED,

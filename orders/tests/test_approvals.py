@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.models import OutboxEvent
 from customers.tests.factories import CustomerUserFactory
 from inventory.models import StockItem
 from orders import services
@@ -95,7 +96,13 @@ def test_an_admin_rejects_with_a_note_it_cancels_and_releases(
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELADO and not order.awaiting_approval
     assert order.cancel_reason == "Over budget" and reserved(drill) == 0
-    assert any(limited.email in m.to and "Over budget" in m.body for m in mail.outbox)
+    # One email to the buyer, the rejection with its note (not also the cancellation).
+    [email] = [m for m in mail.outbox if limited.email in m.to]
+    assert "Over budget" in email.body
+    # Integrations still hear of the cancellation, and why.
+    changed = OutboxEvent.objects.filter(event_type="order.status_changed").latest("id")
+    assert changed.payload["to"] == OrderStatus.CANCELADO
+    assert changed.payload["approval"] == "rejected"
 
 
 def test_only_an_admin_of_the_same_company_decides(limited, other_admin, company, drill, gloves):
