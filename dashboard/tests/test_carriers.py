@@ -73,7 +73,7 @@ def test_the_counter_falls_back_outside_its_span():
 
 
 def test_delivering_an_order_stores_its_transit(company, warehouse_worker):
-    gls = services.resolve_carrier("gls")
+    gls = CarrierFactory(code="one-day", transit_days_standard=1)
     order = make_order(
         company,
         placed=madrid(2026, 3, 4, 9),
@@ -85,7 +85,8 @@ def test_delivering_an_order_stores_its_transit(company, warehouse_worker):
     services.deliver_order(order=order, actor=warehouse_worker, delivered_at=madrid(2026, 3, 10, 9))
     order.refresh_from_db()
     assert order.transit_business_days == 2
-    assert order.delivered_within_carrier_transit is (2 <= gls.transit_days_standard)
+    # Two business days against a contract of one (calendar days would say four).
+    assert order.delivered_within_carrier_transit is False
 
 
 def test_the_migration_backfills_delivered_orders(company):
@@ -435,3 +436,17 @@ def test_the_api_gives_the_contract_figures(client_for, manager, spring):
     assert express["within_contract_rate"] == "1.0000"
     assert express["contracted_days"] == 1
     assert express["average_transit_days"] == "1.0"
+
+
+def test_the_generator_stores_the_transit_of_delivered_orders():
+    from django.core.management import call_command
+
+    call_command("generate_orders", orders=80, customers=10, skus=45, batch=40, seed=3)
+    delivered = Order.objects.filter(status="entregado")
+    assert delivered.exists()
+    assert not delivered.filter(transit_business_days__isnull=True).exists()
+    assert not Order.objects.exclude(status="entregado").exclude(transit_business_days=None)
+    for order in delivered[:20]:
+        assert order.transit_business_days == transit_business_days(
+            order.shipped_at, order.delivered_at
+        )
