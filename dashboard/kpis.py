@@ -419,9 +419,10 @@ def carrier_performance(period: Period) -> list[dict]:
     orders shipped in the period (by ``shipped_at``, with that carrier and service),
     and ``claims``: carrier claims filed in the period (``complaints.Claim`` of kind
     carrier, by ``created_at``) against that carrier, under the service of the
-    complaint's order. A carrier and service with shipments or claims but no delivery
-    in the period has a row too, its delivery figures 0 or ``None``. Ordered by carrier
-    name (no carrier last), standard before express. Three queries."""
+    complaint's order (a carrier claim is always about an order). A carrier and service
+    with shipments or claims but no delivery in the period has a row too, its delivery
+    figures 0 or ``None``. Ordered by carrier name (no carrier last), standard before
+    express. Three queries."""
     shipments = {
         (row["carrier_id"], row["shipping_method"]): row
         for row in Order.objects.filter(period.q("shipped_at"))
@@ -432,7 +433,9 @@ def carrier_performance(period: Period) -> list[dict]:
     }
     claims = {
         (row["carrier_id"], row["complaint__order__shipping_method"]): row
-        for row in Claim.objects.filter(period.q("created_at"), kind=ClaimKind.CARRIER)
+        for row in Claim.objects.filter(
+            period.q("created_at"), kind=ClaimKind.CARRIER, complaint__order__isnull=False
+        )
         .values("carrier_id", "carrier__code", "carrier__name", "complaint__order__shipping_method")
         .annotate(n=Count("id"))
         .order_by()
