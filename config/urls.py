@@ -22,6 +22,7 @@ class FaviconView(RedirectView):
 
 backoffice_patterns = [
     path("", DashboardView.as_view(), name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("login/", auth_views.BackofficeLoginView.as_view(), name="login"),
     path("logout/", auth_views.BackofficeLogoutView.as_view(), name="logout"),
     path("customers/", include("customers.backoffice.urls")),

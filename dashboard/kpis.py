@@ -53,10 +53,10 @@ from django.db.models.functions import Coalesce, Now, TruncDate
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
-from complaints.models import Complaint
+from complaints.models import Claim, ClaimKind, Complaint
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
-from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus
+from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus, ShippingMethod
 from returns.models import CLOSED_WITHOUT_GOODS, ReasonCode, Return, ReturnLine
 
 FOUR_PLACES = Decimal("0.0001")
@@ -280,51 +280,195 @@ def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
     return row
 
 
+def _contracted_days():
+    """The carrier's contracted transit days (business days) for the order's shipping
+    method; NULL without a carrier."""
+    return Case(
+        When(carrier__isnull=True, then=Value(None)),
+        When(shipping_method=ShippingMethod.EXPRESS, then=F("carrier__transit_days_express")),
+        default=F("carrier__transit_days_standard"),
+        output_field=IntegerField(),
+    )
+
+
+#: Delivered after the promised date (the delivery's calendar day in the seller's zone).
+LATE_AGAINST_PROMISE = Q(delivered_day__gt=F("promised_delivery_date"))
+#: Transit longer than the carrier's contracted days for the service.
+LATE_AGAINST_CONTRACT = Q(transit_business_days__gt=F("contracted_days"))
+#: The transit can be held against a contract: a carrier and a measured transit.
+MEASURED_TRANSIT = Q(contracted_days__isnull=False, transit_business_days__isnull=False)
+
+
+def delivered_orders(period: Period, company=None):
+    """The orders delivered in the period (by ``delivered_at``), annotated with
+    ``delivered_day`` (the delivery's calendar day in the seller's zone) and
+    ``contracted_days``: the rows ``delivery_by_carrier`` counts and the late-delivery
+    list shows (``LATE_AGAINST_PROMISE`` / ``LATE_AGAINST_CONTRACT``)."""
+    return _scoped(Order.objects.filter(period.q("delivered_at")), company).annotate(
+        delivered_day=TruncDate("delivered_at", tzinfo=period.tz),
+        contracted_days=_contracted_days(),
+    )
+
+
+def _days(value) -> Decimal | None:
+    """Average business days, one decimal."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def delivery(period: Period, company=None, *, by_carrier: list[dict] | None = None) -> dict:
     """Orders delivered in the period (by ``delivered_at``) and how many arrived on
     time: delivered on or before the promised delivery date (the delivery's calendar
     day in the seller's zone). Orders without a promised date (replacements) are
     delivered but neither on time nor late: they are left out of ``on_time_rate``'s
     denominator (``with_promise``). The totals of ``delivery_by_carrier`` (its rows
-    may be given, to save the query)."""
+    may be given, to save the query); ``average_transit_days`` and ``contracted_days``
+    are averages over every measured delivery (``with_transit``), whatever its
+    carrier."""
     rows = by_carrier if by_carrier is not None else delivery_by_carrier(period, company)
     row = {
-        "delivered": sum(r["delivered"] for r in rows),
-        "with_promise": sum(r["with_promise"] for r in rows),
-        "on_time": sum(r["on_time"] for r in rows),
+        key: sum(r[key] for r in rows)
+        for key in (
+            "delivered",
+            "with_promise",
+            "on_time",
+            "with_transit",
+            "within_contract",
+            "transit_days_total",
+            "contracted_days_total",
+        )
     }
     row["late"] = row["with_promise"] - row["on_time"]
     row["on_time_rate"] = rate(row["on_time"], row["with_promise"])
+    row["late_contract"] = row["with_transit"] - row["within_contract"]
+    row["within_contract_rate"] = rate(row["within_contract"], row["with_transit"])
+    measured = row["with_transit"]
+    row["average_transit_days"] = (
+        _days(Decimal(row["transit_days_total"]) / measured) if measured else None
+    )
+    row["contracted_days"] = (
+        _days(Decimal(row["contracted_days_total"]) / measured) if measured else None
+    )
     return row
 
 
 def delivery_by_carrier(period: Period, company=None) -> list[dict]:
-    """``delivery`` per carrier (and shipping method, the carrier's service), busiest
-    first; orders delivered without a carrier come under carrier ``None``."""
+    """``delivery`` per carrier and service (the order's shipping method), busiest
+    first; orders delivered without a carrier come under carrier ``None``.
+
+    Against the contract: ``transit`` is ``Order.transit_business_days``, the business
+    days from shipment to delivery on the seller's calendar (holidays and closure days
+    excluded; ``orders.transit``), stored when the order is delivered;
+    ``contracted_days`` is the carrier's transit days for the service
+    (``Carrier.transit_days_standard`` / ``_express``, read now). ``with_transit``: the
+    deliveries with a carrier and a measured transit; ``within_contract``: those whose
+    transit is at most the contracted days; ``late_contract`` the others;
+    ``within_contract_rate`` = within ÷ with transit; ``average_transit_days`` (one
+    decimal) over the same deliveries. Without a carrier all of these are 0 or
+    ``None``. ``transit_days_total`` / ``contracted_days_total`` are the sums the
+    averages come from."""
     rows = (
-        _scoped(Order.objects.filter(period.q("delivered_at")), company)
-        .annotate(delivered_day=TruncDate("delivered_at", tzinfo=period.tz))
+        delivered_orders(period, company)
         .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
         .annotate(
             delivered=Count("id"),
             with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
             on_time=Count("id", filter=Q(delivered_day__lte=F("promised_delivery_date"))),
+            with_transit=Count("id", filter=MEASURED_TRANSIT),
+            within_contract=Count(
+                "id", filter=MEASURED_TRANSIT & Q(transit_business_days__lte=F("contracted_days"))
+            ),
+            transit_days_total=Coalesce(Sum("transit_business_days", filter=MEASURED_TRANSIT), 0),
+            contract=Max("contracted_days"),
         )
         .order_by("-delivered", "carrier__name", "shipping_method")
     )
-    return [
+    result = []
+    for row in rows:
+        measured = row["with_transit"]
+        result.append(
+            {
+                "carrier_id": row["carrier_id"],
+                "carrier": row["carrier__code"],
+                "carrier_name": row["carrier__name"],
+                "service": row["shipping_method"],
+                "delivered": row["delivered"],
+                "with_promise": row["with_promise"],
+                "on_time": row["on_time"],
+                "late": row["with_promise"] - row["on_time"],
+                "on_time_rate": rate(row["on_time"], row["with_promise"]),
+                "with_transit": measured,
+                "within_contract": row["within_contract"],
+                "late_contract": measured - row["within_contract"],
+                "within_contract_rate": rate(row["within_contract"], measured),
+                "average_transit_days": (
+                    _days(Decimal(row["transit_days_total"]) / measured) if measured else None
+                ),
+                "contracted_days": row["contract"],
+                "transit_days_total": row["transit_days_total"],
+                "contracted_days_total": (row["contract"] or 0) * measured,
+            }
+        )
+    return result
+
+
+def carrier_performance(period: Period) -> list[dict]:
+    """The carrier performance page: per carrier and service (shipping method), the
+    rows of ``delivery_by_carrier`` (deliveries in the period) with ``shipments``:
+    orders shipped in the period (by ``shipped_at``, with that carrier and service),
+    and ``claims``: carrier claims filed in the period (``complaints.Claim`` of kind
+    carrier, by ``created_at``) against that carrier, under the service of the
+    complaint's order (a carrier claim is always about an order). A carrier and service
+    with shipments or claims but no delivery in the period has a row too, its delivery
+    figures 0 or ``None``. Ordered by carrier name (no carrier last), standard before
+    express. Three queries."""
+    shipments = {
+        (row["carrier_id"], row["shipping_method"]): row
+        for row in Order.objects.filter(period.q("shipped_at"))
+        .annotate(contracted_days=_contracted_days())
+        .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
+        .annotate(n=Count("id"), contract=Max("contracted_days"))
+        .order_by()
+    }
+    claims = {
+        (row["carrier_id"], row["complaint__order__shipping_method"]): row
+        for row in Claim.objects.filter(
+            period.q("created_at"), kind=ClaimKind.CARRIER, complaint__order__isnull=False
+        )
+        .values("carrier_id", "carrier__code", "carrier__name", "complaint__order__shipping_method")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = {(row["carrier_id"], row["service"]): row for row in delivery_by_carrier(period)}
+    empty = delivery(period, by_carrier=[])
+    for key, source in (*shipments.items(), *claims.items()):
+        if key not in rows:
+            rows[key] = {
+                **empty,
+                "carrier_id": key[0],
+                "carrier": source["carrier__code"],
+                "carrier_name": source["carrier__name"],
+                "service": key[1],
+                "contracted_days": source.get("contract"),
+            }
+    services = {value: index for index, value in enumerate(ShippingMethod.values)}
+    result = [
         {
-            "carrier_id": row["carrier_id"],
-            "carrier": row["carrier__code"],
-            "carrier_name": row["carrier__name"],
-            "service": row["shipping_method"],
-            "delivered": row["delivered"],
-            "with_promise": row["with_promise"],
-            "on_time": row["on_time"],
-            "on_time_rate": rate(row["on_time"], row["with_promise"]),
+            **row,
+            "shipments": shipments[key]["n"] if key in shipments else 0,
+            "claims": claims[key]["n"] if key in claims else 0,
         }
-        for row in rows
+        for key, row in rows.items()
     ]
+    result.sort(
+        key=lambda row: (
+            row["carrier_name"] is None,
+            row["carrier_name"] or "",
+            services.get(row["service"], len(services)),
+        )
+    )
+    return result
 
 
 # --- returns ---------------------------------------------------------------------------

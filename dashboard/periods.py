@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +67,39 @@ def preset_period(key: str, *, today: dt.date | None = None) -> Period:
     if days is None:
         return Period(today.replace(day=1), today)
     return Period.last_days(days, today=today)
+
+
+def period_from_query(params) -> tuple[Period, str, dict[str, str]]:
+    """The range a page asks for: ``from``/``to`` (custom) or ``range`` (a preset key);
+    ``(period, preset key or "custom", errors)``. Bad dates give their messages and the
+    default preset, an unknown preset the default: never an exception."""
+    if params.get("from") or params.get("to"):
+        try:
+            return parse_period(params.get("from", ""), params.get("to", "")), "custom", {}
+        except PeriodError as error:
+            return preset_period(DEFAULT_PRESET), DEFAULT_PRESET, error.fields
+    key = params.get("range", DEFAULT_PRESET)
+    if key not in PRESETS:
+        key = DEFAULT_PRESET
+    return preset_period(key), key, {}
+
+
+def range_context(params, url_name: str) -> dict:
+    """What the range picker (``dashboard/_range.html``) shows on the page ``url_name``:
+    ``period``, ``preset``, ``presets`` (links), ``range_errors``, ``time_zone``."""
+    period, preset, errors = period_from_query(params)
+    return {
+        "period": period,
+        "preset": preset,
+        "presets": [
+            {
+                "key": key,
+                "label": label,
+                "url": f"{reverse(url_name)}?{urlencode({'range': key})}",
+                "active": key == preset,
+            }
+            for key, (label, _days) in PRESETS.items()
+        ],
+        "range_errors": errors,
+        "time_zone": settings.TIME_ZONE,
+    }

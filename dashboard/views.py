@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -20,12 +19,12 @@ from complaints.models import ComplaintStatus
 from core.navigation import home_figures
 from core.roles import StaffRole, staff_roles
 from core.views import StaffRequiredMixin
-from orders.models import OrderStatus
+from orders.models import OrderStatus, ShippingMethod
 from returns.charts import pareto
 
 from . import kpis
 from .charts import hbars
-from .periods import DEFAULT_PRESET, PRESETS, PeriodError, parse_period, preset_period
+from .periods import range_context
 
 #: Every section, in the managers' order.
 SECTIONS = ["shipping", "orders", "service", "delivery", "returns", "satisfaction", "business"]
@@ -69,20 +68,9 @@ def _url(name: str, **params) -> str:
 class DashboardView(StaffRequiredMixin, TemplateView):
     template_name = "dashboard/home.html"
 
-    def _period(self):
-        params = self.request.GET
-        if params.get("from") or params.get("to"):
-            try:
-                return parse_period(params.get("from", ""), params.get("to", "")), "custom", {}
-            except PeriodError as error:
-                return preset_period(DEFAULT_PRESET), DEFAULT_PRESET, error.fields
-        key = params.get("range", DEFAULT_PRESET)
-        if key not in PRESETS:
-            key = DEFAULT_PRESET
-        return preset_period(key), key, {}
-
     def get_context_data(self, **kwargs):
-        period, preset, errors = self._period()
+        picker = range_context(self.request.GET, "backoffice:home")
+        period = picker["period"]
         figures = kpis.all_figures(period)
         start, end = period.date_from.isoformat(), period.date_to.isoformat()
         orders_url = "backoffice:order_list"
@@ -116,6 +104,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 **row,
                 "label": row["carrier_name"] or _("No carrier"),
                 "percent": percent(row["on_time_rate"]),
+                "contract_percent": percent(row["within_contract_rate"]),
+                "service_label": ShippingMethod(row["service"]).label,
                 "url": _url(orders_url, tab=OrderStatus.ENTREGADO, carrier=row["carrier_id"]),
             }
             for row in figures["delivery_by_carrier"]
@@ -124,7 +114,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             [
                 (
                     f"{row['carrier']}-{row['service']}",
-                    f"{row['label']} · {row['service']}",
+                    f"{row['label']} · {row['service_label']}",
                     row["percent"] or 0,
                     row["percent"],
                     row["url"],
@@ -178,21 +168,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             "complaints_overdue": _url("backoffice:complaint_list", overdue="1"),
             "low_stock": _url("backoffice:stock_list", low_stock="1"),
         }
-        presets = [
-            {
-                "key": key,
-                "label": label,
-                "url": _url("backoffice:home", range=key),
-                "active": key == preset,
-            }
-            for key, (label, _days) in PRESETS.items()
-        ]
         return super().get_context_data(
-            period=period,
-            preset=preset,
-            presets=presets,
-            range_errors=errors,
-            time_zone=settings.TIME_ZONE,
+            **picker,
             figures=figures,
             sections=sections_for(self.request.user),
             status_chart=status_chart,
@@ -204,6 +181,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             reasons_chart=reasons_chart,
             complaint_states=complaint_states,
             on_time_percent=percent(figures["delivery"]["on_time_rate"]),
+            within_contract_percent=percent(figures["delivery"]["within_contract_rate"]),
             returns_percent={
                 "units": percent(figures["returns"]["rate_units"]),
                 "orders": percent(figures["returns"]["rate_orders"]),

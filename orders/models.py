@@ -27,6 +27,8 @@ from core.models import HistoryEvent, TaxCategory, TimeStampedModel
 from customers.models import Currency
 from pricing.models import PriceSource
 
+from .transit import transit_business_days
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -329,6 +331,11 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
     prepared_at = models.DateTimeField(_("preparation started"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    #: Business days from shipment to delivery on the seller's calendar, set when the
+    #: order is delivered (``orders.transit``): what the carrier figures aggregate.
+    transit_business_days = models.PositiveSmallIntegerField(
+        _("transit (business days)"), null=True, blank=True, editable=False
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     #: Placed by a buyer over their order limit (``User.order_limit``): the order is
@@ -475,7 +482,7 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
         conditions=[has_delivery_date],
     )
     def deliver(self):
-        pass
+        self.transit_business_days = transit_business_days(self.shipped_at, self.delivered_at)
 
     @transition(
         field=status,
@@ -514,11 +521,11 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
 
     @property
     def delivered_within_carrier_transit(self) -> bool | None:
-        """Delivered within the carrier's contracted transit days from shipment."""
-        if self.delivered_at is None or self.shipped_at is None or self.carrier is None:
+        """Delivered within the carrier's contracted transit days (business days from
+        shipment, ``transit_business_days``; None while not delivered)."""
+        if self.transit_business_days is None or self.carrier is None:
             return None
-        days = (timezone.localdate(self.delivered_at) - timezone.localdate(self.shipped_at)).days
-        return days <= self.carrier.transit_days(self.shipping_method)
+        return self.transit_business_days <= self.carrier.transit_days(self.shipping_method)
 
     @property
     def balance_due(self) -> Decimal:

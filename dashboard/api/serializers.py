@@ -71,23 +71,51 @@ class OrdersSerializer(serializers.Serializer):
         ref_name = "KpiOrders"
 
 
-class CarrierDeliverySerializer(serializers.Serializer):
+def _days(help_text):
+    return serializers.DecimalField(
+        max_digits=7, decimal_places=1, allow_null=True, help_text=help_text
+    )
+
+
+class ContractFieldsMixin(serializers.Serializer):
+    """Delivery against the carrier's contracted transit days (business days)."""
+
+    with_transit = serializers.IntegerField(
+        help_text=_("Delivered with a carrier and a measured transit.")
+    )
+    within_contract = serializers.IntegerField(
+        help_text=_("Transit at most the carrier's contracted business days for the service.")
+    )
+    late_contract = serializers.IntegerField(
+        help_text=_("Transit over the carrier's contracted business days.")
+    )
+    within_contract_rate = _rate(_("Within contract ÷ delivered with a measured transit."))
+    average_transit_days = _days(
+        _("Average business days from shipment to delivery (seller's calendar).")
+    )
+
+
+class CarrierDeliverySerializer(ContractFieldsMixin):
     carrier = serializers.CharField(allow_null=True)
     carrier_name = serializers.CharField(allow_null=True)
     service = serializers.CharField()
     delivered = serializers.IntegerField()
     on_time = serializers.IntegerField()
     on_time_rate = _rate(_("On time ÷ delivered with a promised date."))
+    contracted_days = serializers.IntegerField(
+        allow_null=True, help_text=_("The carrier's contracted business days for the service.")
+    )
 
     class Meta:
         ref_name = "KpiCarrierDelivery"
 
 
-class DeliverySerializer(serializers.Serializer):
+class DeliverySerializer(ContractFieldsMixin):
     delivered = serializers.IntegerField(help_text=_("Orders delivered in the range."))
     on_time = serializers.IntegerField(help_text=_("Delivered on or before the promised date."))
     late = serializers.IntegerField()
     on_time_rate = _rate(_("On time ÷ delivered with a promised date."))
+    contracted_days = _days(_("Average contracted business days of the measured deliveries."))
     by_carrier = CarrierDeliverySerializer(many=True)
 
     class Meta:

@@ -40,6 +40,7 @@ from customers.validators import spanish_cif_controls
 from inventory.models import Category, Product
 from orders.models import Carrier, Order, OrderEvent, OrderLine
 from orders.services.placement import ORDER_SERIES
+from orders.transit import TransitCounter
 
 CENT = Decimal("0.01")
 PREFIX = "GEN"
@@ -184,6 +185,12 @@ class Command(BaseCommand):
         line_table = Table(OrderLine, LINE_COLUMNS)
         event_table = Table(OrderEvent, EVENT_COLUMNS)
         now = timezone.now()
+        # Transit days on the seller's calendar, holidays and closures included: one
+        # pass over the calendar, then two look-ups per order (orders.transit).
+        transit = TransitCounter(
+            timezone.localdate(now) - dt.timedelta(days=days + 1),
+            timezone.localdate(now) + dt.timedelta(days=30),
+        )
         made = lines_made = 0
         while made < orders:
             size = min(batch, orders - made)
@@ -273,6 +280,9 @@ class Command(BaseCommand):
                             "prepared_at": times.get("en_preparacion"),
                             "shipped_at": times.get("enviado"),
                             "delivered_at": times.get("entregado"),
+                            "transit_business_days": transit.between(
+                                times.get("enviado"), times.get("entregado")
+                            ),
                             "cancelled_at": times.get("cancelado"),
                             "cancel_reason": "Customer request" if status == "cancelado" else "",
                             "created_at": created,
@@ -417,6 +427,7 @@ ORDER_COLUMNS = (
     "total", "promised_delivery_date", "on_hold", "payment_status", "amount_paid",
     "carrier_id", "tracking_number", "estimated_delivery", "prepared_at", "shipped_at",
     "delivered_at", "cancelled_at", "cancel_reason", "created_at", "updated_at",
+    "transit_business_days",
 )  # fmt: skip
 LINE_COLUMNS = (
     "id", "order_id", "position", "product_id", "sku", "name", "list_price", "unit_price",
