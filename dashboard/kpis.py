@@ -797,6 +797,7 @@ def all_figures(period: Period, company=None) -> dict:
         "delivery_by_carrier": by_carrier,
         "returns": returns(period, company, trend=trend),
         "returns_trend": trend,
+        "trend_unit": trend_unit(period),
         "return_reasons": return_reasons(period, company),
         "top_returned_products": top_returned_products(period, company),
         "refund_time": refund_time(period, company),
