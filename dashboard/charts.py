@@ -103,7 +103,8 @@ class ColumnChart:
 
     @property
     def empty(self) -> bool:
-        return not self.columns or not any(column.value for column in self.columns)
+        """Nothing to draw: no column with a value and no point of the line."""
+        return not any(column.value for column in self.columns) and not self.line_points
 
     @property
     def first(self) -> Column | None:

@@ -395,3 +395,23 @@ def test_customer_users_never_reach_the_new_drill_downs(client_for, buyer):
         f"{reverse('backoffice:complaint_list')}?first_contact=1",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_column_chart_geometry():
+    from dashboard.charts import COLUMN_PLOT_HEIGHT, COLUMN_TOP, columns
+
+    chart = columns(
+        [("a", "A", 4, "4", "/a"), ("b", "B", 2, "2", "/b"), ("c", "C", 0, "0", "/c")],
+        line=[Decimal("50.0"), None, Decimal("25.0")],
+    )
+    baseline = COLUMN_TOP + COLUMN_PLOT_HEIGHT
+    assert [column.height for column in chart.columns] == [COLUMN_PLOT_HEIGHT, 60, 0]
+    assert [column.y for column in chart.columns] == [COLUMN_TOP, baseline - 60, baseline]
+    # The line is scaled to its own maximum; the missing point is left out.
+    first, last = chart.columns[0].centre, chart.columns[2].centre
+    assert chart.line_points == f"{first},{float(COLUMN_TOP)} {last},{float(baseline - 60)}"
+    assert not chart.empty
+    # No returns but deliveries: the rate line (0 %) is still drawn.
+    assert not columns([("a", "A", 0, "0", "/a")], line=[Decimal("0.0")]).empty
+    assert columns([("a", "A", 0, "0", "/a")], line=[None]).empty
+    assert columns([]).empty
