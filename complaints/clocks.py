@@ -223,3 +223,17 @@ def compute(
         breached_at=due if breached else None,
         intervals=running,
     )
+
+
+def business_seconds(
+    marks: Iterable[Mark], *, now: dt.datetime, calendar: BusinessCalendar | None = None
+) -> int | None:
+    """The working time a *stopped* clock ran: its running intervals counted in the
+    business calendar (default: the seller's), the pauses left out, whatever calendar
+    its target counts in. ``None`` while it runs, is paused or never started. The KPIs
+    store this on the complaint (their percentiles need a column to aggregate)."""
+    calendar = calendar or BusinessCalendar()
+    state = compute(marks, target=ZERO, calendar=calendar, now=now)
+    if state.state != STOPPED:
+        return None
+    return int(state.elapsed.total_seconds())

@@ -319,6 +319,17 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_paused_seconds = models.PositiveIntegerField(_("paused (seconds)"), default=0)
+    #: Working time (the seller's business calendar: working hours, weekends, public
+    #: holidays and closure days) from filing to the first staff reply, and from filing
+    #: to resolution without the time paused waiting for the customer: the stopped
+    #: clocks' answer, stored by the services for the KPIs' percentiles (None while the
+    #: clock runs or when it never stopped).
+    first_response_business_seconds = models.PositiveIntegerField(
+        _("first response (business seconds)"), null=True, blank=True, editable=False
+    )
+    resolution_business_seconds = models.PositiveIntegerField(
+        _("resolution (business seconds)"), null=True, blank=True, editable=False
+    )
     #: The earliest running deadline (for "overdue" and "due today" and the countdown).
     next_due = models.DateTimeField(_("next deadline"), null=True, blank=True, db_index=True)
     rating_score = models.PositiveSmallIntegerField(
@@ -474,6 +485,19 @@ class Complaint(ConcurrentTransitionMixin, TimeStampedModel):
         if self.order_line_id:
             return self.order_line.sku
         return self.product.sku if self.product_id else ""
+
+
+def first_contact_resolved() -> Q:
+    """Resolved at the first contact: the complaint is resolved (or closed after being
+    resolved), was never reopened, and the customer wrote no message after filing (no
+    customer-side ``ComplaintMessage`` — staff replies and internal notes do not count —
+    created after ``filed_at``)."""
+    customer_followed_up = ComplaintMessage.objects.filter(
+        complaint=models.OuterRef("pk"),
+        from_staff=False,
+        created_at__gt=models.OuterRef("filed_at"),
+    )
+    return Q(resolved_at__isnull=False, reopen_count=0) & ~Q(models.Exists(customer_followed_up))
 
 
 def _already_rated():

@@ -286,10 +286,19 @@ def _mark(complaint: Complaint, clock: str, kind: str, at: dt.datetime, reason: 
 
 
 def _recompute(complaint: Complaint, now: dt.datetime | None = None) -> None:
-    """Store the clocks' latest answer on the row (for lists, filters and sorting)."""
-    states = clocks_of(complaint, now, rows=ClockMark.objects.filter(complaint=complaint))
+    """Store the clocks' latest answer on the row (for lists, filters and sorting), and
+    the business time each stopped clock ran (for the KPIs)."""
+    rows = list(ClockMark.objects.filter(complaint=complaint))
+    now = now or timezone.now()
+    states = clocks_of(complaint, now, rows=rows)
     first = states[ClockName.FIRST_RESPONSE]
     resolution = states[ClockName.RESOLUTION]
+    complaint.first_response_business_seconds = clocks.business_seconds(
+        _marks(complaint, ClockName.FIRST_RESPONSE, rows), now=now
+    )
+    complaint.resolution_business_seconds = clocks.business_seconds(
+        _marks(complaint, ClockName.RESOLUTION, rows), now=now
+    )
     complaint.first_response_due = first.due
     complaint.first_responded_at = first.stopped_at
     complaint.resolution_due = resolution.due
@@ -1434,15 +1443,24 @@ def refresh_clocks(*, now: dt.datetime | None = None) -> int:
     for complaint in Complaint.objects.exclude(status=ComplaintStatus.CERRADA).iterator():
         with transaction.atomic():
             locked = _lock(complaint)
-            before = (locked.first_response_due, locked.resolution_due, locked.next_due)
+            fields = (
+                "first_response_due",
+                "resolution_due",
+                "next_due",
+                "first_response_business_seconds",
+                "resolution_business_seconds",
+            )
+            before = [getattr(locked, name) for name in fields]
             _recompute(locked, now)
-            if before != (locked.first_response_due, locked.resolution_due, locked.next_due):
+            if before != [getattr(locked, name) for name in fields]:
                 locked.save(
                     update_fields=[
                         "first_response_due",
                         "first_responded_at",
                         "resolution_due",
                         "resolution_paused_seconds",
+                        "first_response_business_seconds",
+                        "resolution_business_seconds",
                         "next_due",
                         "updated_at",
                     ]

@@ -17,7 +17,9 @@ Conventions every figure follows:
   the seller's and is not scoped.
 - Rates are ``Decimal`` between 0 and 1 rounded to 4 places, ``None`` when there is
   nothing to divide by. Durations are in hours (wall-clock time), ``None`` when no
-  row has one.
+  row has one. Complaint times are given twice: wall-clock hours, and *business
+  hours* (working time of the seller's business calendar, ``core.calendar``: working
+  hours, weekends, public holidays and closure days), the time the SLA clocks count.
 - Everything is aggregated by the database (``COUNT``, ``SUM``,
   ``percentile_cont``), one query per selector, never a Python loop over rows.
 """
@@ -36,6 +38,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateField,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
@@ -49,15 +52,29 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Now, TruncDate
+from django.db.models.functions import Coalesce, Now, Trunc, TruncDate
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
-from complaints.models import Claim, ClaimKind, Complaint
+from complaints.models import (
+    Category,
+    Claim,
+    ClaimKind,
+    Complaint,
+    ResponsibleParty,
+    first_contact_resolved,
+)
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
 from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus, ShippingMethod
-from returns.models import CLOSED_WITHOUT_GOODS, ReasonCode, Return, ReturnLine
+from returns.models import (
+    CLOSED_WITHOUT_GOODS,
+    AbuseFlag,
+    ReasonCode,
+    Return,
+    ReturnLine,
+    refund_overdue_q,
+)
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -482,7 +499,7 @@ def _counted_returns(period: Period, company=None):
     )
 
 
-def returns(period: Period, company=None) -> dict:
+def returns(period: Period, company=None, *, trend: list[dict] | None = None) -> dict:
     """Return rates of the period.
 
     - ``units_returned``: units on the lines of returns requested in the period (not
@@ -495,16 +512,21 @@ def returns(period: Period, company=None) -> dict:
       shipping, of the orders delivered in the period), and ``rate_value``.
 
     The two sides are different sets of orders on purpose (a return requested in March
-    may be of February's delivery): a rolling rate, as B2B teams read it."""
+    may be of February's delivery): a rolling rate, as B2B teams read it. The rows of
+    ``returns_trend`` may be given: their delivered units add up to ``units_delivered``
+    and save that query."""
     counted = _counted_returns(period, company)
     returned_row = ReturnLine.objects.filter(ret__in=counted).aggregate(
         units=Coalesce(Sum("quantity"), 0), orders=Count("ret__order", distinct=True)
     )
     returned, returned_orders = returned_row["units"], returned_row["orders"]
     delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
-    delivered_units = OrderLine.objects.filter(order__in=delivered_orders).aggregate(
-        units=Coalesce(Sum("quantity"), 0)
-    )["units"]
+    if trend is not None:
+        delivered_units = sum(row["units_delivered"] for row in trend)
+    else:
+        delivered_units = OrderLine.objects.filter(order__in=delivered_orders).aggregate(
+            units=Coalesce(Sum("quantity"), 0)
+        )["units"]
     sales = {
         row["currency"]: row
         for row in delivered_orders.values("currency")
@@ -576,21 +598,143 @@ def return_reasons(period: Period, company=None) -> list[dict]:
 
 def refund_time(period: Period, company=None) -> dict:
     """Hours from a return's request to its credit note, for the returns whose credit
-    note was issued in the period: ``count``, ``median_hours``, ``p90_hours``."""
+    note was issued in the period: ``count``, ``median_hours``, ``p90_hours``.
+
+    Of those, the ones with a refund due date (``refund_due``, 7 business days after
+    the inspection): ``with_due``; ``late``: the credit note's day (seller's zone) after
+    that date; ``late_rate`` = late ÷ with_due."""
     queryset = _scoped(
         Return.objects.filter(credit_note__isnull=False).filter(period.q("credit_note__issued_at")),
         company,
-    ).annotate(seconds=_seconds("credit_note__issued_at", "created_at"))
+    ).annotate(
+        seconds=_seconds("credit_note__issued_at", "created_at"),
+        issued_day=TruncDate("credit_note__issued_at", tzinfo=period.tz),
+    )
     row = queryset.aggregate(
         count=Count("id"),
         median=Percentile("seconds", 0.5),
         p90=Percentile("seconds", 0.9),
+        with_due=Count("id", filter=Q(refund_due__isnull=False)),
+        late=Count("id", filter=Q(issued_day__gt=F("refund_due"))),
     )
     return {
         "count": row["count"],
         "median_hours": _hours(row["median"]),
         "p90_hours": _hours(row["p90"]),
+        "with_due": row["with_due"],
+        "late": row["late"],
+        "late_rate": rate(row["late"], row["with_due"]),
     }
+
+
+def returns_watch(company=None, *, today: dt.date | None = None) -> dict:
+    """*Now*, one query:
+
+    - ``refunds_overdue``: returns inspected but not resolved (no credit note, refund
+      or replacement yet) whose refund due date (``refund_due``, 7 business days after
+      the inspection) is before today, in the seller's zone
+      (``returns.models.refund_overdue_q``; the return register's ``refund_overdue=1``);
+    - ``abuse_flagged``: customers the returns abuse watch flags now
+      (``AbuseFlag.flagged``; the abuse-watch list)."""
+    overdue = _scoped(Return.objects.filter(refund_overdue_q(today)), company)
+    flagged = _scoped(AbuseFlag.objects.filter(flagged=True), company)
+    overdue_sql, overdue_params = overdue.values("pk").query.sql_with_params()
+    flagged_sql, flagged_params = flagged.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM ({overdue_sql}) AS overdue),"  # noqa: S608 (the ORM's SQL)
+        f" (SELECT COUNT(*) FROM ({flagged_sql}) AS flagged)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*overdue_params, *flagged_params))
+        refunds_overdue, abuse_flagged = cursor.fetchone()
+    return {"refunds_overdue": refunds_overdue, "abuse_flagged": abuse_flagged}
+
+
+#: How many products ``top_returned_products`` lists.
+TOP_PRODUCTS = 10
+
+
+def top_returned_products(period: Period, company=None, *, limit: int = TOP_PRODUCTS) -> list:
+    """The ``limit`` products with the most units on the returns counted by
+    ``returns`` (requested in the period, not rejected or cancelled), most first (ties
+    by SKU): per SKU of the return line, ``units`` and ``returns`` (distinct returns,
+    what the return register filtered by that SKU lists)."""
+    rows = (
+        ReturnLine.objects.filter(ret__in=_counted_returns(period, company))
+        .values("sku")
+        .annotate(
+            product_name=Max("name"), units=Sum("quantity"), returns=Count("ret", distinct=True)
+        )
+        .order_by("-units", "sku")[:limit]
+    )
+    return [
+        {
+            "sku": row["sku"],
+            "name": row["product_name"],
+            "units": row["units"],
+            "returns": row["returns"],
+        }
+        for row in rows
+    ]
+
+
+#: Ranges up to this many days are drawn per day, longer ones per week.
+TREND_DAILY_UP_TO = 31
+
+
+def trend_unit(period: Period) -> str:
+    """``day`` for ranges up to ``TREND_DAILY_UP_TO`` days, else ``week``."""
+    return "day" if period.days <= TREND_DAILY_UP_TO else "week"
+
+
+def returns_trend(period: Period, company=None) -> list[dict]:
+    """The return rate by units over the range, one grouped query: per day, or per
+    week (Monday to Sunday) for ranges longer than ``TREND_DAILY_UP_TO`` days, in the
+    seller's zone, ``units_returned`` (as ``returns`` counts them, by the return's
+    request), ``units_delivered`` (lines of orders delivered then, by ``delivered_at``)
+    and ``rate_units``. Every day or week of the range is listed, empty ones with 0;
+    ``start`` is the bucket's first day (a week may start before the range, its counts
+    stay within the range)."""
+    unit = trend_unit(period)
+
+    def bucket(field: str):
+        return Trunc(field, unit, output_field=DateField(), tzinfo=period.tz)
+
+    returned = (
+        ReturnLine.objects.filter(ret__in=_counted_returns(period, company))
+        .annotate(side=Value(0, output_field=IntegerField()), bucket=bucket("ret__created_at"))
+        .values("side", "bucket")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
+    delivered = (
+        OrderLine.objects.filter(order__in=delivered_orders)
+        .annotate(side=Value(1, output_field=IntegerField()), bucket=bucket("order__delivered_at"))
+        .values("side", "bucket")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    units = {
+        (row["side"], row["bucket"]): row["units"] for row in returned.union(delivered, all=True)
+    }
+    step = dt.timedelta(days=1 if unit == "day" else 7)
+    day = period.date_from
+    if unit == "week":
+        day -= dt.timedelta(days=day.weekday())
+    rows = []
+    while day <= period.date_to:
+        returned_units, delivered_units = units.get((0, day), 0), units.get((1, day), 0)
+        rows.append(
+            {
+                "start": day,
+                "units_returned": returned_units,
+                "units_delivered": delivered_units,
+                "rate_units": rate(returned_units, delivered_units),
+            }
+        )
+        day += step
+    return rows
 
 
 # --- complaints ------------------------------------------------------------------------
@@ -623,7 +767,22 @@ def complaints(period: Period, company=None) -> dict:
       whose first response is settled (answered, or unanswered past the due time);
     - ``resolved_within_sla_rate``: resolved by ``resolution_due`` (the deadline the
       clocks keep, moved by pauses) ÷ those resolved or unresolved past it;
-    - ``breaches``: complaints that missed either deadline (late or still open past it).
+    - ``breaches``: complaints that missed either deadline (late or still open past it);
+    - ``first_response_business_median_hours`` / ``_p90_hours`` and
+      ``resolution_business_median_hours`` / ``_p90_hours``: the same times in business
+      hours (the seller's working hours, without weekends, public holidays and closure
+      days), as the SLA clocks count them; resolution leaves out the time the clock was
+      paused waiting for the customer, as the clock does (stored on the complaint when
+      the clock stops: ``first_response_business_seconds``,
+      ``resolution_business_seconds``);
+    - ``first_contact_resolved``: resolved at the first contact — resolved, never
+      reopened, and no customer message after filing
+      (``complaints.models.first_contact_resolved``);
+      ``first_contact_resolution_rate`` = that ÷ ``resolved``;
+    - ``by_responsible_party``: complaints per responsible party recorded by the
+      analysis (every party, 0 included), ``responsible_party_not_recorded`` the rest;
+      ``by_category``: complaints per category. The root cause itself is free text, so
+      causes are counted by responsible party and by category.
     """
     now = timezone.now()
     fr_met = Q(first_responded_at__isnull=False, first_responded_at__lte=F("first_response_due"))
@@ -650,6 +809,20 @@ def complaints(period: Period, company=None) -> dict:
         rs_met=Count("id", filter=rs_met),
         rs_settled=Count("id", filter=rs_met | rs_missed),
         breaches=Count("id", filter=fr_missed | rs_missed),
+        frb_median=Percentile("first_response_business_seconds", 0.5),
+        frb_p90=Percentile("first_response_business_seconds", 0.9),
+        rsb_median=Percentile("resolution_business_seconds", 0.5),
+        rsb_p90=Percentile("resolution_business_seconds", 0.9),
+        first_contact=Count("id", filter=first_contact_resolved()),
+        party_none=Count("id", filter=Q(responsible_party="")),
+        **{
+            f"party_{party}": Count("id", filter=Q(responsible_party=party))
+            for party in ResponsibleParty.values
+        },
+        **{
+            f"category_{category}": Count("id", filter=Q(category=category))
+            for category in Category.values
+        },
     )
     return {
         "opened": row["opened"],
@@ -661,6 +834,15 @@ def complaints(period: Period, company=None) -> dict:
         "first_response_within_sla_rate": rate(row["fr_met"], row["fr_settled"]),
         "resolved_within_sla_rate": rate(row["rs_met"], row["rs_settled"]),
         "breaches": row["breaches"],
+        "first_response_business_median_hours": _hours(row["frb_median"]),
+        "first_response_business_p90_hours": _hours(row["frb_p90"]),
+        "resolution_business_median_hours": _hours(row["rsb_median"]),
+        "resolution_business_p90_hours": _hours(row["rsb_p90"]),
+        "first_contact_resolved": row["first_contact"],
+        "first_contact_resolution_rate": rate(row["first_contact"], row["resolved"]),
+        "by_responsible_party": {party: row[f"party_{party}"] for party in ResponsibleParty.values},
+        "responsible_party_not_recorded": row["party_none"],
+        "by_category": {category: row[f"category_{category}"] for category in Category.values},
     }
 
 
@@ -756,6 +938,7 @@ def all_figures(period: Period, company=None) -> dict:
     """Every figure of the period (a constant number of queries)."""
     by_carrier = delivery_by_carrier(period, company)
     delivered = delivery(period, company, by_carrier=by_carrier)
+    trend = returns_trend(period, company)
     return {
         "orders": orders_placed(period, company),
         "ageing": order_ageing(company),
@@ -763,9 +946,13 @@ def all_figures(period: Period, company=None) -> dict:
         "shipping": shipping_due(company),
         "delivery": delivered,
         "delivery_by_carrier": by_carrier,
-        "returns": returns(period, company),
+        "returns": returns(period, company, trend=trend),
+        "returns_trend": trend,
+        "trend_unit": trend_unit(period),
         "return_reasons": return_reasons(period, company),
+        "top_returned_products": top_returned_products(period, company),
         "refund_time": refund_time(period, company),
+        "returns_watch": returns_watch(company),
         "complaints_open": complaints_open(company),
         "complaints": complaints(period, company),
         "csat": csat(period, company, delivered=delivered["delivered"]),

@@ -8,14 +8,16 @@ home page (``core.navigation.register_home_figure``) stay, under *Customers*."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from complaints.models import ComplaintStatus
+from complaints.models import Category, ComplaintStatus, ResponsibleParty
 from core.navigation import home_figures
 from core.roles import StaffRole, staff_roles
 from core.views import StaffRequiredMixin
@@ -23,7 +25,7 @@ from orders.models import OrderStatus, ShippingMethod
 from returns.charts import pareto
 
 from . import kpis
-from .charts import hbars
+from .charts import columns, hbars
 from .periods import range_context
 
 #: Every section, in the managers' order.
@@ -63,6 +65,90 @@ def sections_for(user) -> list[str]:
 def _url(name: str, **params) -> str:
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
     return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _returns_service_context(figures: dict, period) -> dict:
+    """What the returns, complaints (service) and satisfaction sections add to the
+    page: the returns trend, top returned products, refunds overdue, the abuse watch,
+    complaint times in business hours, first-contact resolution and the causes, each
+    with the link to the filtered list whose count is the figure."""
+    start, end = period.date_from.isoformat(), period.date_to.isoformat()
+    ranged_returns = {"counted": "1", "created_after": start, "created_before": end}
+    trend = figures["returns_trend"]
+    weekly = kpis.trend_unit(period) == "week"
+    trend_rows = []
+    for row in trend:
+        first = max(row["start"], period.date_from)
+        last = min(row["start"] + dt.timedelta(days=6), period.date_to) if weekly else first
+        trend_rows.append(
+            {
+                **row,
+                "label": date_format(row["start"], "SHORT_DATE_FORMAT"),
+                "percent": percent(row["rate_units"]),
+                "url": _url(
+                    "backoffice:return_list",
+                    counted="1",
+                    created_after=first.isoformat(),
+                    created_before=last.isoformat(),
+                ),
+            }
+        )
+    trend_chart = columns(
+        [
+            (
+                row["start"].isoformat(),
+                row["label"],
+                row["units_returned"],
+                row["units_returned"],
+                row["url"],
+            )
+            for row in trend_rows
+        ],
+        line=[row["percent"] for row in trend_rows],
+    )
+    products = [
+        {**row, "url": _url("backoffice:return_list", sku=row["sku"], **ranged_returns)}
+        for row in figures["top_returned_products"]
+    ]
+    products_chart = hbars(
+        (row["sku"], f"{row['sku']} · {row['name']}", row["units"], row["units"], row["url"])
+        for row in products
+    )
+    complaints = figures["complaints"]
+    filed = {"filed_after": start, "filed_before": end}
+
+    def by_count(counts: dict, choices, field: str):
+        """Bars of the non-zero counts, biggest first, each linked to its complaints."""
+        rows = sorted(
+            ((key, label, counts[key]) for key, label in choices if counts[key]),
+            key=lambda row: -row[2],
+        )
+        return hbars(
+            (key, label, n, n, _url("backoffice:complaint_list", **{field: key}, **filed))
+            for key, label, n in rows
+        )
+
+    parties = by_count(
+        complaints["by_responsible_party"], ResponsibleParty.choices, "responsible_party"
+    )
+    categories = by_count(complaints["by_category"], Category.choices, "category")
+    return {
+        "trend_rows": trend_rows,
+        "trend_chart": trend_chart,
+        "trend_weekly": weekly,
+        "top_products": products,
+        "products_chart": products_chart,
+        "parties_chart": parties,
+        "categories_chart": categories,
+        "fcr_percent": percent(complaints["first_contact_resolution_rate"]),
+        "refunded_late_percent": percent(figures["refund_time"]["late_rate"]),
+        "service_links": {
+            "refunds_overdue": _url("backoffice:return_list", refund_overdue="1"),
+            "abuse": _url("backoffice:return_abuse"),
+            "first_contact": _url("backoffice:complaint_list", first_contact="1", **filed),
+            "resolved": _url("backoffice:complaint_list", open="0", **filed),
+        },
+    }
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
@@ -201,5 +287,6 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             },
             links=links,
             home_figures=home_figures(),
+            **_returns_service_context(figures, period),
             **kwargs,
         )

@@ -59,6 +59,14 @@ OPEN_STATUSES = (
 )
 
 
+def refund_overdue_q(today=None) -> Q:
+    """Returns whose refund is overdue *now*: inspected but not resolved (so no credit
+    note, refund or replacement yet) and past ``refund_due`` (7 business days after the
+    inspection), as ``Return.refund_overdue`` says of one return. ``today`` defaults to
+    the seller's local date."""
+    return Q(status=ReturnStatus.INSPECCIONADA, refund_due__lt=today or timezone.localdate())
+
+
 class Resolution(models.TextChoices):
     REFUND = "refund", _("Refund")
     REPLACEMENT = "replacement", _("Replacement")

@@ -65,6 +65,12 @@ class ComplaintFilterSet(BootstrapFilterSet):
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue", choices=YES_NO, label=_("Overdue"), empty_label=_("Overdue or not")
     )
+    first_contact = django_filters.ChoiceFilter(
+        method="filter_first_contact",
+        choices=YES_NO,
+        label=_("Resolved at first contact"),
+        empty_label=_("At first contact or not"),
+    )
     filed_after = _date(_("From"), "date__gte")
     filed_before = _date(_("To"), "date__lte")
 
@@ -102,6 +108,18 @@ class ComplaintFilterSet(BootstrapFilterSet):
             return queryset.filter(overdue)
         if value == "0":
             return queryset.exclude(overdue)
+        return queryset
+
+    def filter_first_contact(self, queryset, name, value):
+        """``1``: resolved with no further customer message (the dashboard's
+        first-contact resolution); ``0``: resolved after the customer wrote again or
+        after a reopening (unresolved complaints are in neither)."""
+        from ..models import first_contact_resolved
+
+        if value == "1":
+            return queryset.filter(first_contact_resolved())
+        if value == "0":
+            return queryset.filter(resolved_at__isnull=False).exclude(first_contact_resolved())
         return queryset
 
 

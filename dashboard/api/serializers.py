@@ -152,6 +152,26 @@ class DurationSerializer(serializers.Serializer):
         ref_name = "KpiDuration"
 
 
+class ReturnedProductSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    units = serializers.IntegerField(help_text=_("Units on the returns counted."))
+    returns = serializers.IntegerField(help_text=_("Distinct returns with this SKU."))
+
+    class Meta:
+        ref_name = "KpiReturnedProduct"
+
+
+class ReturnTrendSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text=_("First day of the day or week."))
+    units_returned = serializers.IntegerField()
+    units_delivered = serializers.IntegerField()
+    rate_units = _rate(_("Units returned ÷ units delivered."))
+
+    class Meta:
+        ref_name = "KpiReturnTrend"
+
+
 class ReturnsSerializer(serializers.Serializer):
     units_returned = serializers.IntegerField()
     units_delivered = serializers.IntegerField()
@@ -162,6 +182,24 @@ class ReturnsSerializer(serializers.Serializer):
     by_currency = ReturnValueSerializer(many=True)
     reasons = ReasonSerializer(many=True)
     request_to_credit_note = DurationSerializer()
+    refunds_overdue = serializers.IntegerField(
+        help_text=_("Now: inspected, not resolved, past the refund due date.")
+    )
+    refunded_with_due = serializers.IntegerField(
+        help_text=_("Credit notes issued in the range for returns with a refund due date.")
+    )
+    refunded_late = serializers.IntegerField(
+        help_text=_("Of those, issued after the refund due date.")
+    )
+    refunded_late_rate = _rate(_("Refunded late ÷ refunded with a due date."))
+    top_products = ReturnedProductSerializer(many=True)
+    trend_unit = serializers.ChoiceField(
+        choices=["day", "week"], help_text=_("Buckets of the trend: days, or weeks from Monday.")
+    )
+    trend = ReturnTrendSerializer(many=True)
+    abuse_flagged = serializers.IntegerField(
+        help_text=_("Now: customers flagged by the returns abuse watch.")
+    )
 
     class Meta:
         ref_name = "KpiReturns"
@@ -180,6 +218,25 @@ class ComplaintsSerializer(serializers.Serializer):
     first_response_within_sla_rate = _rate(_("Answered by the due time ÷ settled."))
     resolved_within_sla_rate = _rate(_("Resolved by the due time ÷ settled."))
     breaches = serializers.IntegerField()
+    first_response_business_median_hours = _hours(_("Filing to first reply, business hours."))
+    first_response_business_p90_hours = _hours(_("Filing to first reply, business hours."))
+    resolution_business_median_hours = _hours(
+        _("Filing to resolution, business hours, pauses left out.")
+    )
+    resolution_business_p90_hours = _hours(
+        _("Filing to resolution, business hours, pauses left out.")
+    )
+    first_contact_resolved = serializers.IntegerField(
+        help_text=_("Resolved, never reopened, no customer message after filing.")
+    )
+    first_contact_resolution_rate = _rate(_("Resolved at first contact ÷ resolved."))
+    by_responsible_party = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Complaints per responsible party.")
+    )
+    responsible_party_not_recorded = serializers.IntegerField()
+    by_category = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Complaints per category.")
+    )
 
     class Meta:
         ref_name = "KpiComplaints"
@@ -255,6 +312,14 @@ def payload(figures: dict, period: dict) -> dict:
             ],
             "reasons": figures["return_reasons"],
             "request_to_credit_note": figures["refund_time"],
+            "refunds_overdue": figures["returns_watch"]["refunds_overdue"],
+            "refunded_with_due": figures["refund_time"]["with_due"],
+            "refunded_late": figures["refund_time"]["late"],
+            "refunded_late_rate": figures["refund_time"]["late_rate"],
+            "top_products": figures["top_returned_products"],
+            "trend_unit": figures["trend_unit"],
+            "trend": figures["returns_trend"],
+            "abuse_flagged": figures["returns_watch"]["abuse_flagged"],
         },
         "complaints": {
             **figures["complaints"],

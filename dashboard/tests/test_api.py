@@ -142,3 +142,57 @@ def test_in_the_openapi_schema(client):
     assert {"from", "to", "customer"} <= names
     assert "200" in operation["responses"] and "400" in operation["responses"]
     assert "Kpis" in schema["components"]["schemas"]
+
+
+def test_the_service_figures_per_the_contract(api, seller_key, march, company):
+    a, _b = march
+    body = api(seller_key).get(URL, MARCH).json()
+    returns = body["returns"]
+    assert returns["refunds_overdue"] == 0
+    assert returns["refunded_with_due"] == returns["refunded_late"] == 0
+    assert returns["refunded_late_rate"] is None
+    assert returns["abuse_flagged"] == 0
+    line = a.lines.get()
+    assert returns["top_products"] == [
+        {"sku": line.sku, "name": line.name, "units": 1, "returns": 1}
+    ]
+    assert returns["trend_unit"] == "day"
+    assert len(returns["trend"]) == 31
+    assert returns["trend"][9] == {
+        "start": "2026-03-10",
+        "units_returned": 0,
+        "units_delivered": 14,
+        "rate_units": "0.0000",
+    }
+    assert returns["trend"][14]["units_returned"] == 1
+    assert returns["trend"][14]["rate_units"] is None
+    complaints = body["complaints"]
+    assert complaints["first_response_business_median_hours"] is None
+    assert complaints["resolution_business_p90_hours"] is None
+    assert complaints["first_contact_resolved"] == 0
+    assert complaints["first_contact_resolution_rate"] is None
+    assert complaints["by_responsible_party"]["carrier"] == 0
+    assert complaints["responsible_party_not_recorded"] == 1
+    assert complaints["by_category"]["quality"] == 1
+
+
+def test_the_service_figures_are_in_the_openapi_schema(client):
+    schemas = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"][
+        "schemas"
+    ]
+    returns = schemas["KpiReturns"]["properties"]
+    assert {
+        "refunds_overdue",
+        "refunded_late_rate",
+        "top_products",
+        "trend",
+        "abuse_flagged",
+    } <= set(returns)
+    complaints = schemas["KpiComplaints"]["properties"]
+    assert {
+        "first_response_business_median_hours",
+        "resolution_business_p90_hours",
+        "first_contact_resolution_rate",
+        "by_responsible_party",
+        "by_category",
+    } <= set(complaints)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from complaints.models import Category, ResponsibleParty
 from customers.tests.factories import CompanyFactory
 from dashboard import kpis
 from dashboard.kpis import Period
@@ -38,7 +39,7 @@ def test_rate_rounds_to_four_places_and_is_none_without_a_denominator():
 
 
 def test_empty_range_has_zero_counts_and_null_rates(django_assert_max_num_queries):
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         figures = kpis.all_figures(EMPTY)
     assert figures["orders"]["placed"] == 0
     assert set(figures["orders"]["by_status"].values()) == {0}
@@ -61,7 +62,14 @@ def test_empty_range_has_zero_counts_and_null_rates(django_assert_max_num_querie
     assert figures["returns"]["rate_orders"] is None
     assert figures["returns"]["by_currency"] == {}
     assert figures["return_reasons"] == []
-    assert figures["refund_time"] == {"count": 0, "median_hours": None, "p90_hours": None}
+    assert figures["refund_time"] == {
+        "count": 0,
+        "median_hours": None,
+        "p90_hours": None,
+        "with_due": 0,
+        "late": 0,
+        "late_rate": None,
+    }
     assert figures["complaints"]["first_response_within_sla_rate"] is None
     assert figures["complaints"]["resolution_median_hours"] is None
     assert figures["csat"]["average"] is None
@@ -205,6 +213,9 @@ def test_request_to_credit_note_median_and_p90(company):
         "count": 3,
         "median_hours": Decimal("20.0"),
         "p90_hours": Decimal("28.0"),
+        "with_due": 0,
+        "late": 0,
+        "late_rate": None,
     }
 
 
@@ -248,6 +259,16 @@ def test_complaint_times_sla_rates_and_breaches(company):
         "first_response_within_sla_rate": Decimal("0.3333"),
         "resolved_within_sla_rate": Decimal("1.0000"),
         "breaches": 2,
+        # Rows built by hand carry no business time (the services store it).
+        "first_response_business_median_hours": None,
+        "first_response_business_p90_hours": None,
+        "resolution_business_median_hours": None,
+        "resolution_business_p90_hours": None,
+        "first_contact_resolved": 1,
+        "first_contact_resolution_rate": Decimal("1.0000"),
+        "by_responsible_party": dict.fromkeys(ResponsibleParty.values, 0),
+        "responsible_party_not_recorded": 4,
+        "by_category": {**dict.fromkeys(Category.values, 0), "quality": 4},
     }
     opened = kpis.complaints_open()
     assert opened["total"] == 4  # three abierta + one en_analisis; resuelta is not open
@@ -416,5 +437,5 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(company, django_asser
         order = _delivered(company, 2, "20.00", day=day)
         make_return(order, requested=madrid(2026, 3, day + 10), quantity=1)
         make_complaint(company, filed=madrid(2026, 3, day, 10))
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         kpis.all_figures(MARCH)
