@@ -327,3 +327,14 @@ def test_the_whole_page_in_a_constant_number_of_queries(client_for, manager, cus
     many = _page_queries(client, customer)
     assert many == few
     assert many <= 38
+
+
+def test_the_menus_badges_are_counted_once_per_page(client_for, manager, customer):
+    """The panels render with the request; the menu (and its badge counts) is computed
+    once for the whole page, not again for each panel."""
+    client = client_for(manager)
+    client.get(page(customer))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page(customer))
+    low_stock = [q["sql"] for q in queries if 'FROM "inventory_stockitem"' in q["sql"]]
+    assert len(low_stock) == 1
