@@ -2,7 +2,17 @@ from .navigation import backoffice_menu, portal_menu
 
 
 def navigation(request):
-    """The menu of the face being shown and the active ``section`` (first path segment)."""
+    """The menu of the face being shown and the active ``section`` (first path segment),
+    computed once per request: a page that renders parts of itself with the request
+    (``{% slot %}``, the company page's panels) would otherwise count every menu badge
+    again for each part."""
+    cached = getattr(request, "_navigation_context", None)
+    if cached is None:
+        cached = request._navigation_context = _navigation(request)
+    return cached
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

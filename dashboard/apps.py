@@ -4,7 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 class DashboardConfig(AppConfig):
     """The KPI dashboard: read-only selectors (``dashboard.kpis``), the back-office
-    landing page and ``/api/v1/kpis/``. No models of its own."""
+    landing page and ``/api/v1/kpis/``, and the customer 360 panel on a company's page.
+    No models of its own."""
 
     name = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        from core.slots import register_slot
+
+        from .customer import panel_context
+
+        # First in the slot above the company's timeline (returns 50, complaints 60).
+        register_slot(
+            "backoffice.company", "dashboard/customer_360.html", context=panel_context, order=10
+        )

@@ -19,11 +19,66 @@ from ..filters import CompanyFilterSet
 from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
 from ..hooks import render_company_panels
 from ..models import Address, Company
-from ..selectors import company_list, timeline_for, users_for, with_order_numbers
+from ..selectors import (
+    company_list,
+    timeline_counts,
+    timeline_for,
+    users_for,
+    with_subject_links,
+)
 from .tables import CompanyTable
 
 #: The staff roles that edit customers (the services decide; the pages answer 403 early).
 EDITORS = permissions.EDITORS
+
+#: The newest entries the company page shows (per filter).
+TIMELINE_LIMIT = 100
+#: The timeline's filter tabs: ``?kind=`` value -> label ("" is every entry).
+TIMELINE_FILTERS = {
+    "": gettext_lazy("All"),
+    "orders": gettext_lazy("Orders"),
+    "emails": gettext_lazy("Emails"),
+    "returns": gettext_lazy("Returns"),
+    "complaints": gettext_lazy("Complaints"),
+    "notes": gettext_lazy("Notes and calls"),
+    "account": gettext_lazy("Account"),
+}
+
+
+def timeline_context(request, company, kind: str = "") -> dict:
+    """The timeline of the company page filtered by ``kind`` (a ``TIMELINE_GROUPS`` key,
+    "" for every entry; anything else shows every entry and says so), with its tabs:
+    links to the company page keeping the request's other parameters."""
+    unknown = kind not in TIMELINE_FILTERS
+    group = None if unknown or not kind else kind
+    counts = timeline_counts(company)
+    url = reverse("backoffice:customer_detail", args=[company.pk])
+    tabs = []
+    for key, label in TIMELINE_FILTERS.items():
+        params = request.GET.copy()
+        params.pop("kind", None)
+        if key:
+            params["kind"] = key
+        query = params.urlencode()
+        tabs.append(
+            {
+                "key": key or "all",
+                "label": label,
+                "count": counts[key or "all"],
+                "url": f"{url}?{query}#timeline" if query else f"{url}#timeline",
+                "active": key == (group or ""),
+            }
+        )
+    entries = timeline_for(company, group=group)[:TIMELINE_LIMIT]
+    return {
+        "timeline": with_subject_links(entries),
+        "timeline_tabs": tabs,
+        "timeline_kind": group or "",
+        "timeline_kind_label": TIMELINE_FILTERS[group or ""],
+        "timeline_unknown_kind": unknown,
+        "timeline_limited": counts[group or "all"] > TIMELINE_LIMIT,
+        "timeline_limit": TIMELINE_LIMIT,
+    }
 
 
 class CustomerListView(StaffRequiredMixin, FilteredListView):
@@ -51,7 +106,8 @@ class CustomerDetailView(StaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["users"] = users_for(self.object)
-        context["timeline"] = with_order_numbers(timeline_for(self.object)[:100])
+        kind = self.request.GET.get("kind", "")
+        context.update(timeline_context(self.request, self.object, kind))
         context["note_form"] = TimelineNoteForm()
         context["can_edit"] = permissions.can_edit_company(self.request.user)
         # What apps above customers show here (customers.hooks), e.g. its prices.
@@ -146,11 +202,8 @@ class TimelineNoteCreateView(StaffRequiredMixin, View):
                 status = 200
         else:
             status = 400 if not request.htmx else 200
-        context = {
-            "company": company,
-            "timeline": with_order_numbers(timeline_for(company)[:100]),
-            "note_form": form,
-        }
+        # The refreshed timeline shows every entry, the new note first.
+        context = {"company": company, "note_form": form, **timeline_context(request, company)}
         if request.htmx:
             return render(request, "customers/backoffice/_timeline.html", context)
         if status == 200:

@@ -18,7 +18,7 @@ from core.views import CustomerRequiredMixin, ServiceFormView
 from .. import permissions, services
 from ..forms import AddressForm, CustomerUserForm, OrderLimitForm, RoleForm
 from ..models import Address, CustomerRole
-from ..selectors import timeline_for, users_for, with_order_numbers
+from ..selectors import PORTAL_SUBJECTS, timeline_for, users_for, with_subject_links
 
 ADMIN_ONLY = (CustomerRole.ADMIN,)
 
@@ -29,8 +29,8 @@ class PortalHomeView(CustomerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["company"] = self.company
-        context["timeline"] = with_order_numbers(
-            timeline_for(self.company, customer_view=True)[:10]
+        context["timeline"] = with_subject_links(
+            timeline_for(self.company, customer_view=True)[:10], PORTAL_SUBJECTS
         )
         return context
 
