@@ -1,12 +1,23 @@
 """``manage.py generate_orders``: a history the application reads and keeps numbering after."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.models import Count, Max, Min
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min
 
+from complaints.models import ClockMark, Complaint, ComplaintEvent
+from complaints.services import COMPLAINT_SERIES
+from core.numbering import next_number, next_sequence_number
+from customers.models import Company, TimelineEntry, TimelineKind
+from dashboard.kpis import Period, all_figures, customer_summary
+from documents.models import Invoice
 from inventory.models import StockItem, StockMovement
+from notifications.models import SatisfactionRating
 from orders.models import Order, OrderEvent, OrderStatus
+from returns.models import AbuseFlag, Return, ReturnEvent, ReturnLine, ReturnStatus
+from returns.services import RETURN_SERIES
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,3 +71,101 @@ def test_generated_orders_are_served_by_the_api(generated, api, seller_key):
     detail = api(seller_key).get(f"/api/v1/orders/{number}/")
     assert detail.status_code == 200
     assert detail.json()["number"] == number
+
+
+def test_the_aftercare_adds_returns_complaints_ratings_and_the_timeline_in_proportion(generated):
+    delivered = generated.filter(status=OrderStatus.ENTREGADO)
+    n_delivered = delivered.count()
+    ratings = SatisfactionRating.objects.filter(order__in=generated)
+    returns = Return.objects.filter(order__in=generated)
+    complaints = Complaint.objects.filter(order__in=generated)
+    # About a fifth of the deliveries rated, 3-5 % returned, 1-2 % of the orders complained
+    # about (loose bounds: 600 orders).
+    assert 0.1 * n_delivered < ratings.count() < 0.3 * n_delivered
+    assert 0 < returns.count() < 0.1 * n_delivered
+    assert 0 < complaints.count() < 0.05 * generated.count()
+    assert not ratings.exclude(order__status=OrderStatus.ENTREGADO).exists()
+    assert not ratings.filter(rated_at__lt=F("order__delivered_at")).exists()
+    # Returns: of delivered orders, after the delivery, 1-3 lines of the order's own lines,
+    # their steps in order, spread over the workflow.
+    assert not returns.exclude(order__status=OrderStatus.ENTREGADO).exists()
+    assert not returns.filter(created_at__lt=F("order__delivered_at")).exists()
+    per_return = returns.annotate(n=Count("lines")).aggregate(low=Min("n"), high=Max("n"))
+    assert per_return["low"] >= 1 and per_return["high"] <= 3
+    assert (
+        not ReturnLine.objects.filter(ret__in=returns)
+        .exclude(order_line__order=F("ret__order"))
+        .exists()
+    )
+    assert not returns.filter(received_at__lt=F("authorized_at")).exists()
+    assert not returns.filter(inspected_at__lt=F("received_at")).exists()
+    assert len(set(returns.values_list("status", flat=True))) >= 2
+    assert returns.filter(status=ReturnStatus.RESUELTA).exists()
+    # The refunded ones: a credit note correcting the order's invoice, issued when resolved.
+    refunded = returns.filter(credit_note__isnull=False)
+    assert refunded.exists()
+    for ret in refunded.select_related("credit_note__corrects"):
+        assert ret.status == ReturnStatus.RESUELTA
+        assert ret.credit_note.issued_at == ret.resolved_at
+        assert ret.credit_note.corrects.order_id == ret.order_id
+        assert ret.credit_note.total == -ret.refund_total
+        assert ret.refund_due is not None
+    # Complaints: after the shipment, with their clocks and what the services store.
+    assert not complaints.filter(filed_at__lt=F("order__shipped_at")).exists()
+    assert ClockMark.objects.filter(complaint__in=complaints).count() >= 2 * complaints.count()
+    answered = complaints.filter(first_responded_at__isnull=False)
+    assert answered.exists()
+    assert not answered.filter(first_response_business_seconds__isnull=True).exists()
+    assert not complaints.filter(first_response_due__isnull=True).exists()
+    resolved = complaints.filter(resolved_at__isnull=False)
+    assert not resolved.filter(resolution_business_seconds__isnull=True).exists()
+    assert not complaints.filter(status="decidida", decision="").exists()
+    # The customer timeline: every order event, return event and complaint event.
+    timeline = TimelineEntry.objects.filter(company__orders__in=generated).distinct()
+    assert TimelineEntry.objects.filter(kind=TimelineKind.ORDER).count() == (
+        OrderEvent.objects.filter(order__in=generated).count()
+    )
+    assert TimelineEntry.objects.filter(kind=TimelineKind.RETURN).count() == (
+        ReturnEvent.objects.filter(ret__in=returns).count()
+    )
+    assert TimelineEntry.objects.filter(kind=TimelineKind.COMPLAINT).count() == (
+        ComplaintEvent.objects.filter(complaint__in=complaints).count()
+    )
+    assert all(entry.summary_text for entry in timeline.order_by("?")[:30])
+    # The abuse watch ran over every company with returns.
+    assert AbuseFlag.objects.count() == returns.values("company").distinct().count()
+
+
+def test_the_dashboard_and_the_customer_360_read_the_generated_history(generated):
+    period = Period.last_days(365)
+    figures = all_figures(period)
+    assert figures["orders"]["placed"] > 0
+    assert figures["returns"]["units_returned"] > 0
+    assert 0 < figures["returns"]["rate_orders"] < Decimal("0.2")
+    assert figures["return_reasons"] and figures["top_returned_products"]
+    assert figures["refund_time"]["count"] > 0 and figures["refund_time"]["median_hours"] > 0
+    assert figures["complaints"]["opened"] > 0
+    assert figures["complaints"]["first_response_business_median_hours"] is not None
+    assert figures["csat"]["delivery"]["responses"] > 0
+    assert 0 < figures["csat"]["delivery"]["response_rate"] < Decimal("0.4")
+    assert 1 <= figures["csat"]["average"] <= 5
+    busiest = generated.values("company").annotate(n=Count("id")).order_by("-n").first()["company"]
+    summary = customer_summary(Company.objects.get(pk=busiest), period)
+    assert summary["orders"]["placed"] > 0
+    assert summary["returns"]["orders_delivered"] > 0
+    assert summary["csat"]["responses"] > 0
+    assert summary["last_order"] is not None
+
+
+def test_the_application_keeps_numbering_returns_complaints_and_documents_after_it(generated):
+    returns = set(Return.objects.values_list("number", flat=True))
+    complaints = set(Complaint.objects.values_list("number", flat=True))
+    documents = set(Invoice.objects.values_list("number", flat=True))
+    assert returns and complaints and documents
+    assert next_sequence_number(RETURN_SERIES) not in returns
+    assert next_sequence_number(COMPLAINT_SERIES) not in complaints
+    years = {issued.year for issued in Invoice.objects.values_list("issue_date", flat=True)}
+    with transaction.atomic():
+        for year in years:
+            for series in ("FV", "AB"):
+                assert next_number(series, year=year) not in documents

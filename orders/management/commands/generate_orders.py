@@ -1,7 +1,8 @@
 """Generate a realistic order history at scale, for the list and dashboard benchmarks.
 
     python manage.py generate_orders --orders 1000000 [--customers 3000] [--skus 5000]
-        [--days 730] [--seed 1]
+        [--days 730] [--seed 1] [--no-aftercare]
+    python manage.py generate_orders --aftercare-only    # aftercare of orders made before
 
 PostgreSQL only: rows go in with ``COPY`` (orders, their lines and their events), in
 batches, with ids and order numbers taken from the tables' own sequences so the
@@ -15,7 +16,12 @@ application keeps numbering after them. What it makes:
   cancelled, this week's are pending, in preparation or on their way;
 - 1 to 40 lines per order (mean about 5), priced from the products, with totals;
 - the events of each order's transitions (placed, prepared, shipped, delivered or
-  cancelled), with their times.
+  cancelled), with their times;
+- unless ``--no-aftercare``, their after-sales history (``_aftercare``): delivery
+  ratings, returns with their credit notes, complaints with their clocks, messages
+  and ratings, the customer timeline of every order, return and complaint event, and
+  the returns abuse watch's flags. ``--aftercare-only`` adds it to generated orders
+  that have none (a data set made before the aftercare existed).
 
 It does not reserve or move stock: generated orders carry no allocations, so the stock
 ledger is left as it was. Columns the generator does not set take their model default.
@@ -23,6 +29,7 @@ ledger is left as it was. Columns the generator does not set take their model de
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import json
@@ -32,15 +39,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from core.numbering import format_number, sequence_name
-from customers.models import Company
+from customers.models import Company, TimelineEntry, TimelineKind
 from customers.validators import spanish_cif_controls
 from inventory.models import Category, Product
 from orders.models import Carrier, Order, OrderEvent, OrderLine
 from orders.services.placement import ORDER_SERIES
 from orders.transit import TransitCounter
+
+from ._aftercare import AFTERCARE_MODELS, Aftercare
 
 CENT = Decimal("0.01")
 PREFIX = "GEN"
@@ -73,14 +83,15 @@ class Table:
     """A model's table for COPY: its columns, and the model default of every column
     the generator does not set (computed once)."""
 
-    def __init__(self, model, given: tuple[str, ...]):
+    def __init__(self, model, given: tuple[str, ...], omit: tuple[str, ...] = ()):
         self.model = model
         self.table = model._meta.db_table
-        self.columns = [f.column for f in model._meta.concrete_fields]
+        # ``omit``: columns left to the database (e.g. an id from its sequence's default).
+        self.columns = [f.column for f in model._meta.concrete_fields if f.column not in omit]
         self.given = set(given)
         self.defaults = {}
         for field in model._meta.concrete_fields:
-            if field.column in self.given:
+            if field.column in self.given or field.column in omit:
                 continue
             default = field.get_default()
             if default is None and not field.null:
@@ -161,10 +172,24 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=730)
         parser.add_argument("--batch", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--aftercare",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="add ratings, returns, complaints, timeline and abuse flags (default: on)",
+        )
+        parser.add_argument(
+            "--aftercare-only",
+            action="store_true",
+            help="generate no orders: add the aftercare to the generated orders present",
+        )
 
     def handle(self, *args, orders, customers, skus, days, batch, seed, **options):
         if connection.vendor != "postgresql":
             raise CommandError("generate_orders needs PostgreSQL (it loads with COPY).")
+        if options["aftercare_only"]:
+            self._aftercare_only(seed=seed, batch=batch)
+            return
         if orders < 1:
             raise CommandError("--orders must be at least 1.")
         rng = random.Random(seed)  # noqa: S311 - test data, not secrets
@@ -192,10 +217,13 @@ class Command(BaseCommand):
             timezone.localdate(now) + dt.timedelta(days=30),
         )
         made = lines_made = 0
+        first_generated = None
         while made < orders:
             size = min(batch, orders - made)
             with transaction.atomic(), connection.cursor() as cursor:
                 first_order = _reserve_ids(cursor, Order._meta.db_table, size)
+                if first_generated is None:
+                    first_generated = first_order
                 first_number = _reserve_sequence(cursor, sequence_name(ORDER_SERIES), size)
                 planned = []
                 for _i in range(size):
@@ -311,12 +339,15 @@ class Command(BaseCommand):
             lines_made += line_count
             elapsed = time.monotonic() - started
             self.stdout.write(f"{made} orders, {lines_made} lines ({elapsed:.0f} s)")
+        if options["aftercare"]:
+            self._aftercare(first_generated, first_order + size - 1, seed=seed, now=now)
         with connection.cursor() as cursor:
             # VACUUM, not only ANALYZE: it sets the visibility map, without which the
             # index-only scans of the queue's capped counts read the heap (70 ms
             # instead of 14 ms at a million orders) until autovacuum comes by.
             vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
-            for model in (Order, OrderLine, OrderEvent):
+            cared = AFTERCARE_MODELS if options["aftercare"] else ()
+            for model in (Order, OrderLine, OrderEvent, *cared):
                 cursor.execute(f"{vacuum} {model._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -326,6 +357,36 @@ class Command(BaseCommand):
                 f"in {elapsed:.0f} s"
             )
         )
+
+    # --- aftercare --------------------------------------------------------------------
+
+    def _aftercare(self, first_id: int, last_id: int, *, seed: int, now) -> None:
+        """Ratings, returns, complaints, the customer timeline and the abuse watch of the
+        orders ``first_id``..``last_id`` (``_aftercare.Aftercare``)."""
+        started = time.monotonic()
+        made = Aftercare(self, seed=seed, now=now).run(first_id, last_id)
+        self.stdout.write(
+            f"aftercare: {made.ratings} delivery ratings, {made.returns} returns "
+            f"({made.return_lines} lines, {made.credit_notes} credit notes), "
+            f"{made.complaints} complaints ({made.complaint_ratings} rated), "
+            f"{made.timeline} timeline entries, {made.flagged} customers flagged by the "
+            f"abuse watch ({time.monotonic() - started:.0f} s)"
+        )
+
+    def _aftercare_only(self, *, seed: int, batch: int) -> None:
+        generated = Order.objects.filter(company__legal_name__startswith=f"{PREFIX} ")
+        bounds = generated.aggregate(low=Min("id"), high=Max("id"))
+        if bounds["low"] is None:
+            raise CommandError("No generated order: run generate_orders without --aftercare-only.")
+        if TimelineEntry.objects.filter(
+            kind=TimelineKind.ORDER, company__legal_name__startswith=f"{PREFIX} "
+        ).exists():
+            raise CommandError("The generated orders already have their aftercare.")
+        self._aftercare(bounds["low"], bounds["high"], seed=seed, now=timezone.now())
+        vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
+        with connection.cursor() as cursor:
+            for model in AFTERCARE_MODELS:
+                cursor.execute(f"{vacuum} {model._meta.db_table}")
 
     # --- helpers ---------------------------------------------------------------------
 
