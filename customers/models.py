@@ -370,7 +370,11 @@ class TimelineEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-        indexes = [models.Index(fields=["company", "-created_at"], name="timeline_company_recent")]
+        indexes = [
+            models.Index(fields=["company", "-created_at"], name="timeline_company_recent"),
+            # The company page's counts per kind (customers.selectors), index-only.
+            models.Index(fields=["company", "kind"], include=["id"], name="timeline_company_kind"),
+        ]
 
     def __str__(self):
         return self.summary_text

@@ -130,6 +130,12 @@ class SatisfactionRating(models.Model):
         ordering = ["-rated_at"]
         verbose_name = _("satisfaction rating")
         verbose_name_plural = _("satisfaction ratings")
+        indexes = [
+            # The dashboard's CSAT of a period (dashboard.kpis.csat), index-only.
+            models.Index(
+                fields=["rated_at"], include=["id", "order", "score"], name="rating_rated_figures"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"

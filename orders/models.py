@@ -371,6 +371,52 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
             ),
             models.Index(fields=["company", "id"], name="order_company_id"),
             models.Index(fields=["status", "id"], name="order_status_id"),
+            # The dashboard's figures (dashboard.kpis, bench/dashboard.py), read with
+            # index-only scans: what a period's deliveries count (carrier, service,
+            # promise, transit, net sales), the placements of a period (status,
+            # currency, total) and the open orders' ageing and shipping figures.
+            models.Index(
+                fields=["delivered_at"],
+                include=[
+                    "id",
+                    "company",
+                    "carrier",
+                    "shipping_method",
+                    "promised_delivery_date",
+                    "transit_business_days",
+                    "currency",
+                    "subtotal",
+                    "discount",
+                ],
+                condition=Q(delivered_at__isnull=False),
+                name="order_delivered_figures",
+            ),
+            models.Index(
+                fields=["company", "delivered_at"],
+                include=["id", "currency", "subtotal", "discount"],
+                condition=Q(delivered_at__isnull=False),
+                name="order_company_delivered",
+            ),
+            models.Index(
+                fields=["created_at"],
+                include=["id", "company", "status", "currency", "total"],
+                name="order_placed_figures",
+            ),
+            models.Index(
+                fields=["status"],
+                include=[
+                    "id",
+                    "company",
+                    "created_at",
+                    "prepared_at",
+                    "shipped_at",
+                    "awaiting_approval",
+                    "on_hold",
+                    "promised_delivery_date",
+                ],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="order_open_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
