@@ -334,6 +334,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "returns.tasks.evaluate_abuse",
         "schedule": crontab(minute=35, hour=2),
     },
+    # The dashboard's daily delivery summaries: yesterday's deliveries (and any day
+    # missed), read from the rows from then on (dashboard.summaries).
+    "dashboard-delivery-summaries": {
+        "task": "dashboard.tasks.summarise_deliveries",
+        "schedule": crontab(minute=10, hour=1),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     """The KPI dashboard: read-only selectors (``dashboard.kpis``), the back-office
     landing page and ``/api/v1/kpis/``, and the customer 360 panel on a company's page.
-    No models of its own."""
+    Its models are the daily delivery summaries the figures read (``dashboard.summaries``,
+    kept by the nightly task and the outbox consumer ``dashboard.consumers``)."""
 
     name = "dashboard"
     verbose_name = _("Dashboard")
@@ -13,6 +14,7 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from core.slots import register_slot
 
+        from . import consumers  # noqa: F401 (registers the outbox consumer)
         from .customer import panel_context
 
         # First in the slot above the company's timeline (returns 50, complaints 60).

@@ -47,7 +47,9 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -491,6 +493,18 @@ def carrier_performance(period: Period) -> list[dict]:
 # --- returns ---------------------------------------------------------------------------
 
 
+#: ``live_from`` not given: the selector's own query reads where the daily summaries end
+#: (``dashboard.summaries``); ``all_figures`` reads it once and passes it, so the planner
+#: sees how few orders are read live.
+UNSET = object()
+
+
+def _live_from(live_from):
+    from .summaries import IN_QUERY
+
+    return IN_QUERY if live_from is UNSET else live_from
+
+
 def _counted_returns(period: Period, company=None):
     """Returns requested in the period that were not rejected or cancelled."""
     return _scoped(
@@ -499,7 +513,9 @@ def _counted_returns(period: Period, company=None):
     )
 
 
-def returns(period: Period, company=None, *, trend: list[dict] | None = None) -> dict:
+def returns(
+    period: Period, company=None, *, trend: list[dict] | None = None, live_from=UNSET
+) -> dict:
     """Return rates of the period.
 
     - ``units_returned``: units on the lines of returns requested in the period (not
@@ -520,19 +536,11 @@ def returns(period: Period, company=None, *, trend: list[dict] | None = None) ->
         units=Coalesce(Sum("quantity"), 0), orders=Count("ret__order", distinct=True)
     )
     returned, returned_orders = returned_row["units"], returned_row["orders"]
-    delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
+    sales = _delivered_by_currency(period, company, live_from=live_from)
     if trend is not None:
         delivered_units = sum(row["units_delivered"] for row in trend)
     else:
-        delivered_units = OrderLine.objects.filter(order__in=delivered_orders).aggregate(
-            units=Coalesce(Sum("quantity"), 0)
-        )["units"]
-    sales = {
-        row["currency"]: row
-        for row in delivered_orders.values("currency")
-        .annotate(orders=Count("id"), net=Sum(F("subtotal") - F("discount")))
-        .order_by("currency")
-    }
+        delivered_units = sum(row["units"] for row in sales.values())
     credits = {
         row["currency"]: row["credited"]
         for row in counted.filter(refund_total__isnull=False)
@@ -559,6 +567,46 @@ def returns(period: Period, company=None, *, trend: list[dict] | None = None) ->
         "rate_orders": rate(returned_orders, delivered_count),
         "by_currency": by_currency,
     }
+
+
+def _delivered_by_currency(period: Period, company=None, *, live_from=UNSET) -> dict[str, dict]:
+    """Per currency, the orders delivered in the period (by ``delivered_at``): ``orders``,
+    ``net`` (subtotal less discount) and ``units`` (on their lines), in one query: the
+    days the daily summaries cover from their rows, the rest from the orders
+    (``dashboard.summaries``; ``live_from`` as ``summaries.live_from()`` gives it)."""
+    from .summaries import live_deliveries, summary_rows
+
+    since = _live_from(live_from)
+
+    line_units = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    live = (
+        _scoped(Order.objects.filter(live_deliveries(period, since)), company)
+        .values("currency")
+        .annotate(
+            orders=Count("id"),
+            net=Sum(F("subtotal") - F("discount")),
+            units=Coalesce(Sum(Subquery(line_units)), 0),
+        )
+        .order_by()
+    )
+    summarised = (
+        summary_rows(period, company, since=since)
+        .values("currency")
+        .annotate(orders=Sum("orders"), net=Sum("net_sales"), units=Sum("units"))
+        .order_by()
+    )
+    sales: dict[str, dict] = {}
+    for row in live.union(summarised, all=True):
+        into = sales.setdefault(row["currency"], {"orders": 0, "net": Decimal("0.00"), "units": 0})
+        into["orders"] += int(row["orders"])
+        into["net"] += row["net"] or Decimal("0.00")
+        into["units"] += int(row["units"] or 0)
+    return dict(sorted(sales.items()))
 
 
 def _reason_label(code: str, name: str) -> str:
@@ -687,7 +735,7 @@ def trend_unit(period: Period) -> str:
     return "day" if period.days <= TREND_DAILY_UP_TO else "week"
 
 
-def returns_trend(period: Period, company=None) -> list[dict]:
+def returns_trend(period: Period, company=None, *, live_from=UNSET) -> list[dict]:
     """The return rate by units over the range, one grouped query: per day, or per
     week (Monday to Sunday) for ranges longer than ``TREND_DAILY_UP_TO`` days, in the
     seller's zone, ``units_returned`` (as ``returns`` counts them, by the return's
@@ -707,17 +755,33 @@ def returns_trend(period: Period, company=None) -> list[dict]:
         .annotate(units=Sum("quantity"))
         .order_by()
     )
-    delivered_orders = _scoped(Order.objects.filter(period.q("delivered_at")), company)
+    # Delivered units: the days the daily summaries cover from their rows, the rest from
+    # the orders' lines (dashboard.summaries); the two never overlap.
+    from .summaries import live_deliveries, summary_rows
+
+    since = _live_from(live_from)
+    live_orders = _scoped(Order.objects.filter(live_deliveries(period, since)), company)
     delivered = (
-        OrderLine.objects.filter(order__in=delivered_orders)
+        OrderLine.objects.filter(order__in=live_orders)
         .annotate(side=Value(1, output_field=IntegerField()), bucket=bucket("order__delivered_at"))
         .values("side", "bucket")
         .annotate(units=Sum("quantity"))
         .order_by()
     )
-    units = {
-        (row["side"], row["bucket"]): row["units"] for row in returned.union(delivered, all=True)
-    }
+    summarised = (
+        summary_rows(period, company, since=since)
+        .annotate(
+            side=Value(1, output_field=IntegerField()),
+            bucket=Trunc("day", unit, output_field=DateField()),
+        )
+        .values("side", "bucket")
+        .annotate(units=Sum("units"))
+        .order_by()
+    )
+    units: dict[tuple, int] = {}
+    for row in returned.union(delivered, summarised, all=True):
+        key = (row["side"], row["bucket"])
+        units[key] = units.get(key, 0) + int(row["units"])
     step = dt.timedelta(days=1 if unit == "day" else 7)
     day = period.date_from
     if unit == "week":
@@ -934,19 +998,54 @@ def revenue(period: Period, company=None) -> list[dict]:
     ]
 
 
+def _placements(period: Period, company=None) -> tuple[dict, list[dict]]:
+    """``orders_placed`` and ``revenue`` of the period from one grouped query (the orders
+    placed in it, per status and currency), for ``all_figures``."""
+    statuses = OrderStatus.values
+    rows = (
+        _scoped(Order.objects.filter(period.q("created_at")), company)
+        .values("status", "currency")
+        .annotate(n=Count("id"), total=Sum("total"))
+        .order_by()
+    )
+    by_status = dict.fromkeys(statuses, 0)
+    per_currency: dict[str, list] = {}
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        if row["status"] != OrderStatus.CANCELADO:
+            into = per_currency.setdefault(row["currency"], [0, Decimal("0.00")])
+            into[0] += row["n"]
+            into[1] += row["total"]
+    orders = {"placed": sum(by_status.values()), "by_status": by_status}
+    revenue_rows = [
+        {
+            "currency": currency,
+            "orders": n,
+            "revenue": total,
+            "average_order_value": (total / n).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        }
+        for currency, (n, total) in sorted(per_currency.items())
+    ]
+    return orders, revenue_rows
+
+
 def all_figures(period: Period, company=None) -> dict:
     """Every figure of the period (a constant number of queries)."""
+    from .summaries import live_from
+
     by_carrier = delivery_by_carrier(period, company)
     delivered = delivery(period, company, by_carrier=by_carrier)
-    trend = returns_trend(period, company)
+    since = live_from()
+    trend = returns_trend(period, company, live_from=since)
+    placed, revenue_rows = _placements(period, company)
     return {
-        "orders": orders_placed(period, company),
+        "orders": placed,
         "ageing": order_ageing(company),
         "holds": holds_by_reason(company),
         "shipping": shipping_due(company),
         "delivery": delivered,
         "delivery_by_carrier": by_carrier,
-        "returns": returns(period, company, trend=trend),
+        "returns": returns(period, company, trend=trend, live_from=since),
         "returns_trend": trend,
         "trend_unit": trend_unit(period),
         "return_reasons": return_reasons(period, company),
@@ -957,7 +1056,7 @@ def all_figures(period: Period, company=None) -> dict:
         "complaints": complaints(period, company),
         "csat": csat(period, company, delivered=delivered["delivered"]),
         "low_stock": low_stock(),
-        "revenue": revenue(period, company),
+        "revenue": revenue_rows,
     }
 
 
@@ -989,10 +1088,12 @@ def customer_summary(company, period: Period) -> dict:
     # Imported here to keep this selector's change in one place of the module.
     from documents.account import credit_figures
 
+    from .summaries import live_from
+
     orders = orders_placed(period, company)
     orders["cancelled"] = orders["by_status"][OrderStatus.CANCELADO]
     credit = credit_figures(company)
-    returned = returns(period, company)
+    returned = returns(period, company, live_from=live_from())
     return {
         "orders": orders,
         "revenue": revenue(period, company),

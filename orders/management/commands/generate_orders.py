@@ -17,11 +17,14 @@ application keeps numbering after them. What it makes:
 - 1 to 40 lines per order (mean about 5), priced from the products, with totals;
 - the events of each order's transitions (placed, prepared, shipped, delivered or
   cancelled), with their times;
-- unless ``--no-aftercare``, their after-sales history (``_aftercare``): delivery
-  ratings, returns with their credit notes, complaints with their clocks, messages
-  and ratings, the customer timeline of every order, return and complaint event, and
-  the returns abuse watch's flags. ``--aftercare-only`` adds it to generated orders
-  that have none (a data set made before the aftercare existed).
+- unless ``--no-aftercare``, their after-sales history (``manage.py
+  generate_aftercare``, in the dashboard app, the layer that may read every domain):
+  delivery ratings, returns with their credit notes, complaints with their clocks,
+  messages and ratings, the customer timeline of every order, return and complaint
+  event, and the returns abuse watch's flags. ``--aftercare-only`` adds it to the
+  generated orders that have none (a data set made before the aftercare existed);
+- at the end, the dashboard's daily delivery summaries up to yesterday
+  (``manage.py summarise_deliveries``, what the nightly task does).
 
 It does not reserve or move stock: generated orders carry no allocations, so the stock
 ledger is left as it was. Columns the generator does not set take their model default.
@@ -37,6 +40,7 @@ import random
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -49,8 +53,6 @@ from inventory.models import Category, Product
 from orders.models import Carrier, Order, OrderEvent, OrderLine
 from orders.services.placement import ORDER_SERIES
 from orders.transit import TransitCounter
-
-from ._aftercare import AFTERCARE_MODELS, Aftercare
 
 CENT = Decimal("0.01")
 PREFIX = "GEN"
@@ -188,7 +190,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("generate_orders needs PostgreSQL (it loads with COPY).")
         if options["aftercare_only"]:
-            self._aftercare_only(seed=seed, batch=batch)
+            self._aftercare_only(seed=seed)
             return
         if orders < 1:
             raise CommandError("--orders must be at least 1.")
@@ -340,14 +342,15 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             self.stdout.write(f"{made} orders, {lines_made} lines ({elapsed:.0f} s)")
         if options["aftercare"]:
-            self._aftercare(first_generated, first_order + size - 1, seed=seed, now=now)
+            self._aftercare(first_generated, first_order + size - 1, seed=seed)
+        # The dashboard's daily delivery summaries, as the nightly task keeps them.
+        call_command("summarise_deliveries", stdout=self.stdout)
         with connection.cursor() as cursor:
             # VACUUM, not only ANALYZE: it sets the visibility map, without which the
             # index-only scans of the queue's capped counts read the heap (70 ms
             # instead of 14 ms at a million orders) until autovacuum comes by.
             vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
-            cared = AFTERCARE_MODELS if options["aftercare"] else ()
-            for model in (Order, OrderLine, OrderEvent, *cared):
+            for model in (Order, OrderLine, OrderEvent):
                 cursor.execute(f"{vacuum} {model._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -360,20 +363,15 @@ class Command(BaseCommand):
 
     # --- aftercare --------------------------------------------------------------------
 
-    def _aftercare(self, first_id: int, last_id: int, *, seed: int, now) -> None:
+    def _aftercare(self, first_id: int, last_id: int, *, seed: int) -> None:
         """Ratings, returns, complaints, the customer timeline and the abuse watch of the
-        orders ``first_id``..``last_id`` (``_aftercare.Aftercare``)."""
-        started = time.monotonic()
-        made = Aftercare(self, seed=seed, now=now).run(first_id, last_id)
-        self.stdout.write(
-            f"aftercare: {made.ratings} delivery ratings, {made.returns} returns "
-            f"({made.return_lines} lines, {made.credit_notes} credit notes), "
-            f"{made.complaints} complaints ({made.complaint_ratings} rated), "
-            f"{made.timeline} timeline entries, {made.flagged} customers flagged by the "
-            f"abuse watch ({time.monotonic() - started:.0f} s)"
+        orders ``first_id``..``last_id`` (``manage.py generate_aftercare``, called by name:
+        the dashboard app is above orders)."""
+        call_command(
+            "generate_aftercare", first=first_id, last=last_id, seed=seed, stdout=self.stdout
         )
 
-    def _aftercare_only(self, *, seed: int, batch: int) -> None:
+    def _aftercare_only(self, *, seed: int) -> None:
         generated = Order.objects.filter(company__legal_name__startswith=f"{PREFIX} ")
         bounds = generated.aggregate(low=Min("id"), high=Max("id"))
         if bounds["low"] is None:
@@ -382,11 +380,8 @@ class Command(BaseCommand):
             kind=TimelineKind.ORDER, company__legal_name__startswith=f"{PREFIX} "
         ).exists():
             raise CommandError("The generated orders already have their aftercare.")
-        self._aftercare(bounds["low"], bounds["high"], seed=seed, now=timezone.now())
-        vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
-        with connection.cursor() as cursor:
-            for model in AFTERCARE_MODELS:
-                cursor.execute(f"{vacuum} {model._meta.db_table}")
+        self._aftercare(bounds["low"], bounds["high"], seed=seed)
+        call_command("summarise_deliveries", stdout=self.stdout)
 
     # --- helpers ---------------------------------------------------------------------
 

@@ -1,6 +1,11 @@
-"""The after-sales history of generated orders (``generate_orders``' aftercare step).
+"""The after-sales history of generated orders: ``generate_orders``' aftercare step.
 
-For the orders of an id range it adds, with COPY through the command's ``Table``:
+    python manage.py generate_aftercare [--first ID --last ID] [--seed 1]
+
+(``generate_orders`` runs it on the orders it made unless ``--no-aftercare``; without
+``--first``/``--last`` it takes every generated order.) It lives in the dashboard app,
+the layer that may read every domain it writes. PostgreSQL only. For the orders of the
+id range it adds, with COPY through ``generate_orders``' ``Table``:
 
 - delivery ratings (``notifications.SatisfactionRating``) of about a fifth of the
   delivered orders, a day or so after delivery;
@@ -31,12 +36,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone, translation
 
 from complaints import clocks
@@ -185,8 +193,11 @@ class Aftercare:
     """Adds the after-sales rows of the orders ``first_id``..``last_id``."""
 
     def __init__(self, command, *, seed: int, now: dt.datetime, batch: int = 20_000):
-        # Imported here: the command module imports this one.
-        from .generate_orders import Table, _reserve_ids, _reserve_sequence
+        from orders.management.commands.generate_orders import (
+            Table,
+            _reserve_ids,
+            _reserve_sequence,
+        )
 
         self.Table, self.reserve_ids, self.reserve_sequence = Table, _reserve_ids, _reserve_sequence
         self.command = command
@@ -1027,3 +1038,39 @@ AFTERCARE_MODELS = (
     ComplaintEvent,
     TimelineEntry,
 )
+
+
+class Command(BaseCommand):
+    help = "Add the after-sales history of generated orders (PostgreSQL, COPY)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--first", type=int, help="first order id (default: the first)")
+        parser.add_argument("--last", type=int, help="last order id (default: the last)")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, first, last, seed, **options):
+        from orders.management.commands.generate_orders import PREFIX
+
+        if connection.vendor != "postgresql":
+            raise CommandError("generate_aftercare needs PostgreSQL (it loads with COPY).")
+        if first is None or last is None:
+            bounds = Order.objects.filter(company__legal_name__startswith=f"{PREFIX} ").aggregate(
+                low=Min("id"), high=Max("id")
+            )
+            if bounds["low"] is None:
+                raise CommandError("No generated order: run generate_orders first.")
+            first = bounds["low"] if first is None else first
+            last = bounds["high"] if last is None else last
+        started = time.monotonic()
+        made = Aftercare(self, seed=seed, now=timezone.now()).run(first, last)
+        vacuum = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
+        with connection.cursor() as cursor:
+            for model in AFTERCARE_MODELS:
+                cursor.execute(f"{vacuum} {model._meta.db_table}")
+        self.stdout.write(
+            f"aftercare: {made.ratings} delivery ratings, {made.returns} returns "
+            f"({made.return_lines} lines, {made.credit_notes} credit notes), "
+            f"{made.complaints} complaints ({made.complaint_ratings} rated), "
+            f"{made.timeline} timeline entries, {made.flagged} customers flagged by the "
+            f"abuse watch ({time.monotonic() - started:.0f} s)"
+        )
