@@ -365,7 +365,12 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
             # Search by number or PO uses trigram indexes (PostgreSQL, migration 0006).
             models.Index(fields=["company", "-created_at", "-id"], name="order_company_recent"),
             models.Index(fields=["status", "-created_at", "-id"], name="order_status_recent"),
-            models.Index(fields=["-created_at", "-id"], name="order_recent"),
+            # Covering: the placements of a period for the dashboard, index-only.
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["company", "status", "currency", "total"],
+                name="order_recent",
+            ),
             models.Index(
                 fields=["-created_at", "-id"], condition=Q(on_hold=True), name="order_held_recent"
             ),
@@ -373,8 +378,8 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
             models.Index(fields=["status", "id"], name="order_status_id"),
             # The dashboard's figures (dashboard.kpis, bench/dashboard.py), read with
             # index-only scans: what a period's deliveries count (carrier, service,
-            # promise, transit, net sales), the placements of a period (status,
-            # currency, total) and the open orders' ageing and shipping figures.
+            # promise, transit, net sales), and the open orders' ageing and shipping
+            # figures (the placements of a period: order_recent, above).
             models.Index(
                 fields=["delivered_at"],
                 include=[
@@ -398,11 +403,6 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
                 name="order_company_delivered",
             ),
             models.Index(
-                fields=["created_at"],
-                include=["id", "company", "status", "currency", "total"],
-                name="order_placed_figures",
-            ),
-            models.Index(
                 fields=["status"],
                 include=[
                     "id",
@@ -416,6 +416,14 @@ class Order(ConcurrentTransitionMixin, TimeStampedModel):
                 ],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="order_open_figures",
+            ),
+            # A company's open exposure (orders.checks: the credit-limit hold at every
+            # placement, the company page's credit figures), index-only and small.
+            models.Index(
+                fields=["company"],
+                include=["id", "total", "amount_paid", "payment_due"],
+                condition=~Q(status=OrderStatus.CANCELADO) & ~Q(payment_status=PaymentStatus.PAID),
+                name="order_unpaid_exposure",
             ),
         ]
         constraints = [

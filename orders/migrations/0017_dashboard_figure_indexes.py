@@ -24,10 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['created_at'], include=('id', 'company', 'status', 'currency', 'total'), name='order_placed_figures'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
             index=models.Index(condition=models.Q(('status__in', ('pendiente', 'en_preparacion', 'enviado'))), fields=['status'], include=('id', 'company', 'created_at', 'prepared_at', 'shipped_at', 'awaiting_approval', 'on_hold', 'promised_delivery_date'), name='order_open_figures'),
         ),
     ]
