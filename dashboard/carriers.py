@@ -17,6 +17,7 @@ from core.filters import BootstrapFilterSet
 from core.tables import Column, Table
 from core.views import FilteredListView, StaffRequiredMixin
 from orders.models import Carrier, Order, ShippingMethod
+from orders.selectors import late_against_contract_q, late_against_promise_q
 
 from . import kpis
 from .charts import hbars
@@ -126,9 +127,9 @@ class LateDeliveryFilterSet(BootstrapFilterSet):
 
     def filter_basis(self, queryset, name, value):
         if value == PROMISE:
-            return queryset.filter(kpis.LATE_AGAINST_PROMISE)
+            return queryset.filter(late_against_promise_q())
         if value == CONTRACT:
-            return queryset.filter(kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+            return queryset.filter(late_against_contract_q())
         return queryset
 
 
@@ -223,7 +224,7 @@ class LateDeliveryListView(StaffRequiredMixin, FilteredListView):
         return self._picker
 
     def get_base_queryset(self):
-        late = kpis.LATE_AGAINST_PROMISE | (kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+        late = late_against_promise_q() | late_against_contract_q()
         return (
             kpis.delivered_orders(self.get_picker()["period"])
             .filter(late)
