@@ -267,12 +267,6 @@ def contracted_days():
     )
 
 
-def delivered_q(first: dt.date | None = None, last: dt.date | None = None) -> Q:
-    """*Delivered* on the days ``first`` to ``last`` (``delivered_at``, seller's zone,
-    both included; ``days_q``)."""
-    return Q(delivered_at__isnull=False) & days_q("delivered_at", first, last)
-
-
 def on_time_q() -> Q:
     """*On time*: delivered on or before the date promised to the customer (the
     delivery's calendar day in the seller's zone). Without a promised date (a
