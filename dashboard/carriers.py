@@ -22,7 +22,7 @@ from orders.selectors import late_against_contract_q, late_against_promise_q
 from . import kpis
 from .charts import hbars
 from .periods import range_context
-from .views import percent
+from .views import carrier_row_urls, delivered_urls, percent
 
 #: The late-delivery list's ``basis``: against what a delivery counts as late.
 PROMISE, CONTRACT = "promise", "contract"
@@ -64,6 +64,7 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
                 "contract_percent": percent(row["within_contract_rate"]),
                 "late_url": late_url(period, row, PROMISE),
                 "late_contract_url": late_url(period, row, CONTRACT),
+                "urls": carrier_row_urls(period, row),
             }
             for row in kpis.carrier_performance(period)
         ]
@@ -92,6 +93,7 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
             **picker,
             rows=rows,
             totals=totals,
+            total_urls=delivered_urls(period),
             chart=chart,
             all_late_url=(
                 f"{reverse('backoffice:late_deliveries')}?{urlencode(_range_params(period))}"
