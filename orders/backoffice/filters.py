@@ -111,7 +111,10 @@ class OrderQueueFilterSet(BootstrapFilterSet):
     )
     on_hold = _yes_no(_("On hold"), "filter_on_hold")
     ship_due = django_filters.ChoiceFilter(
-        method="filter_ship_due", choices=SHIP_DUE_CHOICES, label=_("To ship"), empty_label=_("Any")
+        method="filter_ship_due",
+        choices=SHIP_DUE_CHOICES,
+        label=_("Warehouse today"),
+        empty_label=_("Any"),
     )
     stuck = _yes_no(_("Stuck"), "filter_stuck")
     hold_reason = django_filters.ChoiceFilter(
