@@ -17,11 +17,12 @@ from core.filters import BootstrapFilterSet
 from core.tables import Column, Table
 from core.views import FilteredListView, StaffRequiredMixin
 from orders.models import Carrier, Order, ShippingMethod
+from orders.selectors import late_against_contract_q, late_against_promise_q
 
 from . import kpis
 from .charts import hbars
 from .periods import range_context
-from .views import percent
+from .views import carrier_row_urls, delivered_urls, percent
 
 #: The late-delivery list's ``basis``: against what a delivery counts as late.
 PROMISE, CONTRACT = "promise", "contract"
@@ -63,6 +64,7 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
                 "contract_percent": percent(row["within_contract_rate"]),
                 "late_url": late_url(period, row, PROMISE),
                 "late_contract_url": late_url(period, row, CONTRACT),
+                "urls": carrier_row_urls(period, row),
             }
             for row in kpis.carrier_performance(period)
         ]
@@ -91,6 +93,7 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
             **picker,
             rows=rows,
             totals=totals,
+            total_urls=delivered_urls(period),
             chart=chart,
             all_late_url=(
                 f"{reverse('backoffice:late_deliveries')}?{urlencode(_range_params(period))}"
@@ -126,9 +129,9 @@ class LateDeliveryFilterSet(BootstrapFilterSet):
 
     def filter_basis(self, queryset, name, value):
         if value == PROMISE:
-            return queryset.filter(kpis.LATE_AGAINST_PROMISE)
+            return queryset.filter(late_against_promise_q())
         if value == CONTRACT:
-            return queryset.filter(kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+            return queryset.filter(late_against_contract_q())
         return queryset
 
 
@@ -223,7 +226,7 @@ class LateDeliveryListView(StaffRequiredMixin, FilteredListView):
         return self._picker
 
     def get_base_queryset(self):
-        late = kpis.LATE_AGAINST_PROMISE | (kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+        late = late_against_promise_q() | late_against_contract_q()
         return (
             kpis.delivered_orders(self.get_picker()["period"])
             .filter(late)

@@ -27,19 +27,15 @@ Conventions every figure follows:
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
-    Case,
     Count,
     DateField,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -50,9 +46,8 @@ from django.db.models import (
     Q,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Now, Trunc, TruncDate
+from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
@@ -67,6 +62,24 @@ from complaints.models import (
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
 from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus, ShippingMethod
+from orders.selectors import (
+    AGEING_THRESHOLD_HOURS,
+    contracted_days,
+    day_start,
+    days_q,
+    delivered_day,
+    due_today_q,
+    hold_reason_counts,
+    late_q,
+    measured_transit_q,
+    on_time_q,
+    seller_today,
+    seller_zone,
+    stuck_q,
+    time_in_state,
+    to_prepare_q,
+    within_contract_q,
+)
 from returns.models import (
     CLOSED_WITHOUT_GOODS,
     AbuseFlag,
@@ -78,12 +91,10 @@ from returns.models import (
 
 FOUR_PLACES = Decimal("0.0001")
 
-#: Hours an open order may stay in its current state before it counts as *stuck*.
-AGEING_THRESHOLD_HOURS = {
-    OrderStatus.PENDIENTE: 24,
-    OrderStatus.EN_PREPARACION: 24,
-    OrderStatus.ENVIADO: 120,
-}
+# ``AGEING_THRESHOLD_HOURS`` (hours an open order may stay in its current state before
+# it counts as *stuck*) and ``SHIP_AHEAD_DAYS`` (days ahead of the promised date by
+# which an order must leave) live in ``orders.selectors``, with the sets they define:
+# the order queue's filters list those sets, these selectors count them.
 
 #: A score from this value up counts as satisfied (CSAT = satisfied / responses).
 SATISFIED_FROM = 4
@@ -101,27 +112,28 @@ class Period:
 
     @property
     def tz(self) -> dt.tzinfo:
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return seller_zone()
 
     @property
     def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_from, dt.time.min, tzinfo=self.tz)
+        return day_start(self.date_from)
 
     @property
     def end(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz)
+        return day_start(self.date_to + dt.timedelta(days=1))
 
     @property
     def days(self) -> int:
         return (self.date_to - self.date_from).days + 1
 
     def q(self, field: str) -> Q:
-        """``field`` falls in the period."""
-        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+        """``field`` falls in the period (``orders.selectors.days_q``: the same days
+        the lists' date filters select)."""
+        return days_q(field, self.date_from, self.date_to)
 
     @classmethod
     def last_days(cls, days: int, *, today: dt.date | None = None) -> Period:
-        today = today or timezone.localdate()
+        today = today or seller_today()
         return cls(today - dt.timedelta(days=days - 1), today)
 
 
@@ -199,39 +211,22 @@ def orders_placed(period: Period, company=None, *, rows: list[dict] | None = Non
     }
 
 
-def _entered_current_state():
-    """When an order entered its current status: placement, start of preparation or
-    shipment (``prepared_at`` / ``shipped_at``, set by the transitions)."""
-    return Case(
-        When(status=OrderStatus.EN_PREPARACION, then=F("prepared_at")),
-        When(status=OrderStatus.ENVIADO, then=F("shipped_at")),
-        default=F("created_at"),
-        output_field=DateTimeField(),
-    )
-
-
 def order_ageing(company=None) -> list[dict]:
     """*Now*: per open status (pending, in preparation, shipped), the number of orders,
     the average and oldest time in that status (hours) and how many are *stuck*
-    (longer than ``AGEING_THRESHOLD_HOURS`` of that status). Orders waiting for their
-    company's approval are not yet the seller's work and are left out of pending."""
-    age = Epoch(
-        ExpressionWrapper(
-            Now() - Coalesce(_entered_current_state(), F("created_at")),
-            output_field=DurationField(),
-        )
-    )
+    (longer than ``AGEING_THRESHOLD_HOURS`` of that status: ``orders.selectors.stuck_q``,
+    the order queue's ``?tab=<status>&stuck=1``). Orders waiting for their company's
+    approval are not yet the seller's work and are left out of pending (the queue's
+    pending tab leaves them out too). The time in the state is
+    ``orders.selectors.time_in_state`` (since ``prepared_at`` / ``shipped_at``, or the
+    placement)."""
+    age = Epoch(time_in_state())
     queryset = (
         _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company)
         .exclude(status=OrderStatus.PENDIENTE, awaiting_approval=True)
         .annotate(age=age)
     )
-    cases = {
-        f"stuck_{status}": Count(
-            "id", filter=Q(status=status, age__gt=AGEING_THRESHOLD_HOURS[status] * 3600)
-        )
-        for status in OPEN_STATUSES
-    }
+    cases = {f"stuck_{status}": Count("id", filter=stuck_q(status)) for status in OPEN_STATUSES}
     counts = {f"n_{status}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES}
     averages = {f"avg_{status}": Avg("age", filter=Q(status=status)) for status in OPEN_STATUSES}
     maxima = {f"max_{status}": Max("age", filter=Q(status=status)) for status in OPEN_STATUSES}
@@ -254,96 +249,40 @@ def holds_by_reason(company=None) -> dict:
     reason (the keys of ``Order.hold_messages``, e.g. ``order.hold.credit_limit``)
     counts once per order it holds; an order held by a person with only a typed reason
     counts under ``manual``. An order held for two reasons appears under both, so the
-    reasons may add up to more than ``total``."""
-    scope = ""
-    params: list = [OrderStatus.CANCELADO]
-    if company is not None:
-        scope = " AND o.company_id = %s"
-        params.append(company.pk)
-    table = Order._meta.db_table
-    sql = f"""
-        WITH held AS (
-            SELECT o.id, o.hold_messages FROM {table} o
-            WHERE o.on_hold AND o.status <> %s{scope}
-        )
-        SELECT '' AS reason, COUNT(*) FROM held
-        UNION ALL
-        SELECT COALESCE(m.item ->> 'key', 'manual'), COUNT(DISTINCT held.id)
-        FROM held LEFT JOIN LATERAL jsonb_array_elements(
-            CASE WHEN jsonb_typeof(held.hold_messages) = 'array'
-                 THEN held.hold_messages ELSE '[]'::jsonb END
-        ) AS m(item) ON TRUE
-        GROUP BY 1
-    """  # noqa: S608 (the table name is the model's, the values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total = 0
-    reasons: dict[str, int] = {}
-    for reason, count in rows:
-        if reason == "":
-            total = count
-        else:
-            reasons[reason] = count
+    reasons may add up to more than ``total``. The held orders and their reasons are
+    ``orders.selectors.held_q`` / ``hold_reason_counts``; the order queue lists them
+    (``?tab=held``, ``?tab=held&hold_reason=<key>``, ``orders.selectors.hold_reason_q``)."""
+    total, reasons = hold_reason_counts(company)
     return {"total": total, "by_reason": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
-
-
-#: Days ahead of the promised delivery date by which an order must leave.
-SHIP_AHEAD_DAYS = 1
 
 
 def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
     """*Now*, for the warehouse: ``to_prepare`` = pending orders (not held, not waiting
     for approval); ``due_today`` = pending or in-preparation orders, not on hold, whose
-    promised delivery date is today or within ``SHIP_AHEAD_DAYS`` (they must leave
+    promised delivery date is today or within ``SHIP_AHEAD_DAYS`` (1; they must leave
     today to arrive on time); ``late`` = open orders (shipped included) past their
-    promised date, as the order queue's *Late* filter counts them."""
-    today = today or timezone.localdate()
-    not_shipped = Q(status__in=(OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION), on_hold=False)
-    row = _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company).aggregate(
-        to_prepare=Count(
-            "id", filter=Q(status=OrderStatus.PENDIENTE, on_hold=False, awaiting_approval=False)
-        ),
-        due_today=Count(
-            "id",
-            filter=not_shipped
-            & Q(
-                promised_delivery_date__gte=today,
-                promised_delivery_date__lte=today + dt.timedelta(days=SHIP_AHEAD_DAYS),
-            ),
-        ),
-        late=Count("id", filter=Q(promised_delivery_date__lt=today)),
+    promised date. "Today" is the seller's (``today`` may be given). The sets are
+    ``orders.selectors.to_prepare_q`` / ``due_today_q`` / ``late_q``, which the order
+    queue lists: ``?tab=pendiente&on_hold=0``, ``?tab=all&ship_due=today``,
+    ``?tab=all&overdue=true`` (or ``ship_due=late``)."""
+    today = today or seller_today()
+    return _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company).aggregate(
+        to_prepare=Count("id", filter=to_prepare_q()),
+        due_today=Count("id", filter=due_today_q(today)),
+        late=Count("id", filter=late_q(today)),
     )
-    return row
-
-
-def _contracted_days():
-    """The carrier's contracted transit days (business days) for the order's shipping
-    method; NULL without a carrier."""
-    return Case(
-        When(carrier__isnull=True, then=Value(None)),
-        When(shipping_method=ShippingMethod.EXPRESS, then=F("carrier__transit_days_express")),
-        default=F("carrier__transit_days_standard"),
-        output_field=IntegerField(),
-    )
-
-
-#: Delivered after the promised date (the delivery's calendar day in the seller's zone).
-LATE_AGAINST_PROMISE = Q(delivered_day__gt=F("promised_delivery_date"))
-#: Transit longer than the carrier's contracted days for the service.
-LATE_AGAINST_CONTRACT = Q(transit_business_days__gt=F("contracted_days"))
-#: The transit can be held against a contract: a carrier and a measured transit.
-MEASURED_TRANSIT = Q(contracted_days__isnull=False, transit_business_days__isnull=False)
 
 
 def delivered_orders(period: Period, company=None):
     """The orders delivered in the period (by ``delivered_at``), annotated with
     ``delivered_day`` (the delivery's calendar day in the seller's zone) and
     ``contracted_days``: the rows ``delivery_by_carrier`` counts and the late-delivery
-    list shows (``LATE_AGAINST_PROMISE`` / ``LATE_AGAINST_CONTRACT``)."""
+    list shows (``orders.selectors.late_against_promise_q`` /
+    ``late_against_contract_q``). The order queue lists the same deliveries with
+    ``?tab=all&delivered_after=<from>&delivered_before=<to>`` (``delivered_q``)."""
     return _scoped(Order.objects.filter(period.q("delivered_at")), company).annotate(
-        delivered_day=TruncDate("delivered_at", tzinfo=period.tz),
-        contracted_days=_contracted_days(),
+        delivered_day=delivered_day(),
+        contracted_days=contracted_days(),
     )
 
 
@@ -411,12 +350,12 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
         .annotate(
             delivered=Count("id"),
             with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
-            on_time=Count("id", filter=Q(delivered_day__lte=F("promised_delivery_date"))),
-            with_transit=Count("id", filter=MEASURED_TRANSIT),
-            within_contract=Count(
-                "id", filter=MEASURED_TRANSIT & Q(transit_business_days__lte=F("contracted_days"))
+            on_time=Count("id", filter=on_time_q()),
+            with_transit=Count("id", filter=measured_transit_q()),
+            within_contract=Count("id", filter=within_contract_q()),
+            transit_days_total=Coalesce(
+                Sum("transit_business_days", filter=measured_transit_q()), 0
             ),
-            transit_days_total=Coalesce(Sum("transit_business_days", filter=MEASURED_TRANSIT), 0),
             contract=Max("contracted_days"),
         )
         .order_by("-delivered", "carrier__name", "shipping_method")
@@ -463,7 +402,7 @@ def carrier_performance(period: Period) -> list[dict]:
     shipments = {
         (row["carrier_id"], row["shipping_method"]): row
         for row in Order.objects.filter(period.q("shipped_at"))
-        .annotate(contracted_days=_contracted_days())
+        .annotate(contracted_days=contracted_days())
         .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
         .annotate(n=Count("id"), contract=Max("contracted_days"))
         .order_by()

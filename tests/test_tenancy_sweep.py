@@ -49,6 +49,8 @@ SHIPMENT = {
 DECLARATIONS: dict[str, Expect] = {
     # --- back-office ------------------------------------------------------------------
     "backoffice:home": Expect(),
+    "backoffice:carrier_performance": Expect(),
+    "backoffice:late_deliveries": Expect(),
     "backoffice:login": Expect(anonymous=200, customers=200, keys=200, viewer_write=OK),
     "backoffice:logout": Expect(customers=LOGIN, staff_write=LOGIN),
     "backoffice:customer_list": Expect(list="companies"),

@@ -3,10 +3,12 @@ order for a customer, bulk actions, coupons and carriers."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,7 @@ from ..selectors import (
     order_queue,
     queue_counts,
 )
-from .filters import OrderQueueFilterSet
+from .filters import DRILL_DOWN_FILTERS, OrderQueueFilterSet
 from .forms import (
     BulkActionForm,
     CarrierForm,
@@ -45,6 +47,45 @@ TAB_LABELS = {
     "held": gettext_lazy("On hold"),
     "all": gettext_lazy("All"),
 }
+
+
+def drill_down_chips(request, filterset) -> list[dict]:
+    """The filters a dashboard link set that the filter bar does not show
+    (``DRILL_DOWN_FILTERS``), each as ``name``, ``value`` (as sent, for the bar's hidden
+    input), ``label``, ``display`` (the choice's label or the date) and ``remove_url``
+    (the same list without it). A value the form refused is shown as sent, beside its
+    error."""
+    form = filterset.form
+    cleaned = getattr(form, "cleaned_data", {})
+    chips = []
+    for name in DRILL_DOWN_FILTERS:
+        raw = request.GET.get(name, "")
+        if raw == "":
+            continue
+        field = form.fields[name]
+        display = raw
+        if name not in form.errors:
+            value = cleaned.get(name)
+            if isinstance(field, forms.DateField) and value:
+                display = date_format(value, "SHORT_DATE_FORMAT")
+            elif hasattr(field, "choices"):
+                display = dict(field.choices).get(raw, raw)
+        params = request.GET.copy()
+        params.pop(name, None)
+        params.pop("page", None)
+        params.pop("export", None)
+        query = params.urlencode()
+        chips.append(
+            {
+                "name": name,
+                "value": raw,
+                "label": field.label,
+                "display": display,
+                "remove_url": f"{request.path}?{query}" if query else request.path,
+                "invalid": name in form.errors,
+            }
+        )
+    return chips
 
 
 class OrderQueueView(StaffRequiredMixin, FilteredListView):
@@ -65,6 +106,7 @@ class OrderQueueView(StaffRequiredMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         counts = queue_counts()
         context["tab"] = self.tab
+        context["drill_chips"] = drill_down_chips(self.request, self.filterset)
         context["tabs"] = [
             {"key": key, "label": TAB_LABELS[key], "count": counts[key][0], "more": counts[key][1]}
             for key in QUEUE_TABS
