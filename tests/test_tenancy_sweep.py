@@ -119,8 +119,6 @@ DECLARATIONS: dict[str, Expect] = {
     "backoffice:invoice_ksef_xml": Expect(number="invoice", staff=404),
     "backoffice:return_list": Expect(list="returns"),
     "backoffice:return_stats": Expect(),
-    "backoffice:carrier_performance": Expect(),
-    "backoffice:late_deliveries": Expect(),
     "backoffice:return_abuse": Expect(),
     "backoffice:return_reason_list": Expect(),
     "backoffice:return_reason_create": Expect(staff=403, manager=200),
