@@ -258,10 +258,11 @@ def holds_by_reason(company=None) -> dict:
 
 def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
     """*Now*, for the warehouse: ``to_prepare`` = pending orders (not held, not waiting
-    for approval); ``due_today`` = pending or in-preparation orders, not on hold, whose
-    promised delivery date is today or within ``SHIP_AHEAD_DAYS`` (1; they must leave
-    today to arrive on time); ``late`` = open orders (shipped included) past their
-    promised date. "Today" is the seller's (``today`` may be given). The sets are
+    for approval); ``due_today`` = pending or in-preparation orders, not on hold nor
+    waiting for approval, whose promised delivery date is today or within
+    ``SHIP_AHEAD_DAYS`` (1; they must leave today to arrive on time); ``late`` = open
+    orders (shipped included) past their promised date. "Today" is the seller's
+    (``today`` may be given). The sets are
     ``orders.selectors.to_prepare_q`` / ``due_today_q`` / ``late_q``, which the order
     queue lists: ``?tab=pendiente&on_hold=0``, ``?tab=all&ship_due=today``,
     ``?tab=all&overdue=true`` (or ``ship_due=late``)."""

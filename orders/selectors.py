@@ -110,13 +110,15 @@ def to_prepare_q() -> Q:
 
 
 def due_today_q(today: dt.date | None = None) -> Q:
-    """*Due to ship today*: pending or in-preparation orders, not on hold, whose promised
+    """*Due to ship today*: pending or in-preparation orders, not on hold and not waiting
+    for their company's approval (the warehouse may not ship those), whose promised
     delivery date is today or within ``SHIP_AHEAD_DAYS`` days (they must leave today to
     arrive on time). ``today``: the seller's today by default."""
     today = today or seller_today()
     return Q(
         status__in=(OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION),
         on_hold=False,
+        awaiting_approval=False,
         promised_delivery_date__gte=today,
         promised_delivery_date__lte=today + dt.timedelta(days=SHIP_AHEAD_DAYS),
     )

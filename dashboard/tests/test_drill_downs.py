@@ -100,14 +100,14 @@ def data(company, fast):
         madrid(2026, 4, 1, 0, 30),
         promised=dt.date(2026, 3, 31),
     )
-    # The present: due today (one held, one waiting for approval), due the day after
-    # tomorrow, late (a shipped one too), held for reasons, stuck in each open state.
+    # The present: due today (and one held, one waiting for approval, not counted), due
+    # the day after tomorrow, late (a shipped one too), held for reasons, stuck in each open state.
     make_order(company, placed=now, promised_delivery_date=today)
     make_order(company, placed=now, status="en_preparacion", promised_delivery_date=today)
     make_order(company, placed=now, on_hold=True, promised_delivery_date=today)
     make_order(
         company, placed=now, awaiting_approval=True, promised_delivery_date=today
-    )  # due, not yet to prepare
+    )  # neither due nor to prepare until approved
     make_order(company, placed=now, promised_delivery_date=today + dt.timedelta(days=2))
     make_order(
         company,
@@ -169,7 +169,7 @@ def test_every_dashboard_order_figure_links_to_its_exact_list(client_for, manage
     # The data set is not trivial: every figure below counts something.
     assert figures["orders"]["placed"] == 5 + 7  # and the deliveries, placed in March
     assert figures["orders"]["by_status"]["pendiente"] == 3
-    assert (shipping["to_prepare"], shipping["due_today"], shipping["late"]) == (7, 3, 1)
+    assert (shipping["to_prepare"], shipping["due_today"], shipping["late"]) == (7, 2, 1)
     assert (delivery["delivered"], delivery["on_time"], delivery["within_contract"]) == (6, 4, 4)
     assert figures["holds"] == {"total": 4, "by_reason": {CREDIT: 2, FIRST: 1, "manual": 2}}
     expected = [
