@@ -38,6 +38,20 @@ def _range_params(period) -> dict:
     return {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}
 
 
+def claims_url(period, row: dict | None = None) -> str:
+    """The complaint register's complaints with a carrier claim filed in ``period``
+    (``complaints.selectors.carrier_claims``), against ``row``'s carrier and under its
+    service (every carrier without a row: the page's total)."""
+    params = {
+        "claimed_after": period.date_from.isoformat(),
+        "claimed_before": period.date_to.isoformat(),
+    }
+    if row is not None:
+        carrier = row["carrier_id"] if row["carrier_id"] is not None else NO_CARRIER
+        params.update(claim_carrier=carrier, claim_service=row["service"])
+    return f"{reverse('backoffice:complaint_list')}?{urlencode(params)}"
+
+
 def late_url(period, row: dict, basis: str) -> str:
     """The late-delivery list of one row of the page, against ``basis``."""
     params = {
@@ -65,6 +79,7 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
                 "late_url": late_url(period, row, PROMISE),
                 "late_contract_url": late_url(period, row, CONTRACT),
                 "urls": carrier_row_urls(period, row),
+                "claims_url": claims_url(period, row),
             }
             for row in kpis.carrier_performance(period)
         ]
@@ -87,13 +102,14 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
             on_time_percent=percent(totals["on_time_rate"]),
             contract_percent=percent(totals["within_contract_rate"]),
             shipments=sum(row["shipments"] for row in rows),
-            claims=sum(row["claims"] for row in rows),
+            # Each complaint once, even when claimed against two carriers.
+            claims=kpis.carrier_claims_filed(period),
         )
         return super().get_context_data(
             **picker,
             rows=rows,
             totals=totals,
-            total_urls=delivered_urls(period),
+            total_urls={**delivered_urls(period), "claims": claims_url(period)},
             chart=chart,
             all_late_url=(
                 f"{reverse('backoffice:late_deliveries')}?{urlencode(_range_params(period))}"

@@ -53,12 +53,11 @@ from django.utils import timezone
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from complaints.models import (
     Category,
-    Claim,
-    ClaimKind,
     Complaint,
     ResponsibleParty,
     first_contact_resolved,
 )
+from complaints.selectors import carrier_claims
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
 from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus, ShippingMethod
@@ -390,13 +389,26 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
     return result
 
 
+def carrier_claims_filed(period: Period) -> int:
+    """The complaints with a carrier claim filed in the period, against any carrier
+    (``complaints.selectors.carrier_claims``): the carrier page's total, each complaint
+    once even when claimed against two carriers."""
+    return (
+        carrier_claims(first=period.date_from, last=period.date_to)
+        .values("complaint")
+        .distinct()
+        .count()
+    )
+
+
 def carrier_performance(period: Period) -> list[dict]:
     """The carrier performance page: per carrier and service (shipping method), the
     rows of ``delivery_by_carrier`` (deliveries in the period) with ``shipments``:
     orders shipped in the period (by ``shipped_at``, with that carrier and service),
-    and ``claims``: carrier claims filed in the period (``complaints.Claim`` of kind
-    carrier, by ``created_at``) against that carrier, under the service of the
-    complaint's order (a carrier claim is always about an order). A carrier and service
+    and ``claims``: the complaints with a carrier claim filed in the period against
+    that carrier (``complaints.selectors.carrier_claims``), under the service of the
+    complaint's order (a carrier claim is always about an order); a complaint claimed
+    twice counts once, as the complaint register lists it. A carrier and service
     with shipments or claims but no delivery in the period has a row too, its delivery
     figures 0 or ``None``. Ordered by carrier name (no carrier last), standard before
     express. Three queries."""
@@ -410,11 +422,9 @@ def carrier_performance(period: Period) -> list[dict]:
     }
     claims = {
         (row["carrier_id"], row["complaint__order__shipping_method"]): row
-        for row in Claim.objects.filter(
-            period.q("created_at"), kind=ClaimKind.CARRIER, complaint__order__isnull=False
-        )
+        for row in carrier_claims(first=period.date_from, last=period.date_to)
         .values("carrier_id", "carrier__code", "carrier__name", "complaint__order__shipping_method")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("complaint", distinct=True))
         .order_by()
     }
     rows = {(row["carrier_id"], row["service"]): row for row in delivery_by_carrier(period)}

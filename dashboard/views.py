@@ -70,14 +70,22 @@ def delivered_urls(period, **params) -> dict[str, str]:
     """The order queue's lists behind a delivery figure of ``period``: ``delivered``
     (the orders delivered in the range, ``kpis.delivered_orders``), ``on_time`` (those
     delivered by the promised date) and ``within_contract`` (transit within the
-    carrier's contracted days), narrowed by ``params`` (``carrier``, ``service``)."""
+    carrier's contracted days), and ``shipments`` (the orders shipped in the range, the
+    carrier page's figure), narrowed by ``params`` (``carrier``, ``service``)."""
     delivered = {
         "tab": "all",
         **params,
         "delivered_after": period.date_from.isoformat(),
         "delivered_before": period.date_to.isoformat(),
     }
+    shipped = {
+        "tab": "all",
+        **params,
+        "shipped_after": period.date_from.isoformat(),
+        "shipped_before": period.date_to.isoformat(),
+    }
     return {
+        "shipments": _url(ORDERS_URL, **shipped),
         "delivered": _url(ORDERS_URL, **delivered),
         "on_time": _url(ORDERS_URL, **delivered, on_time="1"),
         "within_contract": _url(ORDERS_URL, **delivered, within_contract="1"),

@@ -366,3 +366,75 @@ def test_the_drill_down_filters_cost_no_query_per_row(
     held = {"tab": "held", "hold_reason": CREDIT, "stuck": "1", "ship_due": "late"}
     with django_assert_max_num_queries(14):
         assert client.get(ORDERS, held).status_code == 200
+
+
+def _carrier_claim(order, filed, *, carrier="order's", complaint=None):
+    from complaints.models import Claim, ClaimKind
+
+    from .builders import make_complaint
+
+    complaint = complaint or make_complaint(order.company, filed=filed, order=order)
+    Claim.objects.create(
+        complaint=complaint,
+        kind=ClaimKind.CARRIER,
+        carrier=order.carrier if carrier == "order's" else carrier,
+        recipient="claims@carrier.example",
+        created_at=filed,
+    )
+    return complaint
+
+
+def test_carrier_shipments_and_claims_link_to_their_exact_lists(client_for, manager, data, fast):
+    """Shipments open the orders shipped in the range with that carrier and service;
+    claims open the complaint register on the complaints claimed against that carrier
+    in the range (a complaint claimed twice once, as the figure counts it)."""
+    other = CarrierFactory(code="other", name="Other Post", transit_days_standard=3)
+    late = Order.objects.get(promised_delivery_date=dt.date(2026, 3, 9))
+    twice = _carrier_claim(late, madrid(2026, 3, 12, 10))
+    _carrier_claim(late, madrid(2026, 3, 20, 10), complaint=twice)  # again: still one
+    # Also claimed against another carrier: once in each row, once in the total.
+    _carrier_claim(late, madrid(2026, 3, 21, 10), carrier=other, complaint=twice)
+    _carrier_claim(late, madrid(2026, 3, 31, 23, 30))  # the range's last evening: in
+    _carrier_claim(late, madrid(2026, 4, 1, 0, 30))  # 1 April in Madrid: out
+    client = client_for(manager)
+    response = client.get(CARRIERS, MARCH, HTTP_ACCEPT_LANGUAGE="en")
+    rows = {(row["carrier"], row["service"]): row for row in response.context["rows"]}
+    assert rows["drill-fast", "standard"]["claims"] == 2
+    assert rows["other", "standard"]["claims"] == 1
+    totals, urls = response.context["totals"], response.context["total_urls"]
+    assert totals["claims"] == 2  # the complaint claimed against both carriers once
+    assert totals["shipments"] == sum(row["shipments"] for row in rows.values()) > 0
+    html = response.content.decode()
+    expected = [
+        (urls["claims"], totals["claims"], "claims"),
+        (urls["shipments"], totals["shipments"], "shipments"),
+    ]
+    for key, row in rows.items():
+        expected += [
+            (row["claims_url"], row["claims"], f"claims {key}"),
+            (row["urls"]["shipments"], row["shipments"], f"shipments {key}"),
+        ]
+    for url, _figure, what in expected:
+        assert f'href="{url.replace("&", "&amp;")}"' in html, what
+    _assert_lists(client, expected)
+    # The register names the claim filters it was narrowed by.
+    register = client.get(rows["drill-fast", "standard"]["claims_url"], HTTP_ACCEPT_LANGUAGE="en")
+    chips = register.content.decode().split('id="drill-down-filters"')[1].split("</div>")[0]
+    assert "Carrier claim against: Drill Fast" in chips and "Claimed from" in chips
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"claim_carrier": "999999"},
+        {"claim_service": "teleport"},
+        {"claimed_after": "2026-02-30"},
+        {"claimed_before": "yesterday"},
+    ],
+)
+def test_bad_claim_filters_are_form_errors_never_a_500(client_for, manager, params):
+    register = reverse("backoffice:complaint_list")
+    response = client_for(manager).get(register, params)
+    assert response.status_code == 200
+    assert response.context["filterset"].form.errors
+    assert client_for(manager).get(register, {**params, "export": "csv"}).status_code == 200

@@ -41,6 +41,8 @@ DRILL_DOWN_FILTERS = [
     "hold_reason",
     "delivered_after",
     "delivered_before",
+    "shipped_after",
+    "shipped_before",
     "on_time",
     "within_contract",
 ]
@@ -129,6 +131,9 @@ class OrderQueueFilterSet(BootstrapFilterSet):
     delivered_before = SellerDayFilter(
         field_name="delivered_at", bound="last", label=_("Delivered to")
     )
+    # The carrier page's shipments: shipped on those days (``shipped_at``).
+    shipped_after = SellerDayFilter(field_name="shipped_at", bound="first", label=_("Shipped from"))
+    shipped_before = SellerDayFilter(field_name="shipped_at", bound="last", label=_("Shipped to"))
     on_time = _yes_no(_("On time"), "filter_on_time")
     within_contract = _yes_no(_("Within contract"), "filter_within_contract")
 

@@ -3,18 +3,17 @@ order for a customer, bulk actions, coupons and carriers."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
+from core.filters import drill_down_chips
 from core.forms import apply_domain_error
 from core.roles import has_staff_role
 from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
@@ -49,45 +48,6 @@ TAB_LABELS = {
 }
 
 
-def drill_down_chips(request, filterset) -> list[dict]:
-    """The filters a dashboard link set that the filter bar does not show
-    (``DRILL_DOWN_FILTERS``), each as ``name``, ``value`` (as sent, for the bar's hidden
-    input), ``label``, ``display`` (the choice's label or the date) and ``remove_url``
-    (the same list without it). A value the form refused is shown as sent, beside its
-    error."""
-    form = filterset.form
-    cleaned = getattr(form, "cleaned_data", {})
-    chips = []
-    for name in DRILL_DOWN_FILTERS:
-        raw = request.GET.get(name, "")
-        if raw == "":
-            continue
-        field = form.fields[name]
-        display = raw
-        if name not in form.errors:
-            value = cleaned.get(name)
-            if isinstance(field, forms.DateField) and value:
-                display = date_format(value, "SHORT_DATE_FORMAT")
-            elif hasattr(field, "choices"):
-                display = dict(field.choices).get(raw, raw)
-        params = request.GET.copy()
-        params.pop(name, None)
-        params.pop("page", None)
-        params.pop("export", None)
-        query = params.urlencode()
-        chips.append(
-            {
-                "name": name,
-                "value": raw,
-                "label": field.label,
-                "display": display,
-                "remove_url": f"{request.path}?{query}" if query else request.path,
-                "invalid": name in form.errors,
-            }
-        )
-    return chips
-
-
 class OrderQueueView(StaffRequiredMixin, FilteredListView):
     template_name = "orders/backoffice/queue.html"
     filterset_class = OrderQueueFilterSet
@@ -106,7 +66,7 @@ class OrderQueueView(StaffRequiredMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         counts = queue_counts()
         context["tab"] = self.tab
-        context["drill_chips"] = drill_down_chips(self.request, self.filterset)
+        context["drill_chips"] = drill_down_chips(self.request, self.filterset, DRILL_DOWN_FILTERS)
         context["tabs"] = [
             {"key": key, "label": TAB_LABELS[key], "count": counts[key][0], "more": counts[key][1]}
             for key in QUEUE_TABS
