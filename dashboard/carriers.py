@@ -16,7 +16,8 @@ from django.views.generic import TemplateView
 from core.filters import BootstrapFilterSet
 from core.tables import Column, Table
 from core.views import FilteredListView, StaffRequiredMixin
-from orders.models import Carrier, Order, ShippingMethod
+from orders.backoffice.filters import NO_CARRIER, carrier_filter, service_filter
+from orders.models import Order, ShippingMethod
 from orders.selectors import late_against_contract_q, late_against_promise_q
 
 from . import kpis
@@ -30,8 +31,6 @@ BASES = [
     (PROMISE, _("After the promised date")),
     (CONTRACT, _("Over the contracted transit days")),
 ]
-#: ``?carrier=`` of the deliveries without a carrier.
-NO_CARRIER = "null"
 
 
 def _range_params(period) -> dict:
@@ -125,19 +124,8 @@ class LateDeliveryFilterSet(BootstrapFilterSet):
         label=_("Late"),
         empty_label=_("Late either way"),
     )
-    carrier = django_filters.ModelChoiceFilter(
-        queryset=Carrier.objects.order_by("name"),
-        label=_("Carrier"),
-        empty_label=_("Any carrier"),
-        null_label=_("No carrier"),
-        null_value=NO_CARRIER,
-    )
-    service = django_filters.ChoiceFilter(
-        field_name="shipping_method",
-        choices=ShippingMethod.choices,
-        label=_("Service"),
-        empty_label=_("Any service"),
-    )
+    carrier = carrier_filter()
+    service = service_filter()
 
     class Meta:
         model = Order

@@ -21,6 +21,7 @@ from complaints.models import Category, ComplaintStatus, ResponsibleParty
 from core.navigation import home_figures
 from core.roles import StaffRole, staff_roles
 from core.views import StaffRequiredMixin
+from orders.backoffice.filters import NO_CARRIER
 from orders.models import OrderStatus, ShippingMethod
 from orders.selectors import HOLD_REASONS
 from returns.charts import pareto
@@ -39,8 +40,6 @@ ROLE_SECTIONS = {
 
 #: The order queue (``orders.backoffice``) every order figure drills into.
 ORDERS_URL = "backoffice:order_list"
-#: ``?carrier=`` of the orders without a carrier.
-NO_CARRIER = "null"
 
 
 def percent(value) -> Decimal | None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers.tests.factories import CompanyFactory, StaffUserFactory
-from dashboard.tests.builders import make_order
+from dashboard.tests.builders import make_delivered, make_order
 from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,30 +77,20 @@ def test_carrier_page_and_customer_360(live_server, page):
     range, filters its timeline by kind and follows an entry to its order."""
     from customers.services import append_timeline
     from orders.tests.factories import CarrierFactory
-    from orders.transit import transit_business_days
 
     company = CompanyFactory(legal_name="Ferretería Gómez S.L.")
     StaffUserFactory(email="boss@example.com", is_superuser=True, language="es")
     fast = CarrierFactory(code="fast", name="Fast Freight", transit_days_standard=2)
     now = timezone.now()
     today = timezone.localdate()
-    orders = []
-    for days_late in (0, 3):  # one on time, one three days after its promised date
-        shipped = now - dt.timedelta(days=6)
-        delivered = now - dt.timedelta(days=1)
-        orders.append(
-            make_order(
-                company,
-                placed=shipped - dt.timedelta(days=1),
-                status="entregado",
-                carrier=fast,
-                shipped_at=shipped,
-                delivered_at=delivered,
-                promised_delivery_date=today - dt.timedelta(days=1 + days_late),
-                transit_business_days=transit_business_days(shipped, delivered),
-            )
+    # Delivered yesterday: one on time, one three days after its promised date.
+    shipped, delivered = now - dt.timedelta(days=6), now - dt.timedelta(days=1)
+    on_time, late = (
+        make_delivered(
+            company, fast, shipped, delivered, promised=today - dt.timedelta(days=1 + days_late)
         )
-    on_time, late = orders
+        for days_late in (0, 3)
+    )
     old = make_order(company, placed=now - dt.timedelta(days=120), total="500.00")
     append_timeline(company=company, kind="order", summary="Pedido antiguo", subject=old)
     append_timeline(company=company, kind="note", summary="Llamada al comprador")

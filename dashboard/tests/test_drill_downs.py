@@ -16,9 +16,8 @@ from django.utils import timezone
 from orders.models import Order
 from orders.selectors import seller_today
 from orders.tests.factories import CarrierFactory
-from orders.transit import transit_business_days
 
-from .builders import madrid, make_order
+from .builders import madrid, make_delivered, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +26,6 @@ CARRIERS = reverse("backoffice:carrier_performance")
 ORDERS = reverse("backoffice:order_list")
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 CREDIT, FIRST = "order.hold.credit_limit", "order.hold.first_order"
-
-
-def _delivered(company, carrier, shipped, delivered, *, promised=None, service="standard"):
-    return make_order(
-        company,
-        placed=shipped - dt.timedelta(days=1),
-        status="entregado",
-        carrier=carrier,
-        shipping_method=service,
-        shipped_at=shipped,
-        delivered_at=delivered,
-        promised_delivery_date=promised,
-        transit_business_days=transit_business_days(shipped, delivered),
-    )
 
 
 @pytest.fixture
@@ -67,13 +52,13 @@ def data(company, fast):
     make_order(company, placed=madrid(2026, 4, 1, 0, 30))  # April (22:30 UTC on 31 March)
     # Delivered in March: standard 2 days (on time, within), 3 days (late both ways),
     # express 1 day (on time, within), no carrier (on time), no promise (a replacement).
-    _delivered(
+    make_delivered(
         company, fast, madrid(2026, 3, 6, 10), madrid(2026, 3, 10, 9), promised=dt.date(2026, 3, 10)
     )
-    _delivered(
+    make_delivered(
         company, fast, madrid(2026, 3, 5, 10), madrid(2026, 3, 10, 9), promised=dt.date(2026, 3, 9)
     )
-    _delivered(
+    make_delivered(
         company,
         fast,
         madrid(2026, 3, 9, 10),
@@ -81,19 +66,19 @@ def data(company, fast):
         promised=dt.date(2026, 3, 11),
         service="express",
     )
-    _delivered(
+    make_delivered(
         company, None, madrid(2026, 3, 2, 10), madrid(2026, 3, 3, 10), promised=dt.date(2026, 3, 4)
     )
-    _delivered(company, fast, madrid(2026, 3, 16, 10), madrid(2026, 3, 17, 10))
+    make_delivered(company, fast, madrid(2026, 3, 16, 10), madrid(2026, 3, 17, 10))
     # The time zone edge: 23:30 Madrid on 31 March is in, 00:30 on 1 April is out.
-    _delivered(
+    make_delivered(
         company,
         fast,
         madrid(2026, 3, 30, 10),
         madrid(2026, 3, 31, 23, 30),
         promised=dt.date(2026, 3, 31),
     )
-    _delivered(
+    make_delivered(
         company,
         fast,
         madrid(2026, 3, 30, 10),
@@ -353,7 +338,7 @@ def test_the_drill_down_filters_cost_no_query_per_row(
         response = client.get(ORDERS, params)
     assert response.context["paginator"].count == 2
     for day in range(11, 21):
-        _delivered(
+        make_delivered(
             data,
             fast,
             madrid(2026, 3, day, 8),

@@ -66,6 +66,29 @@ class SellerDayFilter(django_filters.DateFilter):
         return qs.filter(days_q(self.field_name, last=value))
 
 
+def carrier_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """``?carrier=``: one carrier by id, or ``null`` for the orders without one."""
+    return django_filters.ModelChoiceFilter(
+        queryset=Carrier.objects.order_by("name"),
+        label=_("Carrier"),
+        empty_label=_("Any carrier"),
+        null_label=_("No carrier"),
+        null_value=NO_CARRIER,
+        **kwargs,
+    )
+
+
+def service_filter(**kwargs) -> django_filters.ChoiceFilter:
+    """``?service=``: the order's shipping method (standard or express)."""
+    return django_filters.ChoiceFilter(
+        field_name="shipping_method",
+        choices=ShippingMethod.choices,
+        label=_("Service"),
+        empty_label=_("Any service"),
+        **kwargs,
+    )
+
+
 def _yes_no(label, method: str):
     return django_filters.ChoiceFilter(
         method=method, choices=YES_NO, label=label, empty_label=_("Any")
@@ -84,19 +107,8 @@ class OrderQueueFilterSet(BootstrapFilterSet):
     # Placement days in the seller's zone, as the dashboard's "Orders placed" counts.
     created_after = SellerDayFilter(field_name="created_at", bound="first", label=_("From"))
     created_before = SellerDayFilter(field_name="created_at", bound="last", label=_("To"))
-    carrier = django_filters.ModelChoiceFilter(
-        queryset=Carrier.objects.order_by("name"),
-        label=_("Carrier"),
-        empty_label=_("Any carrier"),
-        null_label=_("No carrier"),
-        null_value=NO_CARRIER,
-    )
-    service = django_filters.ChoiceFilter(
-        field_name="shipping_method",
-        choices=ShippingMethod.choices,
-        label=_("Service"),
-        empty_label=_("Any service"),
-    )
+    carrier = carrier_filter()
+    service = service_filter()
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label=_("Late"),
