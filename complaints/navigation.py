@@ -1,11 +1,9 @@
 """The complaints entries of the menus and the complaints' places on other apps' pages
 (the company page's badge and panel, the order pages) through ``core.slots``.
 
-The back-office badge (open complaints waiting for staff) is read on every back-office
-page, so it is cached for ``BADGE_SECONDS``: the pages' query budgets stay as they were
-(one count a minute, not one per page view)."""
+The back-office badge (open complaints waiting for staff) is cached for a minute, as
+every back-office badge is (``core.navigation.BADGE_SECONDS``)."""
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import register_backoffice, register_portal
@@ -14,19 +12,13 @@ from core.slots import register_slot
 
 ANY_STAFF = (StaffRole.CUSTOMER_SERVICE, StaffRole.WAREHOUSE, StaffRole.MANAGER)
 SERVICE = (StaffRole.CUSTOMER_SERVICE, StaffRole.MANAGER)
-BADGE_KEY = "complaints:needing-staff"
-BADGE_SECONDS = 60
 
 
 def needing_staff_count() -> int:
-    """Open complaints waiting for staff (not for the customer), cached for a minute."""
-    count = cache.get(BADGE_KEY)
-    if count is None:
-        from .backoffice.selectors import needing_staff
+    """Open complaints waiting for staff (not for the customer)."""
+    from .backoffice.selectors import needing_staff
 
-        count = needing_staff().count()
-        cache.set(BADGE_KEY, count, BADGE_SECONDS)
-    return count
+    return needing_staff().count()
 
 
 register_backoffice(
@@ -49,9 +41,10 @@ def _company_badge(request, company):
 
 
 def _company_panel(request, company):
-    from .backoffice.selectors import complaint_register
+    from .models import Complaint
 
-    complaints = list(complaint_register().filter(company=company).order_by("-created_at")[:5])
+    # Number, category and status: no clocks or related rows to fetch.
+    complaints = list(Complaint.objects.filter(company=company).order_by("-created_at")[:5])
     user = getattr(request, "user", None)
     return {
         "complaints": complaints,

@@ -12,6 +12,8 @@ from django.utils import timezone
 from .models import (
     OPEN_STATUSES,
     AlertKind,
+    Claim,
+    ClaimKind,
     ClockMark,
     Complaint,
     ComplaintAlert,
@@ -132,3 +134,34 @@ def escalations(now: dt.datetime | None = None) -> QuerySet[ComplaintAlert]:
 
 def escalation_count() -> int:
     return escalations().values("complaint_id").distinct().count()
+
+
+#: ``carrier=`` of the claims filed against no carrier (as the order lists spell it).
+NO_CARRIER = "null"
+
+
+def carrier_claims(
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    carrier=None,
+    service: str | None = None,
+) -> QuerySet[Claim]:
+    """*Carrier claims*: claims of kind carrier about an order (a carrier claim always
+    is), filed (``created_at``) on the seller's days ``first`` to ``last`` (open ends
+    when None); narrowed to ``carrier`` (a carrier, its id, or ``NO_CARRIER``) and to
+    ``service``, the shipping method of the complaint's order. The carrier page counts
+    the complaints with such claims (``dashboard.kpis.carrier_performance``), the
+    complaint register lists them (its ``claim_*`` filters)."""
+    from orders.selectors import days_q
+
+    claims = Claim.objects.filter(
+        days_q("created_at", first, last), kind=ClaimKind.CARRIER, complaint__order__isnull=False
+    )
+    if carrier == NO_CARRIER:
+        claims = claims.filter(carrier__isnull=True)
+    elif carrier is not None:
+        claims = claims.filter(carrier=carrier)
+    if service:
+        claims = claims.filter(complaint__order__shipping_method=service)
+    return claims

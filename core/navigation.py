@@ -8,7 +8,10 @@ domain app that registers the same key later takes the place over.
 
 An entry may carry a badge: a function returning a count worth attention (back-office:
 low-stock items; portal: ``badge(user)``, the products in the cart), shown next to the
-label when it is not zero.
+label when it is not zero. A back-office badge counts over a whole table and is read on
+every back-office page, so it is cached for ``BADGE_SECONDS`` (one count a minute per
+badge, not one per page view); with the cache down it is counted on each page. The
+portal's badges are the user's own (the cart) and are never cached.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.cache import cache as shared_cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -127,10 +131,22 @@ def _resolve(url_name):
         return None
 
 
+#: How long a back-office badge's count is reused.
+BADGE_SECONDS = 60
+
+
+def badge_cache_key(key: str) -> str:
+    return f"menu-badge:{key}"
+
+
 def _badge(entry: MenuEntry):
     if entry.badge is None:
         return None
-    count = entry.badge()
+    cache_key = badge_cache_key(entry.key)
+    count = shared_cache.get(cache_key)
+    if count is None:
+        count = entry.badge()
+        shared_cache.set(cache_key, count, BADGE_SECONDS)
     return {"count": count, "title": entry.badge_title} if count else None
 
 

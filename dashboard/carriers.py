@@ -16,12 +16,14 @@ from django.views.generic import TemplateView
 from core.filters import BootstrapFilterSet
 from core.tables import Column, Table
 from core.views import FilteredListView, StaffRequiredMixin
-from orders.models import Carrier, Order, ShippingMethod
+from orders.backoffice.filters import NO_CARRIER, carrier_filter, service_filter
+from orders.models import Order, ShippingMethod
+from orders.selectors import late_against_contract_q, late_against_promise_q
 
 from . import kpis
 from .charts import hbars
 from .periods import range_context
-from .views import percent
+from .views import carrier_row_urls, delivered_urls, percent
 
 #: The late-delivery list's ``basis``: against what a delivery counts as late.
 PROMISE, CONTRACT = "promise", "contract"
@@ -29,12 +31,24 @@ BASES = [
     (PROMISE, _("After the promised date")),
     (CONTRACT, _("Over the contracted transit days")),
 ]
-#: ``?carrier=`` of the deliveries without a carrier.
-NO_CARRIER = "null"
 
 
 def _range_params(period) -> dict:
     return {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}
+
+
+def claims_url(period, row: dict | None = None) -> str:
+    """The complaint register's complaints with a carrier claim filed in ``period``
+    (``complaints.selectors.carrier_claims``), against ``row``'s carrier and under its
+    service (every carrier without a row: the page's total)."""
+    params = {
+        "claimed_after": period.date_from.isoformat(),
+        "claimed_before": period.date_to.isoformat(),
+    }
+    if row is not None:
+        carrier = row["carrier_id"] if row["carrier_id"] is not None else NO_CARRIER
+        params.update(claim_carrier=carrier, claim_service=row["service"])
+    return f"{reverse('backoffice:complaint_list')}?{urlencode(params)}"
 
 
 def late_url(period, row: dict, basis: str) -> str:
@@ -63,6 +77,8 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
                 "contract_percent": percent(row["within_contract_rate"]),
                 "late_url": late_url(period, row, PROMISE),
                 "late_contract_url": late_url(period, row, CONTRACT),
+                "urls": carrier_row_urls(period, row),
+                "claims_url": claims_url(period, row),
             }
             for row in kpis.carrier_performance(period)
         ]
@@ -85,12 +101,14 @@ class CarrierPerformanceView(StaffRequiredMixin, TemplateView):
             on_time_percent=percent(totals["on_time_rate"]),
             contract_percent=percent(totals["within_contract_rate"]),
             shipments=sum(row["shipments"] for row in rows),
-            claims=sum(row["claims"] for row in rows),
+            # Each complaint once, even when claimed against two carriers.
+            claims=kpis.carrier_claims_filed(period),
         )
         return super().get_context_data(
             **picker,
             rows=rows,
             totals=totals,
+            total_urls={**delivered_urls(period), "claims": claims_url(period)},
             chart=chart,
             all_late_url=(
                 f"{reverse('backoffice:late_deliveries')}?{urlencode(_range_params(period))}"
@@ -106,19 +124,8 @@ class LateDeliveryFilterSet(BootstrapFilterSet):
         label=_("Late"),
         empty_label=_("Late either way"),
     )
-    carrier = django_filters.ModelChoiceFilter(
-        queryset=Carrier.objects.order_by("name"),
-        label=_("Carrier"),
-        empty_label=_("Any carrier"),
-        null_label=_("No carrier"),
-        null_value=NO_CARRIER,
-    )
-    service = django_filters.ChoiceFilter(
-        field_name="shipping_method",
-        choices=ShippingMethod.choices,
-        label=_("Service"),
-        empty_label=_("Any service"),
-    )
+    carrier = carrier_filter()
+    service = service_filter()
 
     class Meta:
         model = Order
@@ -126,9 +133,9 @@ class LateDeliveryFilterSet(BootstrapFilterSet):
 
     def filter_basis(self, queryset, name, value):
         if value == PROMISE:
-            return queryset.filter(kpis.LATE_AGAINST_PROMISE)
+            return queryset.filter(late_against_promise_q())
         if value == CONTRACT:
-            return queryset.filter(kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+            return queryset.filter(late_against_contract_q())
         return queryset
 
 
@@ -223,7 +230,7 @@ class LateDeliveryListView(StaffRequiredMixin, FilteredListView):
         return self._picker
 
     def get_base_queryset(self):
-        late = kpis.LATE_AGAINST_PROMISE | (kpis.MEASURED_TRANSIT & kpis.LATE_AGAINST_CONTRACT)
+        late = late_against_promise_q() | late_against_contract_q()
         return (
             kpis.delivered_orders(self.get_picker()["period"])
             .filter(late)

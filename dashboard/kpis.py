@@ -27,19 +27,15 @@ Conventions every figure follows:
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
-    Case,
     Count,
     DateField,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -52,23 +48,39 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Now, Trunc, TruncDate
+from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from complaints.models import (
     Category,
-    Claim,
-    ClaimKind,
     Complaint,
     ResponsibleParty,
     first_contact_resolved,
 )
+from complaints.selectors import carrier_claims
 from inventory.models import StockItem
 from notifications.models import SatisfactionRating
 from orders.models import OPEN_STATUSES, Order, OrderLine, OrderStatus, ShippingMethod
+from orders.selectors import (
+    AGEING_THRESHOLD_HOURS,
+    contracted_days,
+    day_start,
+    days_q,
+    delivered_day,
+    due_today_q,
+    hold_reason_counts,
+    late_q,
+    measured_transit_q,
+    on_time_q,
+    seller_today,
+    seller_zone,
+    stuck_q,
+    time_in_state,
+    to_prepare_q,
+    within_contract_q,
+)
 from returns.models import (
     CLOSED_WITHOUT_GOODS,
     AbuseFlag,
@@ -80,12 +92,10 @@ from returns.models import (
 
 FOUR_PLACES = Decimal("0.0001")
 
-#: Hours an open order may stay in its current state before it counts as *stuck*.
-AGEING_THRESHOLD_HOURS = {
-    OrderStatus.PENDIENTE: 24,
-    OrderStatus.EN_PREPARACION: 24,
-    OrderStatus.ENVIADO: 120,
-}
+# ``AGEING_THRESHOLD_HOURS`` (hours an open order may stay in its current state before
+# it counts as *stuck*) and ``SHIP_AHEAD_DAYS`` (days ahead of the promised date by
+# which an order must leave) live in ``orders.selectors``, with the sets they define:
+# the order queue's filters list those sets, these selectors count them.
 
 #: A score from this value up counts as satisfied (CSAT = satisfied / responses).
 SATISFIED_FROM = 4
@@ -103,27 +113,28 @@ class Period:
 
     @property
     def tz(self) -> dt.tzinfo:
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return seller_zone()
 
     @property
     def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_from, dt.time.min, tzinfo=self.tz)
+        return day_start(self.date_from)
 
     @property
     def end(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz)
+        return day_start(self.date_to + dt.timedelta(days=1))
 
     @property
     def days(self) -> int:
         return (self.date_to - self.date_from).days + 1
 
     def q(self, field: str) -> Q:
-        """``field`` falls in the period."""
-        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+        """``field`` falls in the period (``orders.selectors.days_q``: the same days
+        the lists' date filters select)."""
+        return days_q(field, self.date_from, self.date_to)
 
     @classmethod
     def last_days(cls, days: int, *, today: dt.date | None = None) -> Period:
-        today = today or timezone.localdate()
+        today = today or seller_today()
         return cls(today - dt.timedelta(days=days - 1), today)
 
 
@@ -170,50 +181,53 @@ def _scoped(queryset, company, field: str = "company"):
 # --- orders ----------------------------------------------------------------------------
 
 
-def orders_placed(period: Period, company=None) -> dict:
-    """Orders placed in the period (by ``created_at``), in total and by their status
-    today (``by_status`` has every status, 0 included)."""
+def placed_by_currency(period: Period, company=None) -> list[dict]:
+    """Orders placed in the period (by ``created_at``), one row per currency: ``placed``
+    and one count per status today, and ``orders`` and ``revenue`` (their totals) of
+    those not cancelled. ``orders_placed`` and ``revenue`` read it; both figures of a
+    page come from this one query."""
     statuses = OrderStatus.values
-    row = _scoped(Order.objects.filter(period.q("created_at")), company).aggregate(
-        placed=Count("id"),
-        **{status: Count("id", filter=Q(status=status)) for status in statuses},
+    kept = ~Q(status=OrderStatus.CANCELADO)
+    return list(
+        _scoped(Order.objects.filter(period.q("created_at")), company)
+        .values("currency")
+        .annotate(
+            placed=Count("id"),
+            orders=Count("id", filter=kept),
+            revenue=Sum("total", filter=kept),
+            **{status: Count("id", filter=Q(status=status)) for status in statuses},
+        )
+        .order_by("currency")
     )
-    return {"placed": row["placed"], "by_status": {status: row[status] for status in statuses}}
 
 
-def _entered_current_state():
-    """When an order entered its current status: placement, start of preparation or
-    shipment (``prepared_at`` / ``shipped_at``, set by the transitions)."""
-    return Case(
-        When(status=OrderStatus.EN_PREPARACION, then=F("prepared_at")),
-        When(status=OrderStatus.ENVIADO, then=F("shipped_at")),
-        default=F("created_at"),
-        output_field=DateTimeField(),
-    )
+def orders_placed(period: Period, company=None, *, rows: list[dict] | None = None) -> dict:
+    """Orders placed in the period (by ``created_at``), in total and by their status
+    today (``by_status`` has every status, 0 included), whatever their currency. The
+    rows of ``placed_by_currency`` may be given (they save the query)."""
+    rows = placed_by_currency(period, company) if rows is None else rows
+    return {
+        "placed": sum(row["placed"] for row in rows),
+        "by_status": {status: sum(row[status] for row in rows) for status in OrderStatus.values},
+    }
 
 
 def order_ageing(company=None) -> list[dict]:
     """*Now*: per open status (pending, in preparation, shipped), the number of orders,
     the average and oldest time in that status (hours) and how many are *stuck*
-    (longer than ``AGEING_THRESHOLD_HOURS`` of that status). Orders waiting for their
-    company's approval are not yet the seller's work and are left out of pending."""
-    age = Epoch(
-        ExpressionWrapper(
-            Now() - Coalesce(_entered_current_state(), F("created_at")),
-            output_field=DurationField(),
-        )
-    )
+    (longer than ``AGEING_THRESHOLD_HOURS`` of that status: ``orders.selectors.stuck_q``,
+    the order queue's ``?tab=<status>&stuck=1``). Orders waiting for their company's
+    approval are not yet the seller's work and are left out of pending (the queue's
+    pending tab leaves them out too). The time in the state is
+    ``orders.selectors.time_in_state`` (since ``prepared_at`` / ``shipped_at``, or the
+    placement)."""
+    age = Epoch(time_in_state())
     queryset = (
         _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company)
         .exclude(status=OrderStatus.PENDIENTE, awaiting_approval=True)
         .annotate(age=age)
     )
-    cases = {
-        f"stuck_{status}": Count(
-            "id", filter=Q(status=status, age__gt=AGEING_THRESHOLD_HOURS[status] * 3600)
-        )
-        for status in OPEN_STATUSES
-    }
+    cases = {f"stuck_{status}": Count("id", filter=stuck_q(status)) for status in OPEN_STATUSES}
     counts = {f"n_{status}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES}
     averages = {f"avg_{status}": Avg("age", filter=Q(status=status)) for status in OPEN_STATUSES}
     maxima = {f"max_{status}": Max("age", filter=Q(status=status)) for status in OPEN_STATUSES}
@@ -236,96 +250,41 @@ def holds_by_reason(company=None) -> dict:
     reason (the keys of ``Order.hold_messages``, e.g. ``order.hold.credit_limit``)
     counts once per order it holds; an order held by a person with only a typed reason
     counts under ``manual``. An order held for two reasons appears under both, so the
-    reasons may add up to more than ``total``."""
-    scope = ""
-    params: list = [OrderStatus.CANCELADO]
-    if company is not None:
-        scope = " AND o.company_id = %s"
-        params.append(company.pk)
-    table = Order._meta.db_table
-    sql = f"""
-        WITH held AS (
-            SELECT o.id, o.hold_messages FROM {table} o
-            WHERE o.on_hold AND o.status <> %s{scope}
-        )
-        SELECT '' AS reason, COUNT(*) FROM held
-        UNION ALL
-        SELECT COALESCE(m.item ->> 'key', 'manual'), COUNT(DISTINCT held.id)
-        FROM held LEFT JOIN LATERAL jsonb_array_elements(
-            CASE WHEN jsonb_typeof(held.hold_messages) = 'array'
-                 THEN held.hold_messages ELSE '[]'::jsonb END
-        ) AS m(item) ON TRUE
-        GROUP BY 1
-    """  # noqa: S608 (the table name is the model's, the values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total = 0
-    reasons: dict[str, int] = {}
-    for reason, count in rows:
-        if reason == "":
-            total = count
-        else:
-            reasons[reason] = count
+    reasons may add up to more than ``total``. The held orders and their reasons are
+    ``orders.selectors.held_q`` / ``hold_reason_counts``; the order queue lists them
+    (``?tab=held``, ``?tab=held&hold_reason=<key>``, ``orders.selectors.hold_reason_q``)."""
+    total, reasons = hold_reason_counts(company)
     return {"total": total, "by_reason": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
-
-
-#: Days ahead of the promised delivery date by which an order must leave.
-SHIP_AHEAD_DAYS = 1
 
 
 def shipping_due(company=None, *, today: dt.date | None = None) -> dict:
     """*Now*, for the warehouse: ``to_prepare`` = pending orders (not held, not waiting
-    for approval); ``due_today`` = pending or in-preparation orders, not on hold, whose
-    promised delivery date is today or within ``SHIP_AHEAD_DAYS`` (they must leave
-    today to arrive on time); ``late`` = open orders (shipped included) past their
-    promised date, as the order queue's *Late* filter counts them."""
-    today = today or timezone.localdate()
-    not_shipped = Q(status__in=(OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION), on_hold=False)
-    row = _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company).aggregate(
-        to_prepare=Count(
-            "id", filter=Q(status=OrderStatus.PENDIENTE, on_hold=False, awaiting_approval=False)
-        ),
-        due_today=Count(
-            "id",
-            filter=not_shipped
-            & Q(
-                promised_delivery_date__gte=today,
-                promised_delivery_date__lte=today + dt.timedelta(days=SHIP_AHEAD_DAYS),
-            ),
-        ),
-        late=Count("id", filter=Q(promised_delivery_date__lt=today)),
+    for approval); ``due_today`` = pending or in-preparation orders, not on hold nor
+    waiting for approval, whose promised delivery date is today or within
+    ``SHIP_AHEAD_DAYS`` (1; they must leave today to arrive on time); ``late`` = open
+    orders (shipped included) past their promised date. "Today" is the seller's
+    (``today`` may be given). The sets are
+    ``orders.selectors.to_prepare_q`` / ``due_today_q`` / ``late_q``, which the order
+    queue lists: ``?tab=pendiente&on_hold=0``, ``?tab=all&ship_due=today``,
+    ``?tab=all&overdue=true`` (or ``ship_due=late``)."""
+    today = today or seller_today()
+    return _scoped(Order.objects.filter(status__in=OPEN_STATUSES), company).aggregate(
+        to_prepare=Count("id", filter=to_prepare_q()),
+        due_today=Count("id", filter=due_today_q(today)),
+        late=Count("id", filter=late_q(today)),
     )
-    return row
-
-
-def _contracted_days():
-    """The carrier's contracted transit days (business days) for the order's shipping
-    method; NULL without a carrier."""
-    return Case(
-        When(carrier__isnull=True, then=Value(None)),
-        When(shipping_method=ShippingMethod.EXPRESS, then=F("carrier__transit_days_express")),
-        default=F("carrier__transit_days_standard"),
-        output_field=IntegerField(),
-    )
-
-
-#: Delivered after the promised date (the delivery's calendar day in the seller's zone).
-LATE_AGAINST_PROMISE = Q(delivered_day__gt=F("promised_delivery_date"))
-#: Transit longer than the carrier's contracted days for the service.
-LATE_AGAINST_CONTRACT = Q(transit_business_days__gt=F("contracted_days"))
-#: The transit can be held against a contract: a carrier and a measured transit.
-MEASURED_TRANSIT = Q(contracted_days__isnull=False, transit_business_days__isnull=False)
 
 
 def delivered_orders(period: Period, company=None):
     """The orders delivered in the period (by ``delivered_at``), annotated with
     ``delivered_day`` (the delivery's calendar day in the seller's zone) and
     ``contracted_days``: the rows ``delivery_by_carrier`` counts and the late-delivery
-    list shows (``LATE_AGAINST_PROMISE`` / ``LATE_AGAINST_CONTRACT``)."""
+    list shows (``orders.selectors.late_against_promise_q`` /
+    ``late_against_contract_q``). The order queue lists the same deliveries with
+    ``?tab=all&delivered_after=<from>&delivered_before=<to>`` (``delivered_q``)."""
     return _scoped(Order.objects.filter(period.q("delivered_at")), company).annotate(
-        delivered_day=TruncDate("delivered_at", tzinfo=period.tz),
-        contracted_days=_contracted_days(),
+        delivered_day=delivered_day(),
+        contracted_days=contracted_days(),
     )
 
 
@@ -393,12 +352,12 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
         .annotate(
             delivered=Count("id"),
             with_promise=Count("id", filter=Q(promised_delivery_date__isnull=False)),
-            on_time=Count("id", filter=Q(delivered_day__lte=F("promised_delivery_date"))),
-            with_transit=Count("id", filter=MEASURED_TRANSIT),
-            within_contract=Count(
-                "id", filter=MEASURED_TRANSIT & Q(transit_business_days__lte=F("contracted_days"))
+            on_time=Count("id", filter=on_time_q()),
+            with_transit=Count("id", filter=measured_transit_q()),
+            within_contract=Count("id", filter=within_contract_q()),
+            transit_days_total=Coalesce(
+                Sum("transit_business_days", filter=measured_transit_q()), 0
             ),
-            transit_days_total=Coalesce(Sum("transit_business_days", filter=MEASURED_TRANSIT), 0),
             contract=Max("contracted_days"),
         )
         .order_by("-delivered", "carrier__name", "shipping_method")
@@ -432,31 +391,42 @@ def delivery_by_carrier(period: Period, company=None) -> list[dict]:
     return result
 
 
+def carrier_claims_filed(period: Period) -> int:
+    """The complaints with a carrier claim filed in the period, against any carrier
+    (``complaints.selectors.carrier_claims``): the carrier page's total, each complaint
+    once even when claimed against two carriers."""
+    return (
+        carrier_claims(first=period.date_from, last=period.date_to)
+        .values("complaint")
+        .distinct()
+        .count()
+    )
+
+
 def carrier_performance(period: Period) -> list[dict]:
     """The carrier performance page: per carrier and service (shipping method), the
     rows of ``delivery_by_carrier`` (deliveries in the period) with ``shipments``:
     orders shipped in the period (by ``shipped_at``, with that carrier and service),
-    and ``claims``: carrier claims filed in the period (``complaints.Claim`` of kind
-    carrier, by ``created_at``) against that carrier, under the service of the
-    complaint's order (a carrier claim is always about an order). A carrier and service
+    and ``claims``: the complaints with a carrier claim filed in the period against
+    that carrier (``complaints.selectors.carrier_claims``), under the service of the
+    complaint's order (a carrier claim is always about an order); a complaint claimed
+    twice counts once, as the complaint register lists it. A carrier and service
     with shipments or claims but no delivery in the period has a row too, its delivery
     figures 0 or ``None``. Ordered by carrier name (no carrier last), standard before
     express. Three queries."""
     shipments = {
         (row["carrier_id"], row["shipping_method"]): row
         for row in Order.objects.filter(period.q("shipped_at"))
-        .annotate(contracted_days=_contracted_days())
+        .annotate(contracted_days=contracted_days())
         .values("carrier_id", "carrier__code", "carrier__name", "shipping_method")
         .annotate(n=Count("id"), contract=Max("contracted_days"))
         .order_by()
     }
     claims = {
         (row["carrier_id"], row["complaint__order__shipping_method"]): row
-        for row in Claim.objects.filter(
-            period.q("created_at"), kind=ClaimKind.CARRIER, complaint__order__isnull=False
-        )
+        for row in carrier_claims(first=period.date_from, last=period.date_to)
         .values("carrier_id", "carrier__code", "carrier__name", "complaint__order__shipping_method")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("complaint", distinct=True))
         .order_by()
     }
     rows = {(row["carrier_id"], row["service"]): row for row in delivery_by_carrier(period)}
@@ -684,6 +654,15 @@ def returns_watch(company=None, *, today: dt.date | None = None) -> dict:
       (``returns.models.refund_overdue_q``; the return register's ``refund_overdue=1``);
     - ``abuse_flagged``: customers the returns abuse watch flags now
       (``AbuseFlag.flagged``; the abuse-watch list)."""
+    return _returns_watch(company, today=today)[0]
+
+
+def _returns_watch(company=None, *, today: dt.date | None = None, summarised=False):
+    """``returns_watch`` and, with ``summarised``, the last day the daily delivery
+    summaries cover (``dashboard.summaries``) read in the same statement, so that
+    ``all_figures`` spends no query of its own on it: ``(watch, last day or None)``."""
+    from .models import DeliverySummaryDay
+
     overdue = _scoped(Return.objects.filter(refund_overdue_q(today)), company)
     flagged = _scoped(AbuseFlag.objects.filter(flagged=True), company)
     overdue_sql, overdue_params = overdue.values("pk").query.sql_with_params()
@@ -692,10 +671,13 @@ def returns_watch(company=None, *, today: dt.date | None = None) -> dict:
         f"SELECT (SELECT COUNT(*) FROM ({overdue_sql}) AS overdue),"  # noqa: S608 (the ORM's SQL)
         f" (SELECT COUNT(*) FROM ({flagged_sql}) AS flagged)"
     )
+    if summarised:
+        sql += f", (SELECT MAX(day) FROM {DeliverySummaryDay._meta.db_table})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*overdue_params, *flagged_params))
-        refunds_overdue, abuse_flagged = cursor.fetchone()
-    return {"refunds_overdue": refunds_overdue, "abuse_flagged": abuse_flagged}
+        refunds_overdue, abuse_flagged, *last = cursor.fetchone()
+    watch = {"refunds_overdue": refunds_overdue, "abuse_flagged": abuse_flagged}
+    return watch, (last[0] if last else None)
 
 
 #: How many products ``top_returned_products`` lists.
@@ -974,17 +956,12 @@ def low_stock() -> int:
     return StockItem.objects.filter(low_stock=True, product__active=True).count()
 
 
-def revenue(period: Period, company=None) -> list[dict]:
+def revenue(period: Period, company=None, *, rows: list[dict] | None = None) -> list[dict]:
     """Per currency, orders placed in the period and not cancelled: ``orders``,
     ``revenue`` (order totals, VAT and shipping included) and ``average_order_value``
-    (revenue ÷ orders, 2 places). Currencies are never added together."""
-    rows = (
-        _scoped(Order.objects.filter(period.q("created_at")), company)
-        .exclude(status=OrderStatus.CANCELADO)
-        .values("currency")
-        .annotate(orders=Count("id"), revenue=Sum("total"))
-        .order_by("currency")
-    )
+    (revenue ÷ orders, 2 places). Currencies are never added together. The rows of
+    ``placed_by_currency`` may be given (they save the query)."""
+    rows = placed_by_currency(period, company) if rows is None else rows
     return [
         {
             "currency": row["currency"],
@@ -995,51 +972,22 @@ def revenue(period: Period, company=None) -> list[dict]:
             ),
         }
         for row in rows
+        if row["orders"]
     ]
-
-
-def _placements(period: Period, company=None) -> tuple[dict, list[dict]]:
-    """``orders_placed`` and ``revenue`` of the period from one grouped query (the orders
-    placed in it, per status and currency), for ``all_figures``."""
-    statuses = OrderStatus.values
-    rows = (
-        _scoped(Order.objects.filter(period.q("created_at")), company)
-        .values("status", "currency")
-        .annotate(n=Count("id"), total=Sum("total"))
-        .order_by()
-    )
-    by_status = dict.fromkeys(statuses, 0)
-    per_currency: dict[str, list] = {}
-    for row in rows:
-        by_status[row["status"]] += row["n"]
-        if row["status"] != OrderStatus.CANCELADO:
-            into = per_currency.setdefault(row["currency"], [0, Decimal("0.00")])
-            into[0] += row["n"]
-            into[1] += row["total"]
-    orders = {"placed": sum(by_status.values()), "by_status": by_status}
-    revenue_rows = [
-        {
-            "currency": currency,
-            "orders": n,
-            "revenue": total,
-            "average_order_value": (total / n).quantize(Decimal("0.01"), ROUND_HALF_UP),
-        }
-        for currency, (n, total) in sorted(per_currency.items())
-    ]
-    return orders, revenue_rows
 
 
 def all_figures(period: Period, company=None) -> dict:
     """Every figure of the period (a constant number of queries)."""
-    from .summaries import live_from
+    from .summaries import live_from_after
 
     by_carrier = delivery_by_carrier(period, company)
     delivered = delivery(period, company, by_carrier=by_carrier)
-    since = live_from()
+    watch, summarised_through = _returns_watch(company, summarised=True)
+    since = live_from_after(summarised_through)
     trend = returns_trend(period, company, live_from=since)
-    placed, revenue_rows = _placements(period, company)
+    placed = placed_by_currency(period, company)
     return {
-        "orders": placed,
+        "orders": orders_placed(period, company, rows=placed),
         "ageing": order_ageing(company),
         "holds": holds_by_reason(company),
         "shipping": shipping_due(company),
@@ -1051,12 +999,12 @@ def all_figures(period: Period, company=None) -> dict:
         "return_reasons": return_reasons(period, company),
         "top_returned_products": top_returned_products(period, company),
         "refund_time": refund_time(period, company),
-        "returns_watch": returns_watch(company),
+        "returns_watch": watch,
         "complaints_open": complaints_open(company),
         "complaints": complaints(period, company),
         "csat": csat(period, company, delivered=delivered["delivered"]),
         "low_stock": low_stock(),
-        "revenue": revenue_rows,
+        "revenue": revenue(period, company, rows=placed),
     }
 
 
@@ -1065,7 +1013,7 @@ def all_figures(period: Period, company=None) -> dict:
 
 def customer_summary(company, period: Period) -> dict:
     """The customer 360 of ``company`` (its back-office page), from the selectors above
-    scoped to it and the account figures of ``documents.account``; 13 queries.
+    scoped to it and the account figures of ``documents.account``; 11 queries.
 
     - ``orders``: ``orders_placed`` (every order placed in the period, by its status
       today; ``cancelled`` among them);
@@ -1090,13 +1038,14 @@ def customer_summary(company, period: Period) -> dict:
 
     from .summaries import live_from
 
-    orders = orders_placed(period, company)
+    placed = placed_by_currency(period, company)
+    orders = orders_placed(period, company, rows=placed)
     orders["cancelled"] = orders["by_status"][OrderStatus.CANCELADO]
     credit = credit_figures(company)
     returned = returns(period, company, live_from=live_from())
     return {
         "orders": orders,
-        "revenue": revenue(period, company),
+        "revenue": revenue(period, company, rows=placed),
         "credit": {
             "currency": credit.currency,
             "limit": credit.limit,

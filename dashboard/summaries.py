@@ -144,7 +144,11 @@ def live_from() -> dt.datetime | None:
     pass it to ``live_deliveries`` and ``summary_rows``, so the two halves agree even if
     a day is summarised in between; as a value, it lets the planner see how few orders
     the live half reads."""
-    last = summarised_through()
+    return live_from_after(summarised_through())
+
+
+def live_from_after(last: dt.date | None) -> dt.datetime | None:
+    """``live_from()`` when the last summarised day is ``last`` (read by the caller)."""
     return None if last is None else _start_of(last + dt.timedelta(days=1))
 
 

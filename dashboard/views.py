@@ -21,7 +21,9 @@ from complaints.models import Category, ComplaintStatus, ResponsibleParty
 from core.navigation import home_figures
 from core.roles import StaffRole, staff_roles
 from core.views import StaffRequiredMixin
+from orders.backoffice.filters import NO_CARRIER
 from orders.models import OrderStatus, ShippingMethod
+from orders.selectors import HOLD_REASONS
 from returns.charts import pareto
 
 from . import kpis
@@ -36,12 +38,8 @@ ROLE_SECTIONS = {
     StaffRole.CUSTOMER_SERVICE: ["service", "orders", "returns", "satisfaction"],
 }
 
-HOLD_REASONS = {
-    "order.hold.first_order": _("First order"),
-    "order.hold.credit_limit": _("Credit limit"),
-    "order.hold.address_not_on_file": _("Address not on file"),
-    "manual": _("Held by staff"),
-}
+#: The order queue (``orders.backoffice``) every order figure drills into.
+ORDERS_URL = "backoffice:order_list"
 
 
 def percent(value) -> Decimal | None:
@@ -65,6 +63,39 @@ def sections_for(user) -> list[str]:
 def _url(name: str, **params) -> str:
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
     return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def delivered_urls(period, **params) -> dict[str, str]:
+    """The order queue's lists behind a delivery figure of ``period``: ``delivered``
+    (the orders delivered in the range, ``kpis.delivered_orders``), ``on_time`` (those
+    delivered by the promised date) and ``within_contract`` (transit within the
+    carrier's contracted days), and ``shipments`` (the orders shipped in the range, the
+    carrier page's figure), narrowed by ``params`` (``carrier``, ``service``)."""
+    delivered = {
+        "tab": "all",
+        **params,
+        "delivered_after": period.date_from.isoformat(),
+        "delivered_before": period.date_to.isoformat(),
+    }
+    shipped = {
+        "tab": "all",
+        **params,
+        "shipped_after": period.date_from.isoformat(),
+        "shipped_before": period.date_to.isoformat(),
+    }
+    return {
+        "shipments": _url(ORDERS_URL, **shipped),
+        "delivered": _url(ORDERS_URL, **delivered),
+        "on_time": _url(ORDERS_URL, **delivered, on_time="1"),
+        "within_contract": _url(ORDERS_URL, **delivered, within_contract="1"),
+    }
+
+
+def carrier_row_urls(period, row: dict) -> dict[str, str]:
+    """``delivered_urls`` of one carrier and service row (``kpis.delivery_by_carrier``);
+    the deliveries without a carrier are ``carrier=null``."""
+    carrier = row["carrier_id"] if row["carrier_id"] is not None else NO_CARRIER
+    return delivered_urls(period, carrier=carrier, service=row["service"])
 
 
 def _returns_service_context(figures: dict, period) -> dict:
@@ -159,7 +190,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         period = picker["period"]
         figures = kpis.all_figures(period)
         start, end = period.date_from.isoformat(), period.date_to.isoformat()
-        orders_url = "backoffice:order_list"
+        orders_url = ORDERS_URL
         ranged = {"created_after": start, "created_before": end}
 
         by_status = figures["orders"]["by_status"]
@@ -169,7 +200,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 label,
                 by_status[status],
                 by_status[status],
-                _url(orders_url, tab=status, **ranged),
+                _url(orders_url, tab="all", status=status, **ranged),
             )
             for status, label in OrderStatus.choices
         )
@@ -178,11 +209,20 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 **row,
                 "label": OrderStatus(row["status"]).label,
                 "url": _url(orders_url, tab=row["status"]),
+                "stuck_url": _url(orders_url, tab=row["status"], stuck="1"),
             }
             for row in figures["ageing"]
         ]
         holds = [
-            {"key": key, "label": HOLD_REASONS.get(key, key), "count": count}
+            {
+                "key": key,
+                "label": HOLD_REASONS.get(key, key),
+                "count": count,
+                # A reason the queue's filter does not know has no list of its own.
+                "url": _url(orders_url, tab="held", hold_reason=key)
+                if key in HOLD_REASONS
+                else None,
+            }
             for key, count in figures["holds"]["by_reason"].items()
         ]
         carriers = [
@@ -192,7 +232,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 "percent": percent(row["on_time_rate"]),
                 "contract_percent": percent(row["within_contract_rate"]),
                 "service_label": ShippingMethod(row["service"]).label,
-                "url": _url(orders_url, tab=OrderStatus.ENTREGADO, carrier=row["carrier_id"]),
+                "urls": carrier_row_urls(period, row),
             }
             for row in figures["delivery_by_carrier"]
         ]
@@ -203,7 +243,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                     f"{row['label']} · {row['service_label']}",
                     row["percent"] or 0,
                     row["percent"],
-                    row["url"],
+                    row["urls"]["on_time"],
                 )
                 for row in carriers
             ],
@@ -243,10 +283,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         links = {
             "placed": _url(orders_url, tab="all", **ranged),
             "held": _url(orders_url, tab="held"),
-            "to_prepare": _url(orders_url, tab=OrderStatus.PENDIENTE),
-            "due_today": _url(orders_url, tab=OrderStatus.EN_PREPARACION),
+            "to_prepare": _url(orders_url, tab=OrderStatus.PENDIENTE, on_hold="0"),
+            "due_today": _url(orders_url, tab="all", ship_due="today"),
             "late": _url(orders_url, tab="all", overdue="true"),
-            "delivered": _url(orders_url, tab=OrderStatus.ENTREGADO),
+            **delivered_urls(period),
             "returns": links_returns,
             "return_stats": _url("backoffice:return_stats"),
             "complaints": _url("backoffice:complaint_list", filed_after=start, filed_before=end),

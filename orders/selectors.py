@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
+    DateTimeField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Now, TruncDate
+from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.pagination import capped_counts
 from inventory.models import Product
@@ -28,6 +42,7 @@ from .models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
+    ShippingMethod,
     ShoppingList,
     ShoppingListItem,
 )
@@ -46,11 +61,241 @@ def orders_for(company) -> QuerySet[Order]:
     return order_list().filter(company=company)
 
 
-def late_filter(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    """Open orders past the delivery date promised to the customer."""
-    return queryset.filter(
-        status__in=OPEN_STATUSES, promised_delivery_date__lt=timezone.localdate()
+# --- the figures' sets ------------------------------------------------------------------
+#
+# Each set below is counted by a dashboard figure (``dashboard.kpis``) and listed by the
+# back-office order queue (``orders.backoffice.filters``), from the same definition, so
+# a figure and the list behind it cannot drift apart. Days are calendar days in the
+# seller's time zone (``settings.TIME_ZONE``, Europe/Madrid by default).
+
+
+def seller_zone() -> dt.tzinfo:
+    """The seller's time zone: the calendar every figure's days are counted in."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def seller_today() -> dt.date:
+    """Today in the seller's time zone."""
+    return timezone.localdate(timezone=seller_zone())
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """00:00 of ``day`` in the seller's time zone (an aware datetime)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=seller_zone())
+
+
+def days_q(field: str, first: dt.date | None = None, last: dt.date | None = None) -> Q:
+    """``field`` (a datetime) falls on the calendar days ``first`` to ``last``, both
+    included, in the seller's zone: from 00:00 on ``first`` to before 00:00 on the day
+    after ``last``, whatever the UTC offset (summer time included). A missing end is
+    open; so is ``last`` = 9999-12-31 (there is no day after it)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{field}__gte": day_start(first)})
+    if last is not None and last < dt.date.max:
+        q &= Q(**{f"{field}__lt": day_start(last + dt.timedelta(days=1))})
+    return q
+
+
+# Shipping (the warehouse's day) -----------------------------------------------------------
+
+#: Days ahead of the promised delivery date by which an order must leave.
+SHIP_AHEAD_DAYS = 1
+
+
+def to_prepare_q() -> Q:
+    """*To prepare*: pending orders, not on hold and not waiting for their company's
+    approval."""
+    return Q(status=OrderStatus.PENDIENTE, on_hold=False, awaiting_approval=False)
+
+
+def due_today_q(today: dt.date | None = None) -> Q:
+    """*Due to ship today*: pending or in-preparation orders, not on hold and not waiting
+    for their company's approval (the warehouse may not ship those), whose promised
+    delivery date is today or within ``SHIP_AHEAD_DAYS`` days (they must leave today to
+    arrive on time). ``today``: the seller's today by default."""
+    today = today or seller_today()
+    return Q(
+        status__in=(OrderStatus.PENDIENTE, OrderStatus.EN_PREPARACION),
+        on_hold=False,
+        awaiting_approval=False,
+        promised_delivery_date__gte=today,
+        promised_delivery_date__lte=today + dt.timedelta(days=SHIP_AHEAD_DAYS),
     )
+
+
+def late_q(today: dt.date | None = None) -> Q:
+    """*Late*: open orders (pending, in preparation or shipped) whose promised delivery
+    date is before today (the seller's today by default)."""
+    return Q(status__in=OPEN_STATUSES, promised_delivery_date__lt=today or seller_today())
+
+
+def late_filter(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """Open orders past the delivery date promised to the customer (``late_q``)."""
+    return queryset.filter(late_q())
+
+
+# Ageing -------------------------------------------------------------------------------
+
+#: Hours an open order may stay in its current state before it counts as *stuck*.
+AGEING_THRESHOLD_HOURS = {
+    OrderStatus.PENDIENTE: 24,
+    OrderStatus.EN_PREPARACION: 24,
+    OrderStatus.ENVIADO: 120,
+}
+
+
+def entered_current_state():
+    """When an order entered its current status: placement, start of preparation or
+    shipment (``prepared_at`` / ``shipped_at``, set by the transitions; placement when
+    they are missing)."""
+    return Coalesce(
+        Case(
+            When(status=OrderStatus.EN_PREPARACION, then=F("prepared_at")),
+            When(status=OrderStatus.ENVIADO, then=F("shipped_at")),
+            default=F("created_at"),
+            output_field=DateTimeField(),
+        ),
+        F("created_at"),
+    )
+
+
+def time_in_state():
+    """How long an order has been in its current status, now (the database's now)."""
+    return ExpressionWrapper(Now() - entered_current_state(), output_field=DurationField())
+
+
+def stuck_q(status: str | None = None) -> Q:
+    """*Stuck*: an open order longer in its current state (``time_in_state``) than
+    that state's ``AGEING_THRESHOLD_HOURS``, now; pending orders waiting for their
+    company's approval are not the seller's work yet and are never stuck. ``status``
+    narrows to one open state (another state: nothing)."""
+    q = Q(pk__in=[])
+    for state, hours in AGEING_THRESHOLD_HOURS.items():
+        if status is not None and state != status:
+            continue
+        over = GreaterThan(time_in_state(), Value(dt.timedelta(hours=hours), DurationField()))
+        part = Q(over, status=state)
+        if state == OrderStatus.PENDIENTE:
+            part &= Q(awaiting_approval=False)
+        q |= part
+    return q
+
+
+# Holds --------------------------------------------------------------------------------
+
+#: The hold reason of an order a person held with only a typed reason.
+MANUAL_HOLD = "manual"
+#: Why orders are held: the automatic reasons (the keys of ``Order.hold_messages``,
+#: ``orders.messages``) and ``manual``, with their short labels.
+HOLD_REASONS = {
+    "order.hold.first_order": _("First order"),
+    "order.hold.credit_limit": _("Credit limit"),
+    "order.hold.address_not_on_file": _("Address not on file"),
+    MANUAL_HOLD: _("Held by staff"),
+}
+
+
+def held_q() -> Q:
+    """*On hold*: orders held for review (a flag, not a state), cancelled ones left out."""
+    return Q(on_hold=True) & ~Q(status=OrderStatus.CANCELADO)
+
+
+def _hold_reason_rows(scope: str = "") -> str:
+    """SQL of the rows ``(id, reason)`` of the held orders (``held_q``): one per
+    automatic reason in ``hold_messages`` (its ``key``), and ``manual`` for an order
+    without one (held by a person). Parameters: the cancelled status, then those of
+    ``scope``."""
+    table = Order._meta.db_table
+    return f"""
+        SELECT o.id, COALESCE(m.item ->> 'key', '{MANUAL_HOLD}') AS reason
+        FROM {table} o LEFT JOIN LATERAL jsonb_array_elements(
+            CASE WHEN jsonb_typeof(o.hold_messages) = 'array'
+                 THEN o.hold_messages ELSE '[]'::jsonb END
+        ) AS m(item) ON TRUE
+        WHERE o.on_hold AND o.status <> %s{scope}
+    """  # noqa: S608 (the table name is the model's, the values are parameters)
+
+
+def hold_reason_counts(company=None) -> tuple[int, dict[str, int]]:
+    """*Now*: the held orders (``held_q``) and, per reason (``_hold_reason_rows``), the
+    orders it holds, in one query. An order held for two reasons counts under both."""
+    scope, params = "", [OrderStatus.CANCELADO]
+    if company is not None:
+        scope = " AND o.company_id = %s"
+        params.append(company.pk)
+    table = Order._meta.db_table
+    sql = f"""
+        SELECT '' AS reason, COUNT(*) FROM {table} o WHERE o.on_hold AND o.status <> %s{scope}
+        UNION ALL
+        SELECT r.reason, COUNT(DISTINCT r.id) FROM ({_hold_reason_rows(scope)}) r GROUP BY 1
+    """  # noqa: S608 (the table name is the model's, the values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + params)
+        rows = cursor.fetchall()
+    total, reasons = 0, {}
+    for reason, count in rows:
+        if reason == "":
+            total = count
+        else:
+            reasons[reason] = count
+    return total, reasons
+
+
+def hold_reason_q(reason: str) -> Q:
+    """Held orders (``held_q``) held for ``reason``: the rows ``hold_reason_counts``
+    counts under it."""
+    sql = f"SELECT r.id FROM ({_hold_reason_rows()}) r WHERE r.reason = %s"  # noqa: S608
+    # S611: the SQL is this module's; the reason is a parameter.
+    return Q(pk__in=RawSQL(sql, [OrderStatus.CANCELADO, reason]))  # noqa: S611
+
+
+# Deliveries ---------------------------------------------------------------------------
+
+
+def delivered_day():
+    """The calendar day of the delivery (``delivered_at``) in the seller's zone."""
+    return TruncDate("delivered_at", tzinfo=seller_zone())
+
+
+def contracted_days():
+    """The carrier's contracted transit days (business days) for the order's shipping
+    method; NULL without a carrier."""
+    return Case(
+        When(carrier__isnull=True, then=Value(None)),
+        When(shipping_method=ShippingMethod.EXPRESS, then=F("carrier__transit_days_express")),
+        default=F("carrier__transit_days_standard"),
+        output_field=IntegerField(),
+    )
+
+
+def on_time_q() -> Q:
+    """*On time*: delivered on or before the date promised to the customer (the
+    delivery's calendar day in the seller's zone). Without a promised date (a
+    replacement) or not delivered: neither on time nor late."""
+    return Q(LessThanOrEqual(delivered_day(), F("promised_delivery_date")))
+
+
+def late_against_promise_q() -> Q:
+    """*Late against the promise*: delivered after the promised date (same calendar)."""
+    return Q(GreaterThan(delivered_day(), F("promised_delivery_date")))
+
+
+def measured_transit_q() -> Q:
+    """The transit can be held against a contract: a carrier (so contracted days) and
+    a measured transit (``transit_business_days``, stored on delivery)."""
+    return Q(IsNull(contracted_days(), False), transit_business_days__isnull=False)
+
+
+def within_contract_q() -> Q:
+    """*Within contract*: a measured transit of at most the carrier's contracted days
+    for the service (business days)."""
+    return measured_transit_q() & Q(LessThanOrEqual(F("transit_business_days"), contracted_days()))
+
+
+def late_against_contract_q() -> Q:
+    """*Late against the contract*: a measured transit longer than the contracted days."""
+    return measured_transit_q() & Q(GreaterThan(F("transit_business_days"), contracted_days()))
 
 
 def _line_count():
@@ -68,7 +313,7 @@ def _line_count():
 
 def tab_filter(queryset: QuerySet[Order], tab: str) -> QuerySet[Order]:
     if tab == "held":
-        return queryset.filter(on_hold=True).exclude(status=OrderStatus.CANCELADO)
+        return queryset.filter(held_q())
     if tab == OrderStatus.PENDIENTE:
         # Orders waiting for their company's approval are not the seller's work yet.
         return queryset.filter(status=tab, awaiting_approval=False)

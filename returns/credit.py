@@ -3,6 +3,9 @@ slots of ``returns/navigation.py`` and the apply-store-credit views of both face
 
 from __future__ import annotations
 
+from django.db.models import Sum, Window
+
+from core.money import ZERO, money
 from orders.models import OrderStatus
 
 from .models import StoreCreditEntry
@@ -20,9 +23,14 @@ def order_credit(order) -> dict:
 
 
 def company_credit(company, limit: int = 10) -> dict:
+    """The company's store-credit balance and its latest ``limit`` ledger entries, in
+    one query: the balance (``store_credit_balance``'s sum of the whole ledger) rides
+    on the listed rows as a window over every row, computed before the limit."""
     entries = list(
         StoreCreditEntry.objects.filter(company=company)
         .select_related("ret", "order", "credit_note")
-        .order_by("-created_at")[:limit]
+        .annotate(ledger_balance=Window(Sum("amount")))
+        .order_by("-created_at", "-id")[:limit]
     )
-    return {"store_credit": store_credit_balance(company), "credit_entries": entries}
+    balance = money(entries[0].ledger_balance) if entries else ZERO
+    return {"store_credit": balance, "credit_entries": entries}

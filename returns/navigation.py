@@ -29,9 +29,13 @@ register_portal("returns", _("Returns"), "portal:return_list", order=30)
 
 
 def _flag(company):
+    """The company's abuse flag (or None), read once per company object: the page's
+    badge and panel both show it."""
     from .models import AbuseFlag
 
-    return AbuseFlag.objects.filter(company=company).first()
+    if "_abuse_flag" not in company.__dict__:
+        company.__dict__["_abuse_flag"] = AbuseFlag.objects.filter(company=company).first()
+    return company.__dict__["_abuse_flag"]
 
 
 def _company_badge(request, company):

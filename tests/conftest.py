@@ -20,6 +20,11 @@ def browser():
     # calls happen in other threads, the test's own factory calls here.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions (15 s): on a loaded CI machine a page after a
+    # form post can take longer than expect's default 5 s to arrive.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -103,11 +103,15 @@ def test_complaint_from_filing_to_rating(live_server, page, browser):
     expect(staff.locator("#complaint-messages")).to_contain_text("Sí, también.")
     staff.click('[data-action="start_analysis"]')
     staff.click("#form-start_analysis button[type=submit]")
+    # Each step waits for the state it leads to: the previous page's success message
+    # would satisfy a wait for "a success message" before the new page has loaded.
+    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "en_analisis")
     expect(staff.locator(".alert-success")).to_be_visible()
     staff.click('[data-bs-target="#form-decide"]')
     staff.check("input[name=decide-decision][value=accepted]")
     staff.fill("textarea[name=decide-reasoning]", "Daño en el transporte.")
     staff.click("#form-decide button[type=submit]")
+    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "decidida")
     expect(staff.locator(".alert-success")).to_be_visible()
     staff.click('[data-bs-target="#form-resolve"]')
     staff.select_option("select[name=resolve-resolution]", "explanation")

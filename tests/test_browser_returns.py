@@ -84,13 +84,21 @@ def test_return_with_photo_authorize_receive_inspect_refund(live_server, page, b
     expect(staff).to_have_url(re.compile(r"/backoffice/$"))
     staff.goto(f"{live_server.url}/backoffice/returns/")
     staff.get_by_role("link", name=ret.number).click()
-    for action in ("authorize", "receive", "inspect", "resolve"):
+    # Each step waits for the state it leads to (the previous page's success message
+    # would satisfy a wait for "a success message" before the new page has loaded).
+    steps = {
+        "authorize": "autorizada",
+        "receive": "recibida",
+        "inspect": "inspeccionada",
+        "resolve": "resuelta",
+    }
+    for action, reached in steps.items():
         staff.click(f'[data-bs-target="#form-{action}"]')
         if action == "resolve":
             staff.select_option("select[name=resolve-resolution]", "refund")
         staff.click(f"#form-{action} button[type=submit]")
+        expect(staff.locator("[data-status]").first).to_have_attribute("data-status", reached)
         expect(staff.locator(".alert-success")).to_be_visible()
-    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "resuelta")
     staff_context.close()
     ret.refresh_from_db()
     assert ret.status == "resuelta" and ret.credit_note is not None

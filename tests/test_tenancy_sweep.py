@@ -49,6 +49,8 @@ SHIPMENT = {
 DECLARATIONS: dict[str, Expect] = {
     # --- back-office ------------------------------------------------------------------
     "backoffice:home": Expect(),
+    "backoffice:carrier_performance": Expect(),
+    "backoffice:late_deliveries": Expect(),
     "backoffice:login": Expect(anonymous=200, customers=200, keys=200, viewer_write=OK),
     "backoffice:logout": Expect(customers=LOGIN, staff_write=LOGIN),
     "backoffice:customer_list": Expect(list="companies"),
@@ -488,7 +490,7 @@ def _count_queries(world, route, path) -> tuple[int, list[str], int]:
 
 @pytest.mark.parametrize("name", LISTS)
 def test_list_queries_do_not_grow_with_rows(world, db, name):
-    """Every list answers with as many queries for 2 rows as for 20 (no N+1)."""
+    """No list answers with more queries for 20 rows than for 2 (no N+1)."""
     route = ROUTES[name]
     declaration = DECLARATIONS[name]
     path = reverse(name, kwargs=declaration.kwargs_for(route, world.ids))
@@ -501,7 +503,10 @@ def test_list_queries_do_not_grow_with_rows(world, db, name):
     large, sql, large_size = _count_queries(world, route, path)
     # The grown rows are on the page (else the comparison proves nothing).
     assert large_size > small_size, f"{path}: the 18 new {declaration.list} are not listed"
-    assert large == small, (
+    # Not "equal": a page's fixed cost may depend on which kinds of rows it shows (the
+    # portal home's timeline resolves its links with one query per kind of subject, and
+    # 20 new orders push the entries about other kinds of subject off it).
+    assert large <= small, (
         f"{path} ({declaration.list}): {small} queries for 2 rows, {large} for 20:\n"
         + "\n".join(sql)
     )

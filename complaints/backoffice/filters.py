@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YES_NO, BootstrapFilterSet, yes_no
 from customers.models import Company
+from orders.models import Carrier, ShippingMethod
 
 from ..models import (
     Category,
@@ -15,7 +16,12 @@ from ..models import (
     Resolution,
     ResponsibleParty,
 )
+from ..selectors import NO_CARRIER, carrier_claims
 from .forms import StaffChoiceField, staff_users
+
+#: The filters of the carrier page's "Claims" links (``selectors.carrier_claims``), not
+#: shown in the bar: the register names each above the table (a chip that removes it).
+DRILL_DOWN_FILTERS = ["claim_carrier", "claim_service", "claimed_after", "claimed_before"]
 
 
 def _date(label, lookup):
@@ -65,6 +71,19 @@ class ComplaintFilterSet(BootstrapFilterSet):
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue", choices=YES_NO, label=_("Overdue"), empty_label=_("Overdue or not")
     )
+    # --- the carrier page's drill-down (DRILL_DOWN_FILTERS), applied together --------
+    claim_carrier = django_filters.ModelChoiceFilter(
+        queryset=Carrier.objects.order_by("name"),
+        method="keep",
+        label=_("Carrier claim against"),
+        null_label=_("No carrier"),
+        null_value=NO_CARRIER,
+    )
+    claim_service = django_filters.ChoiceFilter(
+        choices=ShippingMethod.choices, method="keep", label=_("Service of the order")
+    )
+    claimed_after = django_filters.DateFilter(method="keep", label=_("Claimed from"))
+    claimed_before = django_filters.DateFilter(method="keep", label=_("Claimed to"))
     first_contact = django_filters.ChoiceFilter(
         method="filter_first_contact",
         choices=YES_NO,
@@ -88,6 +107,24 @@ class ComplaintFilterSet(BootstrapFilterSet):
             | Q(order_line__sku__icontains=value)
             | Q(product__sku__icontains=value)
         )
+
+    def keep(self, queryset, name, value):
+        """The claim filters narrow together (``filter_queryset``): one claim must match
+        them all."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not any(data.get(name) not in (None, "") for name in DRILL_DOWN_FILTERS):
+            return queryset
+        claims = carrier_claims(
+            first=data.get("claimed_after"),
+            last=data.get("claimed_before"),
+            carrier=data.get("claim_carrier"),
+            service=data.get("claim_service") or None,
+        )
+        return queryset.filter(Exists(claims.filter(complaint=OuterRef("pk"))))
 
     def filter_open(self, queryset, name, value):
         from ..models import OPEN_STATUSES

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import DomainError
+from core.filters import drill_down_chips
 from core.forms import apply_domain_error
 from core.roles import StaffRole, has_staff_role
 from core.views import FilteredListView, StaffRequiredMixin
@@ -24,7 +25,7 @@ from ..actions import registry
 from ..models import ComplaintAttachment
 from ..portal.forms import StaffComplaintForm
 from . import charts, selectors
-from .filters import ComplaintFilterSet
+from .filters import DRILL_DOWN_FILTERS, ComplaintFilterSet
 from .forms import (
     AttachmentForm,
     BulkAssignForm,
@@ -108,6 +109,12 @@ class ComplaintListView(StaffRequiredMixin, FilteredListView):
 
     def get_base_queryset(self):
         return selectors.complaint_register()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["drill_names"] = DRILL_DOWN_FILTERS
+        context["drill_chips"] = drill_down_chips(self.request, self.filterset, DRILL_DOWN_FILTERS)
+        return context
 
 
 def _action_form(action, complaint, data=None):

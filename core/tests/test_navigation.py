@@ -50,3 +50,37 @@ def test_home_figures_link_with_their_query(registry):
     )
     figure = registry.home_figures()[-1]
     assert figure == {"key": "zz", "label": "Figure", "count": 7, "url": "/backoffice/?x=1"}
+
+
+def test_a_backoffice_badge_is_counted_once_a_minute(registry, django_assert_num_queries):
+    """Badges count over whole tables on every back-office page: the count is reused
+    for ``BADGE_SECONDS``; once the cache entry goes, it is counted again."""
+    from django.core.cache import cache
+
+    counts = iter([4, 9])
+    registry.register_backoffice(
+        "counted", "Counted", "backoffice:home", order=98, badge=lambda: next(counts)
+    )
+
+    def badge():
+        return next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "counted")["badge"]
+
+    assert badge()["count"] == 4
+    assert badge()["count"] == 4  # the cached count, not the badge function again
+    cache.delete(registry.badge_cache_key("counted"))  # the minute is over
+    assert badge()["count"] == 9
+
+
+def test_a_badge_is_counted_on_each_page_when_the_cache_is_down(registry, monkeypatch):
+    """The cache is a helper: when it answers nothing, the badge is counted anyway."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    calls = []
+    registry.register_backoffice(
+        "live", "Live", "backoffice:home", order=97, badge=lambda: calls.append(1) or 2
+    )
+    for _ in range(2):
+        entry = next(e for e in registry.backoffice_menu(Staff()) if e["key"] == "live")
+        assert entry["badge"]["count"] == 2
+    assert len(calls) == 2

@@ -17,7 +17,7 @@ from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
 from .. import permissions, services
 from ..filters import CompanyFilterSet
 from ..forms import AddressForm, CompanyForm, CustomerUserForm, TimelineNoteForm
-from ..hooks import render_company_panels
+from ..hooks import prefetch_company_api_fields, render_company_panels
 from ..models import Address, Company
 from ..selectors import (
     company_list,
@@ -101,7 +101,8 @@ class CustomerDetailView(StaffRequiredMixin, DetailView):
     context_object_name = "company"
 
     def get_queryset(self):
-        return Company.objects.prefetch_related("tags", "addresses")
+        # The registered fields' relations (the price list) come with the company.
+        return prefetch_company_api_fields(Company.objects.prefetch_related("tags", "addresses"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

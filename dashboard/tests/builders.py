@@ -59,6 +59,32 @@ def make_order(
     return order
 
 
+def make_delivered(
+    company,
+    carrier,
+    shipped: dt.datetime,
+    delivered: dt.datetime,
+    *,
+    promised=None,
+    service="standard",
+) -> Order:
+    """An order placed the day before ``shipped``, delivered at ``delivered`` by
+    ``carrier`` with ``service``, its transit in business days stored as delivery does."""
+    from orders.transit import transit_business_days
+
+    return make_order(
+        company,
+        placed=shipped - dt.timedelta(days=1),
+        status="entregado",
+        carrier=carrier,
+        shipping_method=service,
+        shipped_at=shipped,
+        delivered_at=delivered,
+        promised_delivery_date=promised,
+        transit_business_days=transit_business_days(shipped, delivered),
+    )
+
+
 def make_return(
     order,
     *,

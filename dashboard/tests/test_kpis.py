@@ -376,6 +376,8 @@ def test_shipping_due_today_and_late(company):
     )
     make_order(company, placed=now, promised_delivery_date=dt.date(2026, 3, 12))
     make_order(company, placed=now, on_hold=True, promised_delivery_date=today)
+    # Waiting for the company's approval: the warehouse may not prepare or ship it yet.
+    make_order(company, placed=now, awaiting_approval=True, promised_delivery_date=today)
     make_order(company, placed=now, status="enviado", promised_delivery_date=dt.date(2026, 3, 9))
     make_order(company, placed=now, status="entregado", promised_delivery_date=dt.date(2026, 3, 1))
     assert kpis.shipping_due(today=today) == {"to_prepare": 2, "due_today": 2, "late": 1}

@@ -146,7 +146,7 @@ def test_the_selectors_keep_their_query_counts_with_summaries(
     summaries.summarise_deliveries(through=END_OF_MARCH)
     with django_assert_max_num_queries(19):
         kpis.all_figures(MARCH)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         kpis.customer_summary(history.company, MARCH)
     with django_assert_num_queries(1):
         kpis.returns_trend(MARCH)

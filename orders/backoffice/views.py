@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
+from core.filters import drill_down_chips
 from core.forms import apply_domain_error
 from core.roles import has_staff_role
 from core.views import FilteredListView, ServiceFormView, StaffRequiredMixin
@@ -31,7 +32,7 @@ from ..selectors import (
     order_queue,
     queue_counts,
 )
-from .filters import OrderQueueFilterSet
+from .filters import DRILL_DOWN_FILTERS, OrderQueueFilterSet
 from .forms import (
     BulkActionForm,
     CarrierForm,
@@ -65,6 +66,7 @@ class OrderQueueView(StaffRequiredMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         counts = queue_counts()
         context["tab"] = self.tab
+        context["drill_chips"] = drill_down_chips(self.request, self.filterset, DRILL_DOWN_FILTERS)
         context["tabs"] = [
             {"key": key, "label": TAB_LABELS[key], "count": counts[key][0], "more": counts[key][1]}
             for key in QUEUE_TABS
