@@ -483,9 +483,7 @@ def _counted_returns(period: Period, company=None):
     )
 
 
-def returns(
-    period: Period, company=None, *, trend: list[dict] | None = None, live_from=UNSET
-) -> dict:
+def returns(period: Period, company=None, *, live_from=UNSET) -> dict:
     """Return rates of the period.
 
     - ``units_returned``: units on the lines of returns requested in the period (not
@@ -498,19 +496,16 @@ def returns(
       shipping, of the orders delivered in the period), and ``rate_value``.
 
     The two sides are different sets of orders on purpose (a return requested in March
-    may be of February's delivery): a rolling rate, as B2B teams read it. The rows of
-    ``returns_trend`` may be given: their delivered units add up to ``units_delivered``
-    and save that query."""
+    may be of February's delivery): a rolling rate, as B2B teams read it. The delivered
+    side (orders, units, net sales) is one grouped query per currency
+    (``_delivered_by_currency``: the daily summaries and the live orders after them)."""
     counted = _counted_returns(period, company)
     returned_row = ReturnLine.objects.filter(ret__in=counted).aggregate(
         units=Coalesce(Sum("quantity"), 0), orders=Count("ret__order", distinct=True)
     )
     returned, returned_orders = returned_row["units"], returned_row["orders"]
     sales = _delivered_by_currency(period, company, live_from=live_from)
-    if trend is not None:
-        delivered_units = sum(row["units_delivered"] for row in trend)
-    else:
-        delivered_units = sum(row["units"] for row in sales.values())
+    delivered_units = sum(row["units"] for row in sales.values())
     credits = {
         row["currency"]: row["credited"]
         for row in counted.filter(refund_total__isnull=False)
@@ -993,7 +988,7 @@ def all_figures(period: Period, company=None) -> dict:
         "shipping": shipping_due(company),
         "delivery": delivered,
         "delivery_by_carrier": by_carrier,
-        "returns": returns(period, company, trend=trend, live_from=since),
+        "returns": returns(period, company, live_from=since),
         "returns_trend": trend,
         "trend_unit": trend_unit(period),
         "return_reasons": return_reasons(period, company),
@@ -1041,7 +1036,7 @@ def customer_summary(company, period: Period) -> dict:
     placed = placed_by_currency(period, company)
     orders = orders_placed(period, company, rows=placed)
     orders["cancelled"] = orders["by_status"][OrderStatus.CANCELADO]
-    credit = credit_figures(company)
+    credit = credit_figures(company, open_orders=False)
     returned = returns(period, company, live_from=live_from())
     return {
         "orders": orders,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import money
-from orders.checks import UNPAID, unpaid_balance
+from orders.checks import open_exposure
 from orders.models import OPEN_STATUSES, Order, OrderStatus, Payment, PaymentStatus
 
 from .models import Invoice, InvoiceKind
@@ -202,26 +202,29 @@ class CreditFigures:
     limit: Decimal
     used: Decimal
     available: Decimal
-    open_orders: Decimal
-    open_orders_count: int
+    #: None when not asked for (``credit_figures(open_orders=False)``).
+    open_orders: Decimal | None
+    open_orders_count: int | None
     overdue: Decimal
     open_invoices: Decimal
 
 
-def credit_figures(company, *, today: dt.date | None = None) -> CreditFigures:
+def credit_figures(
+    company, *, today: dt.date | None = None, open_orders: bool = True
+) -> CreditFigures:
     """Credit limit, what is used of it (the unpaid balances of the company's
     non-cancelled orders, as the credit-limit hold counts them), what is left, the value
-    of the open orders, and the unpaid invoices (overdue among them). Two queries: the
-    orders' figures in one aggregate, the invoices' in another."""
+    of the open orders (unless ``open_orders`` is False: None), and the unpaid invoices
+    (overdue among them). Three queries (two without the open orders), each on its own
+    index: folded into one aggregate, the exposure and the open orders read every order
+    of the company (200 ms for a customer with 75,000 orders, bench/README.md)."""
     today = today or timezone.localdate()
-    open_orders = Q(status__in=OPEN_STATUSES)
-    orders = Order.objects.filter(company=company).aggregate(
-        # ``orders.checks.open_exposure``, as the credit-limit hold counts it.
-        used=unpaid_balance(UNPAID),
-        total=Coalesce(Sum("total", filter=open_orders), ZERO),
-        count=Count("pk", filter=open_orders),
-    )
-    used = money(orders["used"])
+    used = open_exposure(company)
+    orders = {"total": None, "count": None}
+    if open_orders:
+        orders = Order.objects.filter(company=company, status__in=OPEN_STATUSES).aggregate(
+            total=Coalesce(Sum("total"), ZERO), count=Count("pk")
+        )
     unpaid = account_documents(company, today=today).filter(
         payment_state__in=(PaymentState.OPEN, PaymentState.OVERDUE)
     )
@@ -234,7 +237,7 @@ def credit_figures(company, *, today: dt.date | None = None) -> CreditFigures:
         limit=company.credit_limit,
         used=used,
         available=max(money(company.credit_limit - used), ZERO),
-        open_orders=money(orders["total"]),
+        open_orders=money(orders["total"]) if orders["total"] is not None else None,
         open_orders_count=orders["count"],
         overdue=money(invoices["overdue"]),
         open_invoices=money(invoices["open"]),

@@ -33,30 +33,21 @@ class Check:
         return {"name": self.name, "passed": self.passed, "reason": str(self.reason)}
 
 
-#: The orders whose unpaid balance the company owes or will owe: not cancelled, not paid.
-UNPAID = ~Q(status=OrderStatus.CANCELADO) & ~Q(payment_status=PaymentStatus.PAID)
-
-
-def unpaid_balance(filter: Q | None = None):
-    """The sum of unpaid balances (total less paid) of an order queryset, of the rows
-    ``filter`` keeps (all of them when None); 0.00 when there is none."""
-    return Coalesce(
-        Sum(
-            ExpressionWrapper(
-                F("total") - F("amount_paid"),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-            filter=filter,
-        ),
-        Decimal("0.00"),
-    )
-
-
-_BALANCE = unpaid_balance()
+#: The sum of unpaid balances (total less paid) of an order queryset.
+_BALANCE = Coalesce(
+    Sum(
+        ExpressionWrapper(
+            F("total") - F("amount_paid"),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    ),
+    Decimal("0.00"),
+)
 
 
 def _unpaid_orders(company):
-    return Order.objects.filter(company=company).filter(UNPAID)
+    orders = Order.objects.filter(company=company).exclude(status=OrderStatus.CANCELADO)
+    return orders.exclude(payment_status=PaymentStatus.PAID)
 
 
 def open_exposure(company, *, exclude_pk=None) -> Decimal:
