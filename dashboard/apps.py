@@ -12,12 +12,16 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from core.slots import register_slot
 
         from . import consumers  # noqa: F401 (registers the outbox consumer)
         from .customer import panel_context
+        from .sqlite import register as register_sqlite_functions
 
         # First in the slot above the company's timeline (returns 50, complaints 60).
         register_slot(
             "backoffice.company", "dashboard/customer_360.html", context=panel_context, order=10
         )
+        connection_created.connect(register_sqlite_functions, dispatch_uid="dashboard-sqlite")

@@ -152,7 +152,9 @@ def _hours(value) -> Decimal | None:
 
 
 class Percentile(Aggregate):
-    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``.
+    On SQLite (the embedded mode) the same continuous percentile is the aggregate
+    ``dashboard.sqlite.PercentileCont``, registered on each connection."""
 
     function = "percentile_cont"
     name = "Percentile"
@@ -162,12 +164,20 @@ class Percentile(Aggregate):
     def __init__(self, expression, fraction: float, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
 
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="%(function)s(%(expressions)s, %(fraction)s)", **extra
+        )
+
 
 class Epoch(Func):
-    """Seconds in an interval."""
+    """Seconds in an interval (on SQLite an interval is a number of microseconds)."""
 
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
     output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="((%(expressions)s) / 1000000.0)")
 
 
 def _seconds(later: str, earlier: str) -> Epoch:

@@ -207,6 +207,16 @@ def _hold_reason_rows(scope: str = "") -> str:
     without one (held by a person). Parameters: the cancelled status, then those of
     ``scope``."""
     table = Order._meta.db_table
+    if connection.vendor != "postgresql":
+        # SQLite (the embedded mode): the same rows through json_each.
+        return f"""
+            SELECT o.id, COALESCE(json_extract(m.value, '$.key'), '{MANUAL_HOLD}') AS reason
+            FROM {table} o LEFT JOIN json_each(
+                CASE WHEN json_type(o.hold_messages) = 'array'
+                     THEN o.hold_messages ELSE '[]' END
+            ) AS m ON 1
+            WHERE o.on_hold AND o.status <> %s{scope}
+        """  # noqa: S608 (the table name is the model's, the values are parameters)
     return f"""
         SELECT o.id, COALESCE(m.item ->> 'key', '{MANUAL_HOLD}') AS reason
         FROM {table} o LEFT JOIN LATERAL jsonb_array_elements(

@@ -89,6 +89,12 @@ def test_delivering_an_order_stores_its_transit(company, warehouse_worker):
     assert order.delivered_within_carrier_transit is False
 
 
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a data migration and COPY: PostgreSQL's"
+)
+
+
+@POSTGRESQL_ONLY
 def test_the_migration_backfills_delivered_orders(company):
     shipped = madrid(2026, 4, 30, 18)
     done = make_order(
@@ -425,6 +431,7 @@ def test_the_api_gives_the_contract_figures(client_for, manager, spring):
     assert express["average_transit_days"] == "1.0"
 
 
+@POSTGRESQL_ONLY
 def test_the_generator_stores_the_transit_of_delivered_orders():
     from django.core.management import call_command
 

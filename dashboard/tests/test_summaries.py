@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from customers.tests.factories import CompanyFactory
 from dashboard import kpis, summaries
@@ -17,7 +17,12 @@ from dashboard.tasks import summarise_deliveries
 
 from .builders import madrid, make_order, make_return
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The summaries are PostgreSQL's (SQLite, the embedded mode, reads every figure
+    # live: test_no_summaries_on_sqlite in test_sqlite.py).
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="summaries need PostgreSQL"),
+]
 
 MARCH = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 SPRING = Period(dt.date(2026, 2, 1), dt.date(2026, 4, 30))  # weekly trend
