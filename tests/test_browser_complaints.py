@@ -17,7 +17,7 @@ from customers.tests.factories import CompanyFactory, CustomerUserFactory, Staff
 from inventory.tests.factories import CategoryFactory, WarehouseFactory
 from orders import services as orders
 from orders.tests.factories import CarrierFactory, stocked_product
-from tests.browser import sign_in
+from tests.browser import sign_in, take_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,22 +101,21 @@ def test_complaint_from_filing_to_rating(live_server, page, browser):
     staff.reload()
     expect(staff.locator("#awaiting-customer")).to_have_count(0)
     expect(staff.locator("#complaint-messages")).to_contain_text("Sí, también.")
-    staff.click('[data-action="start_analysis"]')
-    staff.click("#form-start_analysis button[type=submit]")
     # Each step waits for the state it leads to: the previous page's success message
     # would satisfy a wait for "a success message" before the new page has loaded.
-    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "en_analisis")
-    expect(staff.locator(".alert-success")).to_be_visible()
-    staff.click('[data-bs-target="#form-decide"]')
-    staff.check("input[name=decide-decision][value=accepted]")
-    staff.fill("textarea[name=decide-reasoning]", "Daño en el transporte.")
-    staff.click("#form-decide button[type=submit]")
-    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "decidida")
-    expect(staff.locator(".alert-success")).to_be_visible()
-    staff.click('[data-bs-target="#form-resolve"]')
-    staff.select_option("select[name=resolve-resolution]", "explanation")
-    staff.click("#form-resolve button[type=submit]")
-    expect(staff.locator("[data-status]").first).to_have_attribute("data-status", "resuelta")
+    take_action(staff, "start_analysis", "en_analisis")
+
+    def decide(page):
+        page.check("input[name=decide-decision][value=accepted]")
+        page.fill("textarea[name=decide-reasoning]", "Daño en el transporte.")
+
+    take_action(staff, "decide", "decidida", fill=decide)
+    take_action(
+        staff,
+        "resolve",
+        "resuelta",
+        fill=lambda page: page.select_option("select[name=resolve-resolution]", "explanation"),
+    )
     staff_context.close()
 
     # The buyer accepts the resolution and rates the handling.

@@ -17,7 +17,7 @@ from inventory.tests.factories import CategoryFactory, WarehouseFactory
 from orders import services as orders
 from orders.tests.factories import CarrierFactory, stocked_product
 from returns.models import Return
-from tests.browser import sign_in
+from tests.browser import sign_in, take_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,12 +93,13 @@ def test_return_with_photo_authorize_receive_inspect_refund(live_server, page, b
         "resolve": "resuelta",
     }
     for action, reached in steps.items():
-        staff.click(f'[data-bs-target="#form-{action}"]')
+        fill = None
         if action == "resolve":
-            staff.select_option("select[name=resolve-resolution]", "refund")
-        staff.click(f"#form-{action} button[type=submit]")
-        expect(staff.locator("[data-status]").first).to_have_attribute("data-status", reached)
-        expect(staff.locator(".alert-success")).to_be_visible()
+
+            def fill(page):
+                page.select_option("select[name=resolve-resolution]", "refund")
+
+        take_action(staff, action, reached, fill=fill)
     staff_context.close()
     ret.refresh_from_db()
     assert ret.status == "resuelta" and ret.credit_note is not None
