@@ -23,7 +23,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,16 +34,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from inprocess import bench_manager, host, measure  # noqa: E402
 
 from apikeys.services import create_api_key  # noqa: E402
-from core.roles import StaffRole  # noqa: E402
-from customers.models import User  # noqa: E402
 from dashboard.kpis import Period  # noqa: E402
 from orders.models import Order  # noqa: E402
 
@@ -53,20 +49,12 @@ BUDGET_QUERIES = 30
 DAYS = 90
 
 
-def _host() -> str:
-    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
-    return host.lstrip(".") or "localhost"
-
-
 def clients():
-    manager, _ = User.objects.get_or_create(
-        email="bench-manager@example.com", defaults={"is_staff": True}
-    )
-    manager.groups.add(Group.objects.get(name=StaffRole.MANAGER))
-    staff = Client(HTTP_HOST=_host())
+    manager = bench_manager()
+    staff = Client(HTTP_HOST=host())
     staff.force_login(manager)
     api = Client(
-        HTTP_HOST=_host(),
+        HTTP_HOST=host(),
         HTTP_AUTHORIZATION=f"Api-Key {create_api_key(name='bench dashboard')[1]}",
     )
     return staff, api
@@ -89,20 +77,6 @@ def cases(largest: int):
     )
     yield "api", "API kpis 90d", "/api/v1/kpis/", dates
     yield "api", "API kpis 90d (largest customer)", "/api/v1/kpis/", {**dates, "customer": largest}
-
-
-def measure(client, path, params, repeat):
-    client.get(path, params, secure=True)
-    times, statements = [], None
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(path, params, secure=True)
-            times.append((time.perf_counter() - t0) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} {params} answered {response.status_code}")
-        statements = ctx.captured_queries
-    return times, statements
 
 
 def main() -> None:

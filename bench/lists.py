@@ -18,7 +18,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,15 +28,14 @@ import django  # noqa: E402
 
 django.setup()
 
+import inprocess  # noqa: E402 (bench/inprocess.py, beside this script)
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from inprocess import bench_manager, host  # noqa: E402
 
 from apikeys.services import create_api_key  # noqa: E402
-from core.roles import StaffRole  # noqa: E402
 from customers.models import CustomerRole, User  # noqa: E402
 from orders.models import Order, OrderStatus  # noqa: E402
 from orders.selectors import QUEUE_TABS  # noqa: E402
@@ -45,16 +43,8 @@ from orders.selectors import QUEUE_TABS  # noqa: E402
 BUDGET_MS = 100
 
 
-def _host() -> str:
-    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
-    return host.lstrip(".") or "localhost"
-
-
 def clients():
-    manager, _ = User.objects.get_or_create(
-        email="bench-manager@example.com", defaults={"is_staff": True}
-    )
-    manager.groups.add(Group.objects.get(name=StaffRole.MANAGER))
+    manager = bench_manager()
     busiest = (
         Order.objects.values("company").annotate(n=Count("id")).order_by("-n").first()["company"]
     )
@@ -62,12 +52,12 @@ def clients():
         email="bench-buyer@example.com",
         defaults={"company_id": busiest, "role": CustomerRole.BUYER},
     )
-    staff = Client(HTTP_HOST=_host())
+    staff = Client(HTTP_HOST=host())
     staff.force_login(manager)
-    portal = Client(HTTP_HOST=_host())
+    portal = Client(HTTP_HOST=host())
     portal.force_login(buyer)
     api = Client(
-        HTTP_HOST=_host(), HTTP_AUTHORIZATION=f"Api-Key {create_api_key(name='bench lists')[1]}"
+        HTTP_HOST=host(), HTTP_AUTHORIZATION=f"Api-Key {create_api_key(name='bench lists')[1]}"
     )
     return staff, portal, api, busiest
 
@@ -104,16 +94,7 @@ def cases(busiest: int):
 
 
 def measure(client, path, params, repeat):
-    client.get(path, params, secure=True)
-    times, statements = [], None
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(path, params, secure=True)
-            times.append((time.perf_counter() - t0) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} {params} answered {response.status_code}")
-        statements = ctx.captured_queries
+    times, statements = inprocess.measure(client, path, params, repeat)
     slowest = max(statements, key=lambda q: float(q["time"]))
     return times, statements, slowest
 
