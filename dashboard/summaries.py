@@ -74,9 +74,7 @@ def summarise_days(first: dt.date, last: dt.date) -> int:
     summary, marker = DeliverySummary._meta.db_table, DeliverySummaryDay._meta.db_table
     orders, lines = Order._meta.db_table, OrderLine._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        # Another summariser (the nightly task, the consumer) waits for this one;
-        # readers do not (they read the rows and the markers in one snapshot).
-        cursor.execute(f"LOCK TABLE {marker} IN SHARE ROW EXCLUSIVE MODE")
+        _lock_summarisers(cursor)
         DeliverySummary.objects.filter(day__gte=first, day__lte=last).delete()
         cursor.execute(
             f"""
@@ -104,6 +102,14 @@ def summarise_days(first: dt.date, last: dt.date) -> int:
             [timezone.now(), first, last],
         )
     return written
+
+
+def _lock_summarisers(cursor) -> None:
+    """Another summariser (the nightly task, the consumer) waits for this one until its
+    transaction ends; readers do not (they read the rows and the markers in one
+    snapshot). Taken again in the same transaction, it is a no-op."""
+    marker = DeliverySummaryDay._meta.db_table
+    cursor.execute(f"LOCK TABLE {marker} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def summarise_deliveries(*, through: dt.date | None = None, batch_days: int = 31) -> int:
@@ -134,12 +140,20 @@ def summarise_deliveries(*, through: dt.date | None = None, batch_days: int = 31
 
 def resummarise_delivery(delivered_at: dt.datetime) -> bool:
     """A delivery was recorded at ``delivered_at``: summarise its day again if that day
-    is already summarised (later days are read live). Whether it did."""
-    day = timezone.localdate(delivered_at, _zone())
-    last = summarised_through()
-    if last is None or day > last:
+    is already summarised (later days are read live). Whether it did.
+
+    The check is made under the summarisers' lock: a nightly run summarising that day
+    while this delivery committed (its snapshot without the delivery) has committed by
+    then, and its marker is seen, so the day is summarised again rather than missed."""
+    if not enabled():
         return False
-    summarise_days(day, day)
+    day = timezone.localdate(delivered_at, _zone())
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_summarisers(cursor)
+        last = summarised_through()
+        if last is None or day > last:
+            return False
+        summarise_days(day, day)
     return True
 
 

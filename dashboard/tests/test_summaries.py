@@ -173,3 +173,54 @@ def test_the_nightly_task_summarises_up_to_yesterday(history):
     summarise_deliveries()
     assert summaries.summarised_through() >= END_OF_MARCH
     assert _figures(history.company) == _live(history.company)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_committed_while_its_day_is_being_summarised_is_not_lost(company):
+    """The nightly run summarises 3 March from a snapshot without a delivery that
+    commits meanwhile; the delivery's consumer waits for the run's lock, then sees the
+    day summarised and summarises it again (separate connections, real threads)."""
+    import threading
+
+    from django.db import close_old_connections
+
+    make_order(
+        company, placed=madrid(2026, 3, 1), status="entregado", quantity=2,
+        delivered_at=madrid(2026, 3, 3, 10),
+    )  # fmt: skip
+    summaries.summarise_days(dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+    summarising, may_commit = threading.Event(), threading.Event()
+    consumer_done = threading.Event()
+
+    def nightly():
+        try:
+            with transaction.atomic():
+                summaries.summarise_days(dt.date(2026, 3, 3), dt.date(2026, 3, 3))
+                summarising.set()
+                may_commit.wait(10)
+        finally:
+            close_old_connections()
+
+    def consumer(delivered_at):
+        try:
+            summaries.resummarise_delivery(delivered_at)
+        finally:
+            consumer_done.set()
+            close_old_connections()
+
+    run = threading.Thread(target=nightly)
+    run.start()
+    assert summarising.wait(10)
+    late = make_order(  # commits while the nightly transaction is open
+        company, placed=madrid(2026, 3, 1), status="entregado", quantity=5,
+        delivered_at=madrid(2026, 3, 3, 18),
+    )  # fmt: skip
+    waiting = threading.Thread(target=consumer, args=(late.delivered_at,))
+    waiting.start()
+    assert not consumer_done.wait(0.5)  # held by the nightly run's lock
+    may_commit.set()
+    run.join(10)
+    waiting.join(10)
+    assert consumer_done.is_set()
+    day = DeliverySummary.objects.get(day=dt.date(2026, 3, 3), company=company)
+    assert (day.orders, day.units) == (2, 7)
