@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YES_NO, BootstrapFilterSet
+from core.filters import YES_NO, BootstrapFilterSet, yes_no
 
 from ..models import Carrier, Order, OrderStatus, ShippingMethod
 from ..selectors import (
@@ -181,7 +181,7 @@ class OrderQueueFilterSet(BootstrapFilterSet):
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
     def filter_on_hold(self, queryset, name, value):
-        return queryset.filter(on_hold=value == "1") if value in ("1", "0") else queryset
+        return yes_no(queryset, "on_hold", value)
 
     def filter_ship_due(self, queryset, name, value):
         """``today``: the dashboard's *Due to ship today*; ``late``: its *Late* (the same
