@@ -136,10 +136,6 @@ def escalation_count() -> int:
     return escalations().values("complaint_id").distinct().count()
 
 
-#: ``carrier=`` of the claims filed against no carrier (as the order lists spell it).
-NO_CARRIER = "null"
-
-
 def carrier_claims(
     *,
     first: dt.date | None = None,
@@ -153,7 +149,7 @@ def carrier_claims(
     ``service``, the shipping method of the complaint's order. The carrier page counts
     the complaints with such claims (``dashboard.kpis.carrier_performance``), the
     complaint register lists them (its ``claim_*`` filters)."""
-    from orders.selectors import days_q
+    from orders.selectors import NO_CARRIER, days_q
 
     claims = Claim.objects.filter(
         days_q("created_at", first, last), kind=ClaimKind.CARRIER, complaint__order__isnull=False

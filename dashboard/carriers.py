@@ -16,9 +16,9 @@ from django.views.generic import TemplateView
 from core.filters import BootstrapFilterSet
 from core.tables import Column, Table
 from core.views import FilteredListView, StaffRequiredMixin
-from orders.backoffice.filters import NO_CARRIER, carrier_filter, service_filter
+from orders.backoffice.filters import carrier_filter, service_filter
 from orders.models import Order, ShippingMethod
-from orders.selectors import late_against_contract_q, late_against_promise_q
+from orders.selectors import NO_CARRIER, late_against_contract_q, late_against_promise_q
 
 from . import kpis
 from .charts import hbars

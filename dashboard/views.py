@@ -21,9 +21,8 @@ from complaints.models import Category, ComplaintStatus, ResponsibleParty
 from core.navigation import home_figures
 from core.roles import StaffRole, staff_roles
 from core.views import StaffRequiredMixin
-from orders.backoffice.filters import NO_CARRIER
 from orders.models import OrderStatus, ShippingMethod
-from orders.selectors import HOLD_REASONS
+from orders.selectors import HOLD_REASONS, NO_CARRIER
 from returns.charts import pareto
 
 from . import kpis

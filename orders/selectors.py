@@ -61,6 +61,10 @@ def orders_for(company) -> QuerySet[Order]:
     return order_list().filter(company=company)
 
 
+#: ``carrier=`` of the orders (and claims) without a carrier, in every list's address.
+NO_CARRIER = "null"
+
+
 # --- the figures' sets ------------------------------------------------------------------
 #
 # Each set below is counted by a dashboard figure (``dashboard.kpis``) and listed by the

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import YES_NO, BootstrapFilterSet, yes_no
 from customers.models import Company
 from orders.models import Carrier, ShippingMethod
+from orders.selectors import NO_CARRIER
 
 from ..models import (
     Category,
@@ -16,7 +17,7 @@ from ..models import (
     Resolution,
     ResponsibleParty,
 )
-from ..selectors import NO_CARRIER, carrier_claims
+from ..selectors import carrier_claims
 from .forms import StaffChoiceField, staff_users
 
 #: The filters of the carrier page's "Claims" links (``selectors.carrier_claims``), not

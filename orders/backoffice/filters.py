@@ -10,6 +10,7 @@ from core.filters import YES_NO, BootstrapFilterSet, yes_no
 from ..models import Carrier, Order, OrderStatus, ShippingMethod
 from ..selectors import (
     HOLD_REASONS,
+    NO_CARRIER,
     days_q,
     due_today_q,
     hold_reason_q,
@@ -25,8 +26,6 @@ from ..selectors import (
 #: An order number as printed (``PED-2026-000123``), in any letter case.
 WHOLE_NUMBER = re.compile(r"[A-Za-z]{1,10}-\d{4}-\d{6,}")
 
-#: ``?carrier=`` of the orders without a carrier (as on the late-delivery list).
-NO_CARRIER = "null"
 #: ``?ship_due=``: the warehouse's figures (``orders.selectors.due_today_q`` / ``late_q``).
 SHIP_DUE_CHOICES = [("today", _("Due to ship today")), ("late", _("Late"))]
 
